@@ -1,0 +1,116 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { AppError, type ErrorBody, type ErrorIssue } from "./errors";
+import type { RouteSpec } from "./spec";
+import { authorize, type Principal } from "@/lib/auth/authorize";
+import { createLogger } from "@/lib/log";
+
+const log = createLogger("api");
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+export interface HandlerContext<Q, B> {
+  req: NextRequest;
+  query: Q;
+  body: B;
+  params: Record<string, string>;
+  principal: Principal;
+}
+
+type RouteCtx = { params: Promise<Record<string, string | string[]>> };
+
+function issuesOf(err: z.ZodError, prefix: string): ErrorIssue[] {
+  return err.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join("."),
+    message: i.message,
+  }));
+}
+
+export function toErrorResponse(err: unknown): NextResponse<ErrorBody> {
+  if (err instanceof AppError) {
+    const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
+    return NextResponse.json(body, { status: err.status, headers: err.headers });
+  }
+  log.error("unhandled error in route", { error: err });
+  return NextResponse.json<ErrorBody>(
+    { error: { code: "internal", message: "Internal error. It has been logged." } },
+    { status: 500 },
+  );
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length > 1 ? all : all[0];
+  }
+  return out;
+}
+
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("payload_too_large", `Request body exceeds ${maxBytes} bytes.`);
+  const text = await readTextLimited(req, maxBytes);
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "Request body is not valid JSON.");
+  }
+}
+
+export async function readTextLimited(req: Request, maxBytes: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", `Request body exceeds ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Wraps a route handler: access check, query/body parsing with zod (422 naming
+ * the field), output validation, and one error shape for everything else.
+ */
+export function apiRoute<Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  spec: RouteSpec<Q, B, R>,
+  fn: (ctx: HandlerContext<z.output<Q>, z.output<B>>) => Promise<z.input<R> | Response>,
+) {
+  return async (req: NextRequest, routeCtx?: RouteCtx): Promise<Response> => {
+    try {
+      const principal = await authorize(req, spec.access);
+      const rawParams = routeCtx?.params ? await routeCtx.params : {};
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join("/") : v;
+
+      let query: unknown = {};
+      if (spec.query) {
+        const parsed = spec.query.safeParse(queryObject(new URL(req.url)));
+        if (!parsed.success) throw new AppError("validation_failed", "Invalid query parameters.", { issues: issuesOf(parsed.error, "query") });
+        query = parsed.data;
+      }
+      let body: unknown = undefined;
+      if (spec.body) {
+        const raw = await readJsonBody(req, spec.maxBodyBytes ?? DEFAULT_MAX_BODY);
+        const parsed = spec.body.safeParse(raw);
+        if (!parsed.success) throw new AppError("validation_failed", "Invalid request body.", { issues: issuesOf(parsed.error, "body") });
+        body = parsed.data;
+      }
+      const result = await fn({ req, query: query as z.output<Q>, body: body as z.output<B>, params, principal });
+      if (result instanceof Response) return result;
+      const output = spec.response ? spec.response.parse(result) : result;
+      return NextResponse.json(output, { status: spec.successStatus ?? 200 });
+    } catch (err) {
+      return toErrorResponse(err);
+    }
+  };
+}

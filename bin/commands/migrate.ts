@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadEnv } from "@/lib/env";
-import { resolveDatabaseUrl } from "@/lib/db/embedded";
+import { findRunningEmbedded, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { describeDatabaseError, maskDatabaseUrl } from "@/lib/pg-errors";
 
@@ -10,7 +10,14 @@ export function registerMigrateCommand(program: Command) {
     .description("apply pending database migrations (prisma/migrations) without Prisma's native engine")
     .action(async () => {
       const env = loadEnv();
-      const url = env.DATABASE_URL ?? resolveDatabaseUrl();
+      let stop: (() => Promise<void>) | undefined;
+      let url = env.DATABASE_URL ?? findRunningEmbedded()?.url;
+      if (!url) {
+        // No database configured and none running: migrate the embedded one, then stop it again.
+        const server = await startEmbeddedPostgres({ dataDir: env.SWEEPWATCH_DATA_DIR, port: env.EMBEDDED_PG_PORT });
+        url = server.url;
+        stop = server.stop;
+      }
       try {
         const { applied } = await applyMigrations(url);
         process.stdout.write(
@@ -20,6 +27,8 @@ export function registerMigrateCommand(program: Command) {
         const code = (e as { code?: string }).code;
         process.stderr.write(`migrate failed: ${code ? describeDatabaseError(e, url) : e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 1;
+      } finally {
+        await stop?.();
       }
     });
 }

@@ -1,0 +1,98 @@
+import type { Command } from "commander";
+import { randomBytes } from "node:crypto";
+import { createUser, getUserByUsername, listUsers, updateUser } from "@/lib/data/users";
+import { passwordProblem } from "@/lib/auth/password";
+import { cliPrincipal } from "@/lib/auth/principal";
+import { CliError, parseRole, readStdin, runCli } from "./auth-cli";
+
+async function passwordFrom(opts: { passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> {
+  if (opts.passwordStdin) {
+    const password = await readStdin();
+    const problem = passwordProblem(password);
+    if (problem) throw new CliError(`The password ${problem}.`);
+    return { password, generated: false };
+  }
+  return { password: randomBytes(15).toString("base64url"), generated: true };
+}
+
+async function userIdOrFail(username: string): Promise<string> {
+  const u = await getUserByUsername(username);
+  if (!u) throw new CliError(`No user named "${username}".`);
+  return u.id;
+}
+
+/** `sweepwatch user create|list|set-role|set-password|disable|enable`. */
+export function registerUserCommand(program: Command) {
+  const user = program.command("user").description("manage sweepwatch accounts (roles: viewer, engineer, oncall, admin)");
+
+  user
+    .command("create")
+    .description("create an account; without --password-stdin a random password is generated and printed once")
+    .requiredOption("--username <name>", "login name")
+    .option("--role <role>", "viewer | engineer | oncall | admin", "viewer")
+    .option("--display-name <name>", "name shown in the UI")
+    .option("--password-stdin", "read the password from standard input")
+    .action((opts: { username: string; role: string; displayName?: string; passwordStdin?: boolean }) =>
+      runCli(async () => {
+        const role = parseRole(opts.role);
+        if (await getUserByUsername(opts.username)) throw new CliError(`A user named "${opts.username}" already exists.`);
+        const { password, generated } = await passwordFrom(opts);
+        const u = await createUser({ username: opts.username, password, role, displayName: opts.displayName ?? null }, cliPrincipal());
+        process.stdout.write(`Created ${u.role} "${u.username}".\n`);
+        if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
+      }),
+    );
+
+  user
+    .command("list")
+    .description("list accounts")
+    .action(() =>
+      runCli(async () => {
+        const users = await listUsers();
+        if (users.length === 0) process.stdout.write("No users yet. Create one: npx sweepwatch user create --role admin --username <name>\n");
+        for (const u of users) {
+          process.stdout.write(`${u.username.padEnd(24)} ${u.role.padEnd(9)} ${u.disabled ? "disabled" : "active  "} last login ${u.lastLoginAt ?? "never"}\n`);
+        }
+      }),
+    );
+
+  user
+    .command("set-role")
+    .description("change an account's role (ends its sessions)")
+    .requiredOption("--username <name>")
+    .requiredOption("--role <role>")
+    .action((opts: { username: string; role: string }) =>
+      runCli(async () => {
+        const u = await updateUser(await userIdOrFail(opts.username), { role: parseRole(opts.role) }, cliPrincipal());
+        process.stdout.write(`"${u!.username}" is now ${u!.role}.\n`);
+      }),
+    );
+
+  user
+    .command("set-password")
+    .description("set a new password (ends the account's sessions); without --password-stdin one is generated")
+    .requiredOption("--username <name>")
+    .option("--password-stdin", "read the password from standard input")
+    .action((opts: { username: string; passwordStdin?: boolean }) =>
+      runCli(async () => {
+        const id = await userIdOrFail(opts.username);
+        const { password, generated } = await passwordFrom(opts);
+        await updateUser(id, { password }, cliPrincipal());
+        process.stdout.write(`Password of "${opts.username}" changed.\n`);
+        if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
+      }),
+    );
+
+  for (const [name, disabled] of [["disable", true], ["enable", false]] as const) {
+    user
+      .command(name)
+      .description(`${name} an account${disabled ? " (ends its sessions; its API tokens stop working)" : ""}`)
+      .requiredOption("--username <name>")
+      .action((opts: { username: string }) =>
+        runCli(async () => {
+          await updateUser(await userIdOrFail(opts.username), { disabled }, cliPrincipal());
+          process.stdout.write(`"${opts.username}" ${disabled ? "disabled" : "enabled"}.\n`);
+        }),
+      );
+  }
+}

@@ -18,7 +18,7 @@ const config = [
     files: ["lib/domain/**/*.ts", "lib/charts/**/*.ts", "lib/queries/**/*.ts", "components/**/*.tsx", "components/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
-        { group: ["@/lib/db", "@/lib/data/*", "@/lib/poller/*", "@/lib/runpod/*", "@/lib/env"], message: "pure and client code never imports server modules (lib/db, lib/data, lib/runpod, lib/env, lib/poller)." },
+        { group: ["@/lib/db", "@/lib/data/*", "@/lib/poller/*", "@/lib/runpod", "@/lib/runpod/*", "**/lib/runpod", "**/lib/runpod/*", "@/lib/env"], message: "pure and client code never imports server modules (lib/db, lib/data, lib/runpod, lib/env, lib/poller)." },
       ] }],
     },
   },

@@ -1,0 +1,6 @@
+export * from "./signatures";
+export * from "./classifier";
+export { fingerprint, normaliseMessage } from "./fingerprint";
+export { cleanLine, type CleanLine, type LogLevel } from "./clean";
+export { KEYWORDS, KEYWORD_SOURCE, matchLine } from "./rules";
+export * from "./verdict";

@@ -1,0 +1,77 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/require-user";
+import { listAudit } from "@/lib/data/audit";
+import { AuditQuerySchema } from "@/lib/api/specs/auth";
+import { Card } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser("admin", { path: "/admin/audit" });
+  const sp = await searchParams;
+  const parsed = AuditQuerySchema.safeParse({ before: sp.before, action: sp.action || undefined, limit: 50 });
+  const q = parsed.success ? parsed.data : AuditQuerySchema.parse({});
+  const page = await listAudit({ limit: q.limit, before: q.before, action: q.action });
+  const qs = (before: string) => `/admin/audit?${new URLSearchParams({ before, ...(q.action ? { action: q.action } : {}) })}`;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <form className="flex items-end gap-2" action="/admin/audit">
+        <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+          Action starts with
+          <input name="action" defaultValue={q.action ?? ""} placeholder="sweep." className="h-8 rounded-md border border-line-strong bg-surface px-2.5 text-sm text-fg" />
+        </label>
+        <button type="submit" className="h-8 rounded-md border border-line-strong bg-surface px-3 text-sm text-fg hover:bg-subtle">
+          Filter
+        </button>
+      </form>
+      <Card>
+        {page.entries.length === 0 ? (
+          <p className="px-4 py-6 text-sm text-muted">No audit entries{q.action ? ` for actions starting with "${q.action}"` : ""}.</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs text-muted">
+                <tr>
+                  <th className="px-4 py-2 font-medium">When (UTC)</th>
+                  <th className="px-4 py-2 font-medium">Who</th>
+                  <th className="px-4 py-2 font-medium">Action</th>
+                  <th className="px-4 py-2 font-medium">Target</th>
+                  <th className="px-4 py-2 font-medium">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.entries.map((e) => (
+                  <tr key={e.id} className="border-t border-line align-top">
+                    <td className="whitespace-nowrap px-4 py-2 text-muted">{e.at.replace("T", " ").slice(0, 19)}</td>
+                    <td className="px-4 py-2">
+                      {e.actorName ?? "—"} <span className="text-xs text-muted">({e.actorKind})</span>
+                    </td>
+                    <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
+                    <td className="px-4 py-2 font-mono text-xs">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : "—"}</td>
+                    <td className="max-w-md px-4 py-2">
+                      {e.detail ? <code className="block whitespace-pre-wrap break-all font-mono text-xs text-muted">{JSON.stringify(e.detail)}</code> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      <div className="flex gap-3 text-sm">
+        {q.before ? (
+          <Link className="text-accent hover:underline" href={q.action ? `/admin/audit?action=${encodeURIComponent(q.action)}` : "/admin/audit"}>
+            Newest
+          </Link>
+        ) : null}
+        {page.nextCursor ? (
+          <Link className="text-accent hover:underline" href={qs(page.nextCursor)}>
+            Older entries →
+          </Link>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+"use client";
+
+import type { FormEvent } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { RunpodKeyDtoSchema, type RunpodKeyStatusDto } from "@/lib/api/specs/auth";
+import { sendJson } from "@/lib/queries/send-json";
+import { ErrorText, Field, formatTime, TextInput, useAction } from "../_components/form";
+
+const SOURCE_TEXT = {
+  env: "The poller uses RUNPOD_API_KEY from the environment; it takes precedence over stored keys.",
+  stored: "The poller uses the active stored key below.",
+  none: "No RunPod API key is configured: sweepwatch runs against the simulator (demo mode) until you add one.",
+} as const;
+
+export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
+  const { run, error, pending } = useAction();
+
+  async function add(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const out = await run(() => sendJson("POST", "/api/admin/runpod-keys", { label: String(f.get("label") ?? ""), apiKey: String(f.get("apiKey") ?? "") }, RunpodKeyDtoSchema));
+    if (out) form.reset();
+  }
+
+  return (
+    <div className="flex flex-col gap-6">
+      <Card as="section" aria-labelledby="key-source">
+        <CardHeader id="key-source" title="RunPod API key" description="Keys never reach the browser: you see them masked. Stored keys are encrypted with AES-256-GCM." />
+        <CardBody className="flex flex-col gap-3 text-sm">
+          <p>
+            {SOURCE_TEXT[status.source]}
+            {status.envMasked ? (
+              <>
+                {" "}
+                Environment key: <code className="font-mono">{status.envMasked}</code>
+              </>
+            ) : null}
+          </p>
+          {status.canStore ? (
+            <form onSubmit={add} className="flex flex-wrap items-end gap-3">
+              <Field label="Label">
+                <TextInput name="label" required maxLength={255} placeholder="team account" />
+              </Field>
+              <Field label="API key">
+                <TextInput name="apiKey" type="password" required minLength={16} maxLength={512} autoComplete="off" className="w-80" />
+              </Field>
+              <Button type="submit" variant="primary" disabled={pending}>
+                Store key
+              </Button>
+            </form>
+          ) : (
+            <p className="text-muted">{status.canStoreReason}</p>
+          )}
+          <ErrorText error={error} />
+        </CardBody>
+      </Card>
+
+      <Card as="section" aria-labelledby="stored-keys">
+        <CardHeader id="stored-keys" title="Stored keys" description="Adding a key makes it the active one. Revoking erases its ciphertext." />
+        {status.keys.length === 0 ? (
+          <p className="px-4 py-6 text-sm text-muted">No stored keys.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs text-muted">
+              <tr>
+                <th className="px-4 py-2 font-medium">Label</th>
+                <th className="px-4 py-2 font-medium">Key</th>
+                <th className="px-4 py-2 font-medium">Added</th>
+                <th className="px-4 py-2 font-medium">State</th>
+                <th className="px-4 py-2" />
+              </tr>
+            </thead>
+            <tbody>
+              {status.keys.map((k) => (
+                <tr key={k.id} className="border-t border-line">
+                  <td className="px-4 py-2 text-fg">{k.label}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{k.masked}</td>
+                  <td className="px-4 py-2 text-muted">
+                    {formatTime(k.createdAt)}
+                    {k.createdBy ? ` by ${k.createdBy}` : ""}
+                  </td>
+                  <td className="px-4 py-2">{k.revokedAt ? <Badge>revoked</Badge> : k.active ? <Badge tone="success">active</Badge> : <Badge>inactive</Badge>}</td>
+                  <td className="px-4 py-2 text-right">
+                    {!k.revokedAt ? (
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        disabled={pending}
+                        onClick={() => {
+                          if (window.confirm(`Revoke the key "${k.label}"?`)) void run(() => sendJson("DELETE", `/api/admin/runpod-keys/${encodeURIComponent(k.id)}`, undefined, RunpodKeyDtoSchema));
+                        }}
+                      >
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import { apiRoute } from "@/lib/http/handler";
+import { AppError } from "@/lib/http/errors";
+import { createIngestTokenRoute, listIngestTokensRoute } from "@/lib/api/specs/auth";
+import { createIngestToken, listIngestTokens, UnknownEndpointError } from "@/lib/data/tokens";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listIngestTokensRoute, async ({ query }) => ({ tokens: await listIngestTokens({ endpointId: query.endpointId }) }));
+
+export const POST = apiRoute(createIngestTokenRoute, async ({ body, principal }) => {
+  try {
+    return await createIngestToken({ endpointId: body.endpointId, name: body.name ?? null }, principal);
+  } catch (e) {
+    if (e instanceof UnknownEndpointError) throw new AppError("not_found", e.message);
+    throw e;
+  }
+});

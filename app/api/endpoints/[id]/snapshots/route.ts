@@ -1,0 +1,17 @@
+import { apiRoute } from "@/lib/http/handler";
+import { AppError } from "@/lib/http/errors";
+import { listSnapshotsRoute } from "@/lib/api/specs/endpoints";
+import { endpointExists } from "@/lib/data/endpoints-read";
+import { listSnapshots } from "@/lib/data/snapshots-read";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listSnapshotsRoute, async ({ params, query }) => {
+  if (!(await endpointExists(params.id))) throw new AppError("not_found", `Endpoint "${params.id}" not found.`);
+  return listSnapshots(params.id, {
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+    points: query.points,
+  });
+});

@@ -1,0 +1,16 @@
+import { apiRoute } from "@/lib/http/handler";
+import { addEndpointRoute, listEndpointsRoute } from "@/lib/api/specs/endpoints";
+import { listEndpoints, getEndpoint } from "@/lib/data/endpoints-read";
+import { addEndpoint } from "@/lib/data/endpoints-write";
+import { recordAudit } from "@/lib/data/audit";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listEndpointsRoute, () => listEndpoints());
+
+export const POST = apiRoute(addEndpointRoute, async ({ body, principal }) => {
+  const row = await addEndpoint({ id: body.id, displayName: body.displayName ?? null });
+  await recordAudit({ actor: principal, action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } });
+  return { endpoint: (await getEndpoint(row.id))! };
+});

@@ -1,0 +1,13 @@
+import { apiRoute } from "@/lib/http/handler";
+import { AppError } from "@/lib/http/errors";
+import { getJobRoute } from "@/lib/api/specs/jobs";
+import { getJob } from "@/lib/data/jobs-read";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(getJobRoute, async ({ params }) => {
+  const job = await getJob(params.id);
+  if (!job) throw new AppError("not_found", `Job "${params.id}" is not tracked by sweepwatch.`);
+  return { job };
+});

@@ -1,0 +1,29 @@
+import { apiRoute } from "@/lib/http/handler";
+import { listJobsRoute, submitJobRoute } from "@/lib/api/specs/jobs";
+import { getJob, listJobs } from "@/lib/data/jobs-read";
+import { submitJob } from "@/lib/data/jobs-write";
+import { ensureWebhookSecret, webhookPath } from "@/lib/data/webhooks";
+import { recordAudit } from "@/lib/data/audit";
+import { loadEnv } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listJobsRoute, ({ query }) =>
+  listJobs({ endpointId: query.endpointId, status: query.status, flagged: query.flagged === undefined ? undefined : query.flagged === "true", cursor: query.cursor, limit: query.limit }),
+);
+
+/** RunPod cannot call back to a loopback address; the local simulator (demo mode) can. */
+function webhookOrigin(origin: string): string | null {
+  const host = new URL(origin).hostname;
+  const loopback = host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+  return loopback && loadEnv().mode !== "demo" ? null : origin;
+}
+
+export const POST = apiRoute(submitJobRoute, async ({ req, body, principal }) => {
+  const origin = webhookOrigin(req.nextUrl.origin);
+  const secret = origin ? await ensureWebhookSecret(body.endpointId) : null;
+  const row = await submitJob({ endpointId: body.endpointId, input: body.input, source: "sweepwatch", webhookUrl: secret ? origin + webhookPath(secret) : null });
+  await recordAudit({ actor: principal, action: "job.submit", targetType: "job", targetId: row.id, detail: { endpointId: row.endpointId } });
+  return { job: (await getJob(row.id))! };
+});

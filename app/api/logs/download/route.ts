@@ -1,0 +1,19 @@
+import { apiRoute } from "@/lib/http/handler";
+import { downloadLogsRoute } from "@/lib/api/specs/logs";
+import { streamLogText } from "@/lib/data/logs-read";
+import { logFilterFromQuery, logDownloadFilename } from "@/lib/data/logs-filter";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(downloadLogsRoute, async ({ query }) => {
+  const filter = logFilterFromQuery(query);
+  return new Response(streamLogText(filter), {
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="${logDownloadFilename(filter, new Date())}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

@@ -1,0 +1,11 @@
+import { apiRoute } from "@/lib/http/handler";
+import { searchLogsRoute } from "@/lib/api/specs/logs";
+import { searchLogs } from "@/lib/data/logs-read";
+import { logFilterFromQuery } from "@/lib/data/logs-filter";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(searchLogsRoute, ({ query }) =>
+  searchLogs({ ...logFilterFromQuery(query), cursor: query.cursor, afterId: query.afterId, limit: query.limit }),
+);

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { sweepAnalysisRoute } from "@/lib/api/specs/sweeps";
+import { getSweepAnalysis } from "@/lib/data/sweeps";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(sweepAnalysisRoute, async ({ params, query }) => getSweepAnalysis(params.id, query));

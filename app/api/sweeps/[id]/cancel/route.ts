@@ -1,0 +1,9 @@
+import { apiRoute } from "@/lib/http/handler";
+import { cancelSweepRoute } from "@/lib/api/specs/sweeps";
+import { controlSweep } from "@/lib/data/sweeps";
+import { getDefaultRunpodClient } from "@/lib/data/runpod-client";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const POST = apiRoute(cancelSweepRoute, async ({ params, principal }) => controlSweep(params.id, "cancel", principal, { client: getDefaultRunpodClient() }));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { putNotesRoute } from "@/lib/api/specs/sweeps";
+import { updateSweepNotes } from "@/lib/data/sweeps";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const PUT = apiRoute(putNotesRoute, async ({ params, body, principal }) => updateSweepNotes(params.id, body, principal));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { pauseSweepRoute } from "@/lib/api/specs/sweeps";
+import { controlSweep } from "@/lib/data/sweeps";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const POST = apiRoute(pauseSweepRoute, async ({ params, principal }) => controlSweep(params.id, "pause", principal));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { resumeSweepRoute } from "@/lib/api/specs/sweeps";
+import { controlSweep } from "@/lib/data/sweeps";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const POST = apiRoute(resumeSweepRoute, async ({ params, principal }) => controlSweep(params.id, "resume", principal));

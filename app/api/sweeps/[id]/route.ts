@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { getSweepRoute } from "@/lib/api/specs/sweeps";
+import { getSweep } from "@/lib/data/sweeps";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(getSweepRoute, async ({ params }) => getSweep(params.id));

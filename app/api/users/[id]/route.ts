@@ -1,0 +1,18 @@
+import { apiRoute } from "@/lib/http/handler";
+import { AppError } from "@/lib/http/errors";
+import { updateUserRoute } from "@/lib/api/specs/auth";
+import { LastAdminError, updateUser } from "@/lib/data/users";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const PATCH = apiRoute(updateUserRoute, async ({ params, body, principal }) => {
+  try {
+    const user = await updateUser(params.id, body, principal);
+    if (!user) throw new AppError("not_found", "No such user.");
+    return user;
+  } catch (e) {
+    if (e instanceof LastAdminError) throw new AppError("conflict", e.message);
+    throw e;
+  }
+});

@@ -1,0 +1,18 @@
+import { apiRoute } from "@/lib/http/handler";
+import { AppError } from "@/lib/http/errors";
+import { createUserRoute, listUsersRoute } from "@/lib/api/specs/auth";
+import { createUser, listUsers, UserExistsError } from "@/lib/data/users";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listUsersRoute, async () => ({ users: await listUsers() }));
+
+export const POST = apiRoute(createUserRoute, async ({ body, principal }) => {
+  try {
+    return await createUser({ username: body.username, password: body.password, role: body.role, displayName: body.displayName || null }, principal);
+  } catch (e) {
+    if (e instanceof UserExistsError) throw new AppError("conflict", e.message);
+    throw e;
+  }
+});

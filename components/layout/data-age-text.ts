@@ -1,0 +1,57 @@
+import type { HealthDto } from "@/lib/api/specs/system";
+
+export type DataAgeTone = "pending" | "fresh" | "stale" | "never" | "down" | "error";
+
+export interface DataAgeView {
+  tone: DataAgeTone;
+  text: string;
+  /** Longer explanation for a tooltip / screen readers. */
+  detail: string;
+}
+
+/** "12 s", "5 min", "3 h", "2 d": compact, rounded down. */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+}
+
+/**
+ * What the header's data-age indicator says. `elapsedMs` is the time since the
+ * health answer was received: the age grows between polls without trusting the
+ * browser's clock against the server's.
+ */
+export function describeDataAge(input: {
+  health: HealthDto | undefined;
+  elapsedMs: number;
+  fetchFailed: boolean;
+  staleAfterSeconds: number;
+}): DataAgeView {
+  const { health, elapsedMs, fetchFailed, staleAfterSeconds } = input;
+  if (!health) {
+    return fetchFailed
+      ? { tone: "error", text: "status unavailable", detail: "sweepwatch could not reach /api/health." }
+      : { tone: "pending", text: "checking…", detail: "Asking /api/health for the poller's last tick." };
+  }
+  if (health.database === "down") {
+    return { tone: "down", text: "database down", detail: "The web server cannot reach PostgreSQL; data shown may be outdated." };
+  }
+  if (health.poller.lastTickAt === null || health.poller.ageSeconds === null) {
+    return {
+      tone: "never",
+      text: "poller never ran",
+      detail: "No poller has recorded a tick yet. `npm start` starts one; `npx sweepwatch doctor` explains what is missing.",
+    };
+  }
+  const age = health.poller.ageSeconds + Math.max(0, elapsedMs) / 1000;
+  const when = `Last poller tick at ${health.poller.lastTickAt}.`;
+  if (fetchFailed) {
+    return { tone: "stale", text: `stale: updated ${formatAge(age)} ago`, detail: `${when} The health check is failing, so this may be older.` };
+  }
+  if (age > staleAfterSeconds) {
+    return { tone: "stale", text: `stale: updated ${formatAge(age)} ago`, detail: `${when} The poller has not ticked for over ${staleAfterSeconds} s: is it running?` };
+  }
+  return { tone: "fresh", text: `updated ${formatAge(age)} ago`, detail: when };
+}

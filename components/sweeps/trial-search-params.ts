@@ -1,0 +1,73 @@
+// The sweep page's URL state (trial table filters, sort, page), parsed by one schema on the
+// server (page.tsx prefetch) and in the browser (the table), so both ask for the same trials.
+import { z } from "zod";
+import { TRIAL_STATUSES, type TrialStatusName } from "@/lib/api/specs/sweeps";
+
+export const PAGE_SIZES = [25, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 25;
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const finite = z.preprocess(first, z.coerce.number().refine(Number.isFinite)).optional().catch(undefined);
+
+/** Bad values fall back to defaults instead of failing the page: a URL is user input. */
+export const TrialSearchParamsSchema = z.object({
+  status: z
+    .preprocess(
+      (v) => (Array.isArray(v) ? v : typeof v === "string" ? [v] : [])
+        .flatMap((s) => String(s).split(","))
+        .filter((s): s is TrialStatusName => (TRIAL_STATUSES as readonly string[]).includes(s)),
+      z.array(z.enum(TRIAL_STATUSES)),
+    )
+    .transform((a) => [...new Set(a)].sort())
+    .catch([]),
+  sort: z.preprocess(first, z.enum(["number", "metric"])).catch("number"),
+  order: z.preprocess(first, z.enum(["asc", "desc"]).optional()).catch(undefined),
+  cursor: z.preprocess(first, z.string().min(1).max(300).optional()).catch(undefined),
+  limit: z
+    .preprocess(first, z.coerce.number().int())
+    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
+    .catch(DEFAULT_PAGE_SIZE),
+  valueMin: finite,
+  valueMax: finite,
+});
+
+export type TrialSearchParams = z.infer<typeof TrialSearchParamsSchema>;
+
+type RawParams = Record<string, string | string[] | undefined>;
+
+export function parseTrialSearchParams(input: RawParams | URLSearchParams): TrialSearchParams {
+  const raw: RawParams = {};
+  if (input instanceof URLSearchParams) {
+    for (const key of new Set(input.keys())) {
+      const all = input.getAll(key);
+      raw[key] = all.length > 1 ? all : all[0];
+    }
+  } else Object.assign(raw, input);
+  return TrialSearchParamsSchema.parse(raw);
+}
+
+/** The URL query for a state: defaults omitted, so equal states give equal URLs. */
+export function trialSearchParamsToQuery(p: TrialSearchParams): URLSearchParams {
+  const q = new URLSearchParams();
+  if (p.status.length) q.set("status", p.status.join(","));
+  if (p.sort !== "number") q.set("sort", p.sort);
+  if (p.order) q.set("order", p.order);
+  if (p.limit !== DEFAULT_PAGE_SIZE) q.set("limit", String(p.limit));
+  if (p.valueMin !== undefined) q.set("valueMin", String(p.valueMin));
+  if (p.valueMax !== undefined) q.set("valueMax", String(p.valueMax));
+  if (p.cursor) q.set("cursor", p.cursor);
+  return q;
+}
+
+/** The filters alone (no sort/page): what the export and the trial count depend on. */
+export function trialFilterQuery(p: TrialSearchParams): URLSearchParams {
+  const q = new URLSearchParams();
+  if (p.status.length) q.set("status", p.status.join(","));
+  if (p.valueMin !== undefined) q.set("valueMin", String(p.valueMin));
+  if (p.valueMax !== undefined) q.set("valueMax", String(p.valueMax));
+  return q;
+}
+
+export function hasTrialFilters(p: TrialSearchParams): boolean {
+  return p.status.length > 0 || p.valueMin !== undefined || p.valueMax !== undefined;
+}

@@ -81,7 +81,7 @@ function newestMtime(dir: string): number {
 }
 
 function needsBuild(force: boolean): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (force || !existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   const sources = Math.max(
@@ -163,13 +163,13 @@ async function main() {
     throw new Error(`migrations failed: ${code ? describeDatabaseError(e, databaseUrl) : e instanceof Error ? e.message : String(e)}`);
   }
 
-  const shared: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, SWEEPWATCH_MODE: env.mode, NODE_ENV: "production" };
+  const shared: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, SWEEPWATCH_MODE: env.mode, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 
   // 2. RunPod: real, or the simulator in demo mode
   const pollerEnv: NodeJS.ProcessEnv = { ...shared };
   if (env.mode === "demo" && existsSync(path.join(root, "lib/simulator/main.ts"))) {
     const simUrl = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
-    spawnChild("simulator", bin("tsx"), [path.join(root, "lib/simulator/main.ts")], { ...shared, SIMULATOR_PORT: String(env.SIMULATOR_PORT) });
+    spawnChild("simulator", process.execPath, ["--import", "tsx", path.join(root, "lib/simulator/main.ts")], { ...shared, SIMULATOR_PORT: String(env.SIMULATOR_PORT) });
     await waitFor(`${simUrl}/v2/serverless`, { Authorization: `Bearer ${env.SIMULATOR_API_KEY}` }, 60_000, "simulator");
     say(`simulator: ${simUrl} (scenario ${env.SIMULATOR_SCENARIO}, key "${env.SIMULATOR_API_KEY}")`);
     Object.assign(pollerEnv, { RUNPOD_API_KEY: env.SIMULATOR_API_KEY, RUNPOD_API_BASE: simUrl, RUNPOD_REST_BASE: simUrl });
@@ -179,7 +179,7 @@ async function main() {
 
   // 3. Poller
   if (existsSync(path.join(root, "lib/poller/main.ts"))) {
-    spawnChild("poller", bin("tsx"), [path.join(root, "lib/poller/main.ts")], pollerEnv);
+    spawnChild("poller", process.execPath, ["--import", "tsx", path.join(root, "lib/poller/main.ts")], pollerEnv);
     say("poller: started");
   }
 

@@ -78,9 +78,11 @@ async function main() {
   if (want("unit")) results.push(await step("unit tests", () => vitestProject("unit")));
   if (want("db")) results.push(await step("database tests", () => vitestProject("db")));
   if (want("e2e")) results.push(await step("end-to-end tests", async () => {
+    // Two fresh databases: one stays empty (empty states), one backs the full demo stack.
     const db = await createScratchDatabase("sweepwatch_e2e");
+    const demoDb = await createScratchDatabase("sweepwatch_e2e_demo");
     try {
-      const env = { ...process.env, DATABASE_URL: db.url, NODE_ENV: "production" as const };
+      const env = { ...process.env, DATABASE_URL: db.url, E2E_DEMO_DATABASE_URL: demoDb.url, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1" };
       if (!process.env.E2E_BASE_URL) {
         const built = await run(bin("next"), ["build"], env);
         if (built !== 0) return { ok: false, passed: 0, failed: 1, note: "next build failed" };
@@ -90,6 +92,7 @@ async function main() {
       const c = playwrightCounts(out);
       return { ok: code === 0 && c.passed > 0, ...c, note: c.passed === 0 ? "no tests ran" : undefined };
     } finally {
+      await demoDb.cleanup();
       await db.cleanup();
     }
   }));

@@ -190,7 +190,9 @@ async function main() {
   }
   // The web process must not see the simulator's key as a RunPod key.
   const webEnv = { ...shared, PORT: String(env.PORT) };
-  spawnChild("web", bin("next"), ["start", "-p", String(env.PORT)], webEnv);
+  // Demo mode signs localhost requests in automatically (docs/security.md): serve this machine only.
+  const webHost = env.mode === "demo" ? ["-H", "127.0.0.1"] : [];
+  spawnChild("web", bin("next"), ["start", "-p", String(env.PORT), ...webHost], webEnv);
   await waitFor(`http://127.0.0.1:${env.PORT}/api/health`, {}, 120_000, "web server");
   say(`web: http://localhost:${env.PORT}  (mode: ${env.mode === "demo" ? "demo mode: simulated RunPod" : "live"})`);
   say("ready. Press Ctrl-C to stop.");

@@ -57,7 +57,11 @@ export const EnvSchema = z.object({
   POLLER_CONCURRENCY: intFromString(8, 1),
   RETENTION_RAW_DAYS: intFromString(7, 1),
   SWEEPWATCH_SECRET_KEY: optionalString,
+  SWEEPWATCH_ADMIN_USERNAME: optionalString,
+  SWEEPWATCH_ADMIN_PASSWORD: z.string().optional().transform((v) => (v === undefined || v === "" ? undefined : v)),
   NOTIFY_WEBHOOK_URL: optionalString,
+  INGEST_RATE_LINES_PER_SEC: intFromString(20_000, 0),
+  INGEST_RATE_BURST: intFromString(100_000, 1),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
 });
 

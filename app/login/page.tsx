@@ -13,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const sp = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const next = safeNextPath(first(sp.next));
-  const need = first(sp.need);
+  const need = (first(sp.need) ?? "").split(",").filter(isRole);
   const forbidden = first(sp.reason) === "forbidden";
   const { mode } = loadEnv();
   const local = isLocalRequest({ headers: await headers() });
@@ -25,8 +25,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <p className="mb-6 text-sm text-muted">Use the account an admin created for you.</p>
       {forbidden && principal.role ? (
         <p role="alert" className="mb-4 rounded-md border border-amber-400/40 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-400/10 dark:text-amber-200">
-          You are signed in as <strong>{principal.name}</strong> ({principal.role}); that page needs the{" "}
-          <strong>{need && isRole(need) ? need : "admin"}</strong> role. Sign in with another account, or ask an admin.
+          You are signed in as <strong>{principal.name}</strong> ({principal.role}); that page needs {need.length > 1 ? "one of the roles" : "the"}{" "}
+          <strong>{need.length ? need.join(", ") : "admin"}</strong>
+          {need.length > 1 ? "" : " role"}. Sign in with another account, or ask an admin.
         </p>
       ) : null}
       {mode === "demo" && local ? (

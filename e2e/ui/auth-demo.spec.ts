@@ -17,7 +17,7 @@ test("demo mode: a browser write goes through with the CSRF cookie (token create
   const name = `demo-token-${Date.now().toString(36)}`;
   await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Create token" }).click();
-  await expect(page.getByLabel("new API token")).toHaveText(/^swt_/);
+  await expect(page.getByLabel("new API token", { exact: true })).toHaveText(/^swt_/);
   await page.getByRole("button", { name: "Done" }).click();
   const row = page.getByRole("row").filter({ hasText: name });
   await expect(row.getByText("active")).toBeVisible();

@@ -8,6 +8,37 @@ import { createLogger } from "@/lib/log";
 
 const log = createLogger("api");
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Answers 503 with a clear message when a handler runs past its limit (the work itself is not cancelled). */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError("unavailable", `The request took longer than ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`} and was stopped. Try a narrower query or again later.`)), ms);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** PostgreSQL text cannot hold U+0000: refuse it up front (422 naming the field) instead of failing at insert. */
+function findNul(v: unknown, path: string, depth = 0): string | null {
+  if (typeof v === "string") return v.includes("\u0000") ? path : null;
+  if (depth > 64 || v === null || typeof v !== "object") return null;
+  for (const [k, child] of Object.entries(v)) {
+    if (k.includes("\u0000")) return path;
+    const hit = findNul(child, `${path}.${k}`, depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+export function rejectNul(v: unknown, prefix: string): void {
+  const path = findNul(v, prefix);
+  if (path) throw new AppError("validation_failed", "Input contains a NUL (\\u0000) character.", { issues: [{ path, message: "must not contain NUL (\\u0000) characters" }] });
+}
 
 export interface HandlerContext<Q, B> {
   req: NextRequest;
@@ -91,21 +122,25 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType, R extends z.Z
       const rawParams = routeCtx?.params ? await routeCtx.params : {};
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join("/") : v;
+      rejectNul(params, "params");
 
       let query: unknown = {};
       if (spec.query) {
-        const parsed = spec.query.safeParse(queryObject(new URL(req.url)));
+        const rawQuery = queryObject(new URL(req.url));
+        rejectNul(rawQuery, "query");
+        const parsed = spec.query.safeParse(rawQuery);
         if (!parsed.success) throw new AppError("validation_failed", "Invalid query parameters.", { issues: issuesOf(parsed.error, "query") });
         query = parsed.data;
       }
       let body: unknown = undefined;
       if (spec.body) {
         const raw = await readJsonBody(req, spec.maxBodyBytes ?? DEFAULT_MAX_BODY);
+        rejectNul(raw, "body");
         const parsed = spec.body.safeParse(raw);
         if (!parsed.success) throw new AppError("validation_failed", "Invalid request body.", { issues: issuesOf(parsed.error, "body") });
         body = parsed.data;
       }
-      const result = await fn({ req, query: query as z.output<Q>, body: body as z.output<B>, params, principal });
+      const result = await withTimeout(fn({ req, query: query as z.output<Q>, body: body as z.output<B>, params, principal }), spec.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       if (result instanceof Response) return result;
       const output = spec.response ? spec.response.parse(result) : result;
       return NextResponse.json(output, { status: spec.successStatus ?? 200 });

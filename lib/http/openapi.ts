@@ -42,7 +42,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
     const op: Record<string, unknown> = {
       summary: spec.summary,
       tags: [spec.tag],
-      description: ACCESS_TEXT[spec.access],
+      description: typeof spec.access === "string" ? ACCESS_TEXT[spec.access] : `Requires one of the roles ${spec.access.join(", ")} (admin always qualifies).`,
       "x-access": spec.access,
       responses: {} as Record<string, unknown>,
     };
@@ -66,7 +66,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
     if (spec.query || spec.body) errs.add(422);
     if (spec.body) errs.add(400);
     if (spec.access !== "public") errs.add(401);
-    if (spec.access !== "public" && spec.access !== "secret" && spec.access !== "viewer") errs.add(403);
+    if (typeof spec.access !== "string" || (spec.access !== "public" && spec.access !== "secret" && spec.access !== "viewer")) errs.add(403);
     for (const code of [...errs].sort()) {
       responses[String(code)] = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     }

@@ -1,8 +1,12 @@
 import type { z } from "zod";
 
-/** Who may call a route: a role (and every role above it), "public", or "secret" (the route checks its own secret/token). */
+/**
+ * Who may call a route: a role (and every role that includes it, see lib/auth/roles.ts), a list
+ * of roles (any of them, e.g. ["engineer", "oncall"] = every role but viewer), "public", or
+ * "secret" (the route checks its own secret/token).
+ */
 export type Role = "viewer" | "engineer" | "oncall" | "admin";
-export type Access = Role | "public" | "secret";
+export type Access = Role | readonly Role[] | "public" | "secret";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -28,6 +32,8 @@ export interface RouteSpec<
   successStatus?: number;
   /** Maximum request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** The handler's time limit in ms (default 30 s); beyond it the caller gets a clear 503. */
+  timeoutMs?: number;
   /** Extra documented error statuses beyond the defaults. */
   errors?: number[];
   /** Content type of a non-JSON response, for the docs. */

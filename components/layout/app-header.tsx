@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { LogoMark } from "@/components/ui/icons";
 import { Nav } from "./nav";
 import { ThemeToggle } from "./theme-toggle";
+import { UserMenu } from "@/components/auth/user-menu";
 
 /** Product name, main navigation, and a status slot (data age) on the right. */
 export function AppHeader({ status }: { status: ReactNode }) {
@@ -19,6 +20,7 @@ export function AppHeader({ status }: { status: ReactNode }) {
         <Nav />
         <div className="ml-auto flex h-12 shrink-0 items-center gap-2">
           {status}
+          <UserMenu />
           <ThemeToggle />
         </div>
       </div>

@@ -23,12 +23,19 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** PostgreSQL text cannot hold U+0000: refuse it up front (422 naming the field) instead of failing at insert. */
+/**
+ * PostgreSQL text cannot hold U+0000 and jsonb refuses unpaired UTF-16 surrogates ("\ud800"):
+ * refuse both up front (422 naming the field) instead of failing at insert.
+ */
+function unstorable(s: string): boolean {
+  return s.includes("\u0000") || !s.isWellFormed();
+}
+
 function findNul(v: unknown, path: string, depth = 0): string | null {
-  if (typeof v === "string") return v.includes("\u0000") ? path : null;
+  if (typeof v === "string") return unstorable(v) ? path : null;
   if (depth > 64 || v === null || typeof v !== "object") return null;
   for (const [k, child] of Object.entries(v)) {
-    if (k.includes("\u0000")) return path;
+    if (unstorable(k)) return path;
     const hit = findNul(child, `${path}.${k}`, depth + 1);
     if (hit) return hit;
   }
@@ -37,7 +44,7 @@ function findNul(v: unknown, path: string, depth = 0): string | null {
 
 export function rejectNul(v: unknown, prefix: string): void {
   const path = findNul(v, prefix);
-  if (path) throw new AppError("validation_failed", "Input contains a NUL (\\u0000) character.", { issues: [{ path, message: "must not contain NUL (\\u0000) characters" }] });
+  if (path) throw new AppError("validation_failed", "Input contains a NUL (\\u0000) character or an unpaired surrogate.", { issues: [{ path, message: "must not contain NUL (\\u0000) characters or unpaired UTF-16 surrogates" }] });
 }
 
 export interface HandlerContext<Q, B> {

@@ -385,3 +385,18 @@ sweepwatch:
     expect(errs(parseSweepConfig(""))[0].message).toMatch(/must be a mapping/);
   });
 });
+
+describe("hostile configs", () => {
+  it("refuses an alias bomb with an error instead of throwing", () => {
+    const bomb = "a: &a [x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d]";
+    const r = parseSweepConfig(bomb);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0].message).toMatch(/invalid YAML/);
+  });
+
+  it("refuses a run_cap that does not fit", () => {
+    const r = parseSweepConfig("method: grid\nrun_cap: 99999999999999999999999\nparameters: {x: {values: [1,2]}}");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ path: "run_cap", line: 2 });
+  });
+});

@@ -1,4 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+
+/** The largest trial budget a sweep may ask for (stored as a 32-bit integer). */
+export const MAX_RUN_CAP = 1_000_000;
 import { z } from "zod";
 import {
   DISTRIBUTIONS,
@@ -223,7 +226,12 @@ export function parseSweepConfig(input: string | object): ParseResult {
         warnings: [],
       };
     }
-    raw = doc.toJS({ maxAliasCount: 100 });
+    try {
+      raw = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // "Excessive alias count" (a billion-laughs document) and similar refusals of the YAML library.
+      return { ok: false, errors: [{ path: "", line: 1, col: 1, message: `invalid YAML: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` }], warnings: [] };
+    }
     locator = new Locator(doc, lines);
   } else {
     raw = input;
@@ -292,6 +300,7 @@ function validateTop(raw: unknown, ctx: Ctx): SweepConfig | undefined {
     const v = raw.run_cap;
     if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
       ctx.error(["run_cap"], `run_cap must be a positive integer, got ${describe(v)}`);
+    else if (v > MAX_RUN_CAP) ctx.error(["run_cap"], `run_cap must be at most ${MAX_RUN_CAP}, got ${describe(v)}`);
     else run_cap = v;
   }
 

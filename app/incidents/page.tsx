@@ -1,27 +1,28 @@
 import type { Metadata } from "next";
-import { Card } from "@/components/ui/card";
-import { Code } from "@/components/ui/code";
-import { EmptyState } from "@/components/ui/empty-state";
-import { CheckCircleIcon } from "@/components/ui/icons";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { IncidentList } from "@/components/incidents/incident-list";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/require-user";
+import { listIncidents } from "@/lib/data/incidents";
+import { INCIDENT_PAGE_SIZE, incidentListQueryOptions, parseIncidentFilters } from "@/lib/queries/incidents";
+import { getQueryClient } from "@/lib/queries/query-client";
 
 export const metadata: Metadata = { title: "Incidents" };
+export const dynamic = "force-dynamic";
 
-export default function IncidentsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function IncidentsPage({ searchParams }: Props) {
+  await requireUser("viewer", { path: "/incidents" });
+  const filters = parseIncidentFilters(await searchParams);
+  const qc = getQueryClient();
+  await qc.prefetchQuery(incidentListQueryOptions(filters, () => listIncidents({ ...filters, limit: INCIDENT_PAGE_SIZE })));
   return (
     <>
-      <PageHeader
-        title="Incidents"
-        description="Crash loops that block queued jobs, with the evidence, the blast radius and the runbook."
-      />
-      <Card>
-        <EmptyState icon={<CheckCircleIcon size={20} />} title="No incidents">
-          <p>
-            Incidents open automatically when an endpoint crash-loops, for example when workers keep dying with{" "}
-            <Code>random_device could not be read</Code>. Nothing needs your attention.
-          </p>
-        </EmptyState>
-      </Card>
+      <PageHeader title="Incidents" description="Crash loops that block queued jobs, with the evidence, the blast radius and the runbook." />
+      <HydrationBoundary state={dehydrate(qc)}>
+        <IncidentList filters={filters} />
+      </HydrationBoundary>
     </>
   );
 }

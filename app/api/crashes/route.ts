@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { listCrashesRoute } from "@/lib/api/specs/crashes";
+import { listCrashes } from "@/lib/data/crashes";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listCrashesRoute, ({ query }) => listCrashes(query));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { endpointTimelineRoute } from "@/lib/api/specs/crashes";
+import { getEndpointTimeline } from "@/lib/data/timeline";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(endpointTimelineRoute, ({ params, query }) => getEndpointTimeline({ endpointId: params.id, from: query.from, to: query.to }));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { acknowledgeIncidentRoute } from "@/lib/api/specs/incidents";
+import { acknowledgeIncident } from "@/lib/data/incidents";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const POST = apiRoute(acknowledgeIncidentRoute, async ({ params, principal }) => ({ incident: await acknowledgeIncident({ id: params.id, actor: principal }) }));

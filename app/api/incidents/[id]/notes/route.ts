@@ -1,0 +1,10 @@
+import { apiRoute } from "@/lib/http/handler";
+import { updateIncidentNotesRoute } from "@/lib/api/specs/incidents";
+import { updateIncidentNotes } from "@/lib/data/incidents";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const PUT = apiRoute(updateIncidentNotesRoute, async ({ params, body, principal }) => ({
+  incident: await updateIncidentNotes({ id: params.id, notes: body.notes, notesVersion: body.notesVersion, actor: principal }),
+}));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { listIncidentsRoute } from "@/lib/api/specs/incidents";
+import { listIncidents } from "@/lib/data/incidents";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(listIncidentsRoute, ({ query }) => listIncidents(query));

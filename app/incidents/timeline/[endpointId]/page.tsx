@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { EndpointTimelinePage } from "@/components/timeline/endpoint-timeline-page";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/require-user";
+import { getEndpoint } from "@/lib/data/endpoints-read";
+import { getEndpointTimeline } from "@/lib/data/timeline";
+import { parseTimelineWindow, timelineQueryOptions, windowRange } from "@/lib/queries/timeline";
+import { getQueryClient } from "@/lib/queries/query-client";
+
+type Props = { params: Promise<{ endpointId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export const metadata: Metadata = { title: "Crash timeline" };
+export const dynamic = "force-dynamic";
+
+export default async function TimelinePage({ params, searchParams }: Props) {
+  const endpointId = decodeURIComponent((await params).endpointId);
+  await requireUser("viewer", { path: `/incidents/timeline/${encodeURIComponent(endpointId)}` });
+  const endpoint = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(endpointId) ? await getEndpoint(endpointId) : null;
+  if (!endpoint) notFound();
+  const win = parseTimelineWindow(await searchParams);
+  const qc = getQueryClient();
+  await qc.prefetchQuery(
+    timelineQueryOptions(endpointId, win, () => {
+      const r = windowRange(win, new Date().getTime());
+      return getEndpointTimeline({ endpointId, from: new Date(r.from), to: new Date(r.to) });
+    }),
+  );
+  return (
+    <>
+      <PageHeader
+        title={`Crash timeline: ${endpoint.displayName ?? endpoint.name}`}
+        description={
+          <>
+            <Link href="/incidents" className="hover:underline">
+              Incidents
+            </Link>{" "}
+            /{" "}
+            <Link href={`/endpoints/${encodeURIComponent(endpointId)}`} className="font-mono hover:underline">
+              {endpointId}
+            </Link>
+          </>
+        }
+      />
+      <HydrationBoundary state={dehydrate(qc)}>
+        <EndpointTimelinePage endpointId={endpointId} initialWindow={win} />
+      </HydrationBoundary>
+    </>
+  );
+}

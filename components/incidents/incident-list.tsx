@@ -1,0 +1,134 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { CheckCircleIcon } from "@/components/ui/icons";
+import { Button } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { useNow } from "@/components/hooks/use-now";
+import { INCIDENT_STATES } from "@/lib/api/specs/incidents";
+import { incidentFiltersToSearch, incidentListQueryOptions, type IncidentFilters } from "@/lib/queries/incidents";
+import { IncidentStateBadge, SignatureBadge } from "./incident-badges";
+import { ago } from "./format";
+
+const STATE_LABELS = { open: "Open", acknowledged: "Acknowledged", resolved: "Resolved" } as const;
+
+/** The incidents table with its filters (state, endpoint) kept in the URL. */
+export function IncidentList({ filters }: { filters: IncidentFilters }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const now = useNow();
+  const q = useQuery(incidentListQueryOptions(filters));
+  const [endpoint, setEndpoint] = useState(filters.endpointId ?? "");
+  const go = (f: IncidentFilters) => router.replace(`${pathname}${incidentFiltersToSearch(f)}`, { scroll: false });
+  const toggle = (s: (typeof INCIDENT_STATES)[number]) => {
+    const cur = new Set(filters.state ?? []);
+    if (cur.has(s)) cur.delete(s);
+    else cur.add(s);
+    go({ ...filters, state: INCIDENT_STATES.filter((x) => cur.has(x)) });
+  };
+  const rows = q.data?.incidents ?? [];
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <div role="group" aria-label="Filter by state" className="inline-flex rounded-md border border-line-strong bg-surface p-0.5">
+          {INCIDENT_STATES.map((s) => {
+            const on = filters.state?.includes(s) ?? false;
+            return (
+              <button
+                key={s}
+                type="button"
+                aria-pressed={on}
+                onClick={() => toggle(s)}
+                className={cx("rounded px-2 py-0.5 text-xs font-medium", on ? "bg-accent text-accent-fg" : "text-muted hover:bg-subtle hover:text-fg")}
+              >
+                {STATE_LABELS[s]}
+              </button>
+            );
+          })}
+        </div>
+        <form
+          className="flex items-center gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ ...filters, endpointId: endpoint.trim() || undefined });
+          }}
+        >
+          <label className="text-xs text-muted" htmlFor="incident-endpoint">
+            Endpoint
+          </label>
+          <input
+            id="incident-endpoint"
+            value={endpoint}
+            onChange={(e) => setEndpoint(e.target.value)}
+            placeholder="endpoint id"
+            className="h-7 w-48 rounded-md border border-line-strong bg-surface px-2 text-xs"
+          />
+          <Button size="sm" type="submit">
+            Apply
+          </Button>
+        </form>
+        {q.isError ? <span className="text-xs text-red-600">Could not refresh: {q.error.message}{q.data ? " (showing the last good data)" : ""}</span> : null}
+      </div>
+      <Card>
+        {rows.length === 0 ? (
+          <EmptyState icon={<CheckCircleIcon size={20} />} title={q.isPending ? "Loading incidents…" : "No incidents"}>
+            {q.isPending ? null : (
+              <p>
+                {filters.state?.length || filters.endpointId
+                  ? "No incident matches these filters."
+                  : "Incidents open automatically when an endpoint crash-loops, for example when workers keep dying with random_device could not be read. Nothing needs your attention."}
+              </p>
+            )}
+          </EmptyState>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-line text-xs text-muted">
+              <tr>
+                <th className="px-4 py-2 font-medium">Incident</th>
+                <th className="px-4 py-2 font-medium">State</th>
+                <th className="px-4 py-2 font-medium">Endpoint</th>
+                <th className="px-4 py-2 text-right font-medium">Crashes</th>
+                <th className="px-4 py-2 text-right font-medium">Flagged jobs</th>
+                <th className="px-4 py-2 font-medium">Opened</th>
+                <th className="px-4 py-2 font-medium">Last crash</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-line">
+              {rows.map((i) => (
+                <tr key={i.id} className="hover:bg-subtle/60">
+                  <td className="px-4 py-2">
+                    <Link href={`/incidents/${i.id}`} className="font-medium text-fg hover:underline">
+                      #{i.id} {i.title}
+                    </Link>
+                    <div className="mt-0.5">
+                      <SignatureBadge signature={i.signature} />
+                    </div>
+                  </td>
+                  <td className="px-4 py-2">
+                    <IncidentStateBadge state={i.state} regressionCount={i.regressionCount} />
+                    {i.acknowledgedBy && i.state === "acknowledged" ? <div className="mt-0.5 text-xs text-muted">by {i.acknowledgedBy}</div> : null}
+                  </td>
+                  <td className="px-4 py-2">
+                    <Link href={`/endpoints/${encodeURIComponent(i.endpointId)}`} className="hover:underline">
+                      {i.endpointName}
+                    </Link>
+                    <div className="font-mono text-xs text-muted">{i.endpointId}</div>
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums">{i.crashCount}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">{i.flaggedJobs}</td>
+                  <td className="px-4 py-2 text-xs text-muted">{ago(i.openedAt, now)}</td>
+                  <td className="px-4 py-2 text-xs text-muted">{ago(i.lastCrashAt, now)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}

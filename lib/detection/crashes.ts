@@ -1,0 +1,328 @@
+import { createHash } from "node:crypto";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { classifyLines, fingerprint, signatureForExitCode, signatureRank, SIGNATURES, SIGNATURE_IDS, type Crash, type SignatureId } from "@/lib/domain/crash";
+import type { DetectionConfig } from "@/lib/detection/config";
+
+/** Signatures detection adds for crashes seen without a classifiable log line. */
+export const UNKNOWN_RESTART = "unknown_restart";
+export const EXIT_CODE = "exit_code";
+
+export const EXTRA_SIGNATURE_TITLES: Record<string, string> = {
+  [UNKNOWN_RESTART]: "Worker restarted without a crash log",
+  [EXIT_CODE]: "Worker process exited with an error",
+};
+
+export function signatureTitle(signature: string): string {
+  return (SIGNATURES as Record<string, { title: string }>)[signature]?.title ?? EXTRA_SIGNATURE_TITLES[signature] ?? signature;
+}
+
+export function isClassifierSignature(s: string): s is SignatureId {
+  return (SIGNATURE_IDS as readonly string[]).includes(s);
+}
+
+/** CrashEvent.fingerprint / CrashGroup.fingerprint are varchar(128): long fingerprints keep a prefix plus a hash. */
+export function storedFingerprint(fp: string): string {
+  if (fp.length <= 128) return fp;
+  return `${fp.slice(0, 110)}#${createHash("sha256").update(fp).digest("hex").slice(0, 16)}`;
+}
+
+export interface EvidenceLine {
+  logLineId: string | null;
+  ts: string | null;
+  text: string;
+  /** The line is one the classifier matched (terminate / what() / exit...). */
+  match: boolean;
+}
+
+const CURSOR_KEY = (endpointId: string) => `detection.cursor.${endpointId}`.slice(0, 128);
+const MAX_EVIDENCE_TEXT = 2_000;
+
+interface Row {
+  id: bigint;
+  workerId: string | null;
+  ts: Date;
+  text: string;
+}
+
+interface PlannedEvent {
+  dedupeKey: string;
+  endpointId: string;
+  workerId: string | null;
+  image: string | null;
+  at: Date;
+  signature: string;
+  fingerprint: string;
+  title: string;
+  exitCode: number | null;
+  source: "log" | "exit" | "restart";
+  evidence: EvidenceLine[];
+  logLineId: bigint | null;
+}
+
+export async function readLogCursor(prisma: PrismaClient, endpointId: string): Promise<bigint> {
+  const row = await prisma.appSetting.findUnique({ where: { key: CURSOR_KEY(endpointId) }, select: { value: true } });
+  const v = (row?.value as { logLineId?: string } | null)?.logLineId;
+  return v && /^\d+$/.test(v) ? BigInt(v) : 0n;
+}
+
+async function saveLogCursor(prisma: PrismaClient, endpointId: string, id: bigint) {
+  const value = { logLineId: id.toString() };
+  await prisma.appSetting.upsert({ where: { key: CURSOR_KEY(endpointId) }, create: { key: CURSOR_KEY(endpointId), value }, update: { value } });
+}
+
+function evidenceFor(crash: Crash, rows: Row[]): { lines: EvidenceLine[]; first: Row; last: Row } {
+  const matched = new Set(crash.evidence.map((e) => e.line));
+  const firstLine = Math.min(...matched);
+  const lastLine = Math.max(...matched);
+  const lines: EvidenceLine[] = [];
+  // three lines before the crash, through two after its last matched line (the exit line usually)
+  const from = Math.max(1, firstLine - 3, lastLine - 40);
+  const to = Math.min(rows.length, lastLine + 2);
+  for (let l = from; l <= to; l++) {
+    const r = rows[l - 1];
+    lines.push({ logLineId: r.id.toString(), ts: r.ts.toISOString(), text: r.text.slice(0, MAX_EVIDENCE_TEXT), match: matched.has(l) });
+  }
+  return { lines, first: rows[firstLine - 1], last: rows[lastLine - 1] };
+}
+
+/**
+ * Classifies an endpoint's log lines stored since the last pass (LogLine.id high-water mark kept in
+ * AppSetting "detection.cursor.<endpointId>"), per worker, with a few earlier lines of the same worker
+ * as context so that a crash split across two reads is one crash. Each crash becomes a CrashEvent keyed
+ * by its first matched line (dedupeKey "log:<logLineId>"); a re-read that sees more of a crash upgrades
+ * the event (e.g. abort → random_device once the what() line arrives). Returns the planned events.
+ */
+export async function classifyNewLogLines(prisma: PrismaClient, endpointId: string, cfg: DetectionConfig): Promise<{ events: PlannedEvent[]; lines: number }> {
+  const cursor = await readLogCursor(prisma, endpointId);
+  const fresh = await prisma.logLine.findMany({
+    where: { endpointId, id: { gt: cursor } },
+    orderBy: { id: "asc" },
+    take: cfg.maxLinesPerPass,
+    select: { id: true, workerId: true, ts: true, text: true },
+  });
+  if (!fresh.length) return { events: [], lines: 0 };
+  const byWorker = new Map<string | null, Row[]>();
+  for (const r of fresh) {
+    const list = byWorker.get(r.workerId);
+    if (list) list.push(r);
+    else byWorker.set(r.workerId, [r]);
+  }
+  const workerIds = [...byWorker.keys()].filter((w): w is string => w !== null);
+  const images = new Map(
+    (await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, image: true } })).map((w) => [w.id, w.image]),
+  );
+  const events: PlannedEvent[] = [];
+  for (const [workerId, rows] of byWorker) {
+    const before = cfg.lookbackLines
+      ? (
+          await prisma.logLine.findMany({
+            where: { endpointId, workerId, id: { lte: cursor } },
+            orderBy: { id: "desc" },
+            take: cfg.lookbackLines,
+            select: { id: true, workerId: true, ts: true, text: true },
+          })
+        ).reverse()
+      : [];
+    const all = [...before, ...rows];
+    const crashes = classifyLines(all.map((r) => ({ text: r.text, ts: r.ts.toISOString() })));
+    for (const c of crashes) {
+      if (!c.evidence.length) continue;
+      const ev = evidenceFor(c, all);
+      if (ev.last.id <= cursor) continue; // seen completely in an earlier pass
+      events.push({
+        dedupeKey: `log:${ev.first.id}`,
+        endpointId,
+        workerId,
+        image: workerId ? (images.get(workerId) ?? null) : null,
+        at: ev.first.ts,
+        signature: c.signature,
+        fingerprint: storedFingerprint(fingerprint(c)),
+        title: c.title,
+        exitCode: c.exitCode ?? null,
+        source: "log",
+        evidence: ev.lines,
+        logLineId: ev.first.id,
+      });
+    }
+  }
+  await writeCrashEvents(prisma, events);
+  await saveLogCursor(prisma, endpointId, fresh[fresh.length - 1].id);
+  return { events, lines: fresh.length };
+}
+
+const SIGNAL_CODES: Record<string, number> = { SIGILL: 132, SIGABRT: 134, SIGKILL: 137, SIGSEGV: 139, ILL: 132, ABRT: 134, KILL: 137, SEGV: 139 };
+
+/**
+ * Turns wrapper exits (WorkerEvent "exit") and restarts (WorkerEvent "restart") that no classified log
+ * crash of the same worker explains into crash events, once `explainGraceMs` has passed (the logs may
+ * still be on their way). An exit names its signature by its code (134 abort, 137 oom_killed, ...;
+ * other non-zero codes "exit_code"); a restart with nothing else is "unknown_restart". An explained
+ * exit lends its code to the log crash that lacks one.
+ */
+export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig): Promise<PlannedEvent[]> {
+  const until = new Date(now.getTime() - cfg.explainGraceMs);
+  const since = new Date(now.getTime() - Math.max(cfg.windowMs, 60 * 60_000));
+  const wes = await prisma.workerEvent.findMany({
+    where: { endpointId, kind: { in: ["exit", "restart"] }, at: { gte: since, lte: until } },
+    orderBy: { at: "asc" },
+    take: 2_000,
+    select: { id: true, workerId: true, kind: true, exitCode: true, signal: true, image: true, detail: true, at: true },
+  });
+  if (!wes.length) return [];
+  const keys = wes.map((e) => `${e.kind}:${e.id}`);
+  const done = new Set((await prisma.crashEvent.findMany({ where: { dedupeKey: { in: keys } }, select: { dedupeKey: true } })).map((r) => r.dedupeKey));
+  const todo = wes.filter((e) => !done.has(`${e.kind}:${e.id}`));
+  if (!todo.length) return [];
+  const crashes = await prisma.crashEvent.findMany({
+    where: { endpointId, workerId: { in: [...new Set(todo.map((e) => e.workerId))] }, at: { gte: new Date(since.getTime() - 10 * 60_000) } },
+    select: { id: true, workerId: true, at: true, source: true, exitCode: true },
+  });
+  const planned: PlannedEvent[] = [];
+  const explainedExit = (workerId: string, at: number) =>
+    crashes.find((c) => c.workerId === workerId && c.source === "log" && c.at.getTime() <= at + 5_000 && at - c.at.getTime() <= 2 * 60_000);
+  for (const e of todo) {
+    const at = e.at.getTime();
+    if (e.kind === "exit") {
+      const code = e.exitCode ?? (e.signal ? SIGNAL_CODES[e.signal.toUpperCase()] : undefined) ?? null;
+      if (code === 0 || code === null) continue;
+      const log = explainedExit(e.workerId, at);
+      if (log) {
+        if (log.exitCode === null) await prisma.crashEvent.update({ where: { id: log.id }, data: { exitCode: code } });
+        continue;
+      }
+      const sig = signatureForExitCode(code) ?? EXIT_CODE;
+      planned.push({
+        dedupeKey: `exit:${e.id}`,
+        endpointId,
+        workerId: e.workerId,
+        image: e.image,
+        at: e.at,
+        signature: sig,
+        fingerprint: `${sig}:exit code ${code}`,
+        title: `${signatureTitle(sig)} (exit code ${code})`,
+        exitCode: code,
+        source: "exit",
+        evidence: [{ logLineId: null, ts: e.at.toISOString(), text: `worker wrapper reported exit code ${code}${e.signal ? ` (${e.signal})` : ""}`, match: true }],
+        logLineId: null,
+      });
+      crashes.push({ id: -1n, workerId: e.workerId, at: e.at, source: "exit", exitCode: code });
+      continue;
+    }
+    const detail = (e.detail ?? {}) as { previousStartedAt?: string | null; startedAt?: string | null };
+    const prevStart = detail.previousStartedAt ? Date.parse(detail.previousStartedAt) : NaN;
+    const from = Number.isNaN(prevStart) ? at - cfg.windowMs : prevStart - 5_000;
+    const explained = crashes.some((c) => c.workerId === e.workerId && c.at.getTime() >= from && c.at.getTime() <= at);
+    if (explained) continue;
+    const startedAt = detail.startedAt ? Date.parse(detail.startedAt) : NaN;
+    planned.push({
+      dedupeKey: `restart:${e.id}`,
+      endpointId,
+      workerId: e.workerId,
+      image: e.image,
+      at: Number.isNaN(startedAt) ? e.at : new Date(Math.min(startedAt, at)),
+      signature: UNKNOWN_RESTART,
+      fingerprint: `${UNKNOWN_RESTART}:restart`,
+      title: EXTRA_SIGNATURE_TITLES[UNKNOWN_RESTART],
+      exitCode: null,
+      source: "restart",
+      evidence: [{ logLineId: null, ts: e.at.toISOString(), text: `worker ${e.workerId} restarted (startedAt ${detail.previousStartedAt ?? "?"} → ${detail.startedAt ?? "?"}) and no crash log explains it`, match: true }],
+      logLineId: null,
+    });
+  }
+  await writeCrashEvents(prisma, planned);
+  return planned;
+}
+
+/**
+ * Inserts crash events once (dedupeKey), attaches them to their group (endpoint + fingerprint) and
+ * recomputes the groups' first/last seen, count, workers and images from their events, so reprocessing
+ * never double-counts.
+ */
+export async function writeCrashEvents(prisma: PrismaClient, events: PlannedEvent[]): Promise<void> {
+  if (!events.length) return;
+  const existing = new Map(
+    (
+      await prisma.crashEvent.findMany({
+        where: { dedupeKey: { in: events.map((e) => e.dedupeKey) } },
+        select: { id: true, dedupeKey: true, signature: true, fingerprint: true, groupId: true, evidence: true },
+      })
+    ).map((r) => [r.dedupeKey, r]),
+  );
+  const touched = new Set<bigint>();
+  const groupIds = new Map<string, bigint>();
+  const groupFor = async (e: PlannedEvent) => {
+    const k = `${e.endpointId}\u0000${e.fingerprint}`;
+    let id = groupIds.get(k);
+    if (id === undefined) {
+      const g = await prisma.crashGroup.upsert({
+        where: { endpointId_fingerprint: { endpointId: e.endpointId, fingerprint: e.fingerprint } },
+        create: { endpointId: e.endpointId, fingerprint: e.fingerprint, signature: e.signature, title: e.title, firstSeenAt: e.at, lastSeenAt: e.at, count: 0, stateChangedAt: e.at },
+        update: {},
+        select: { id: true },
+      });
+      id = g.id;
+      groupIds.set(k, id);
+    }
+    return id;
+  };
+  const inserts: Prisma.CrashEventCreateManyInput[] = [];
+  for (const e of events) {
+    const prev = existing.get(e.dedupeKey);
+    if (prev) {
+      const better =
+        prev.fingerprint !== e.fingerprint &&
+        (!isClassifierSignature(prev.signature) || (isClassifierSignature(e.signature) && signatureRank(e.signature) < signatureRank(prev.signature)));
+      const longer = Array.isArray(prev.evidence) && e.evidence.length > prev.evidence.length;
+      if (!better && !longer) continue;
+      const groupId = better ? await groupFor(e) : prev.groupId;
+      await prisma.crashEvent.update({
+        where: { id: prev.id },
+        data: {
+          ...(better ? { signature: e.signature, fingerprint: e.fingerprint, title: e.title, groupId } : {}),
+          evidence: e.evidence as unknown as Prisma.InputJsonValue,
+          ...(e.exitCode !== null ? { exitCode: e.exitCode } : {}),
+        },
+      });
+      if (prev.groupId) touched.add(prev.groupId);
+      if (groupId) touched.add(groupId);
+      continue;
+    }
+    const groupId = await groupFor(e);
+    touched.add(groupId);
+    inserts.push({
+      endpointId: e.endpointId,
+      workerId: e.workerId,
+      image: e.image,
+      at: e.at,
+      signature: e.signature,
+      fingerprint: e.fingerprint,
+      title: e.title,
+      exitCode: e.exitCode,
+      source: e.source,
+      evidence: e.evidence as unknown as Prisma.InputJsonValue,
+      logLineId: e.logLineId,
+      groupId,
+      dedupeKey: e.dedupeKey,
+    });
+  }
+  if (inserts.length) await prisma.crashEvent.createMany({ data: inserts, skipDuplicates: true });
+  if (touched.size) await refreshCrashGroups(prisma, [...touched]);
+}
+
+export async function refreshCrashGroups(prisma: PrismaClient, ids: bigint[]): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE crash_groups g SET
+      count = s.c, "firstSeenAt" = s.f, "lastSeenAt" = s.l,
+      workers = s.w[1:50], images = s.i[1:20], "updatedAt" = now()
+    FROM (
+      SELECT "groupId", count(*)::int AS c, min(at) AS f, max(at) AS l,
+        array_remove(array_agg(DISTINCT "workerId"), NULL) AS w,
+        array_remove(array_agg(DISTINCT image), NULL) AS i
+      FROM crash_events WHERE "groupId" = ANY(${ids}::bigint[]) GROUP BY "groupId"
+    ) s
+    WHERE g.id = s."groupId"`;
+  // a group whose only event moved to a more specific fingerprint is empty now
+  await prisma.$executeRaw`
+    UPDATE crash_groups g SET count = 0, workers = '{}', images = '{}', "updatedAt" = now()
+    WHERE g.id = ANY(${ids}::bigint[]) AND NOT EXISTS (SELECT 1 FROM crash_events e WHERE e."groupId" = g.id)`;
+}

@@ -1,0 +1,21 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { RANDOM_DEVICE_RUNBOOK } from "./random-device";
+import { runbookFor } from "./index";
+
+describe("runbooks", () => {
+  it("embeds random-device.md verbatim", () => {
+    expect(RANDOM_DEVICE_RUNBOOK).toBe(readFileSync(path.join(import.meta.dirname, "random-device.md"), "utf8"));
+  });
+
+  it("gives random_device its runbook with the confirmation commands, and other signatures an explanation only", () => {
+    const rd = runbookFor("random_device");
+    expect(rd.markdown).toContain("## Runbook (most to least preferred)");
+    expect(rd.markdown).toContain("random_device could not be read");
+    expect(rd.commands.some((c) => c.includes("strace -f -e trace=openat,read"))).toBe(true);
+    const seg = runbookFor("segfault");
+    expect([seg.markdown, seg.commands, seg.title]).toEqual([null, [], "Segmentation fault"]);
+    expect(runbookFor("unknown_restart").title).toBe("Worker restarted without a crash log");
+  });
+});

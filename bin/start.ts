@@ -10,6 +10,8 @@ import { EnvError, loadEnv } from "@/lib/env";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { describeDatabaseError, maskDatabaseUrl } from "@/lib/pg-errors";
+import { createPrismaClient } from "@/lib/db";
+import { seedDefaultCriteria } from "@/lib/data/criteria";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -158,6 +160,14 @@ async function main() {
   try {
     const { applied } = await applyMigrations(databaseUrl);
     say(applied.length ? `migrations: applied ${applied.join(", ")}` : "migrations: up to date");
+    // A new installation starts with the criteria of the team's status report.
+    const prisma = createPrismaClient(databaseUrl, { max: 1 });
+    try {
+      const seeded = await seedDefaultCriteria(prisma);
+      if (seeded) say(`criteria: seeded ${seeded} success criteria`);
+    } finally {
+      await prisma.$disconnect();
+    }
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new Error(`migrations failed: ${code ? describeDatabaseError(e, databaseUrl) : e instanceof Error ? e.message : String(e)}`);

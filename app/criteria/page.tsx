@@ -1,27 +1,39 @@
 import type { Metadata } from "next";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { CheckCircleIcon } from "@/components/ui/icons";
+import { Suspense } from "react";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { CriteriaBoard } from "@/components/criteria/criteria-board";
+import { CriteriaSkeleton } from "@/components/criteria/criteria-skeleton";
+import { PRINT_CSS } from "@/components/criteria/print-css";
 import { PageHeader } from "@/components/ui/page-header";
+import { readCriteria } from "@/lib/criteria/service";
+import { getQueryClient } from "@/lib/queries/query-client";
+import { criteriaQueryOptions, parseCriteriaSearchParams, type CriteriaFilter } from "@/lib/queries/criteria";
 
 export const metadata: Metadata = { title: "Criteria" };
 
-export default function CriteriaPage() {
+/** Prefetches with the same options the board then polls with (first paint is server data). */
+async function CriteriaSlot({ filter }: { filter: CriteriaFilter }) {
+  const queryClient = getQueryClient();
+  await queryClient.prefetchQuery(criteriaQueryOptions(filter, (f) => readCriteria({ endpointId: f.endpointId, days: 28 })));
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <CriteriaBoard filter={filter} />
+    </HydrationBoundary>
+  );
+}
+
+export default async function CriteriaPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const filter = parseCriteriaSearchParams(await searchParams);
   return (
     <>
+      <style media="print">{PRINT_CSS}</style>
       <PageHeader
         title="Criteria"
         description="Success criteria of the deployment, checked live against recorded data, with the evidence behind each verdict."
       />
-      <Card>
-        <EmptyState icon={<CheckCircleIcon size={20} />} title="No success criteria yet">
-          <p>
-            Criteria are grouped as immediate, short-term and long-term and show pass, fail or pending with the log lines, jobs
-            or incidents that decided them.
-          </p>
-          <p>They are evaluated from what the poller records, so they fill in once endpoints are being watched.</p>
-        </EmptyState>
-      </Card>
+      <Suspense key={filter.endpointId ?? "all"} fallback={<CriteriaSkeleton />}>
+        <CriteriaSlot filter={filter} />
+      </Suspense>
     </>
   );
 }

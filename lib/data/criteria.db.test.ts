@@ -85,3 +85,26 @@ describe("criteria evaluation against recorded data", () => {
     expect(await listCriterionHistory(prisma, crit.id, { endpointId: id })).toHaveLength(2);
   });
 });
+
+describe("crash evidence from stored log lines (no crash events recorded)", () => {
+  it("fails on a classified random_device abort in the logs and ignores mere mentions", async () => {
+    await seedDefaultCriteria(prisma);
+    const id = uid();
+    await prisma.endpoint.create({ data: { id, name: id, createdAt: at(0) } });
+    await prisma.worker.create({ data: { endpointId: id, id: `${id}-w1`, status: "UNHEALTHY", image: "team/trainer:v1", startedAt: at(1), firstSeenAt: at(1), lastSeenAt: at(10) } });
+    const line = (m: number, text: string) =>
+      prisma.logLine.create({ data: { endpointId: id, workerId: `${id}-w1`, source: "container", ts: at(m), text, dedupeKey: `${id}-${m}-${text.length}` } });
+    await line(2, "INFO: seeding with std::random_device, see docs"); // a mention, not a crash
+    await evaluateAllCriteria(prisma, at(5));
+    let crit = (await listCriteria(prisma, { endpointId: id })).find((c) => c.key === "container-starts-without-random-device-crash")!;
+    expect(crit.state).toBe("pending");
+
+    await line(6, "terminate called after throwing an instance of 'std::runtime_error'");
+    const abort = await line(6, "  what():  random_device could not be read");
+    await evaluateAllCriteria(prisma, at(8));
+    crit = (await listCriteria(prisma, { endpointId: id })).find((c) => c.key === "container-starts-without-random-device-crash")!;
+    expect(crit.state).toBe("fail");
+    expect(crit.evidence).toEqual([expect.objectContaining({ kind: "log_line", id: String(abort.id), endpointId: id })]);
+    expect(crit.evidence[0].label).toContain("random_device could not be read");
+  });
+});

@@ -1,10 +1,17 @@
+import type { z } from "zod";
 import type { PrismaClient } from "@/lib/db";
+import type { Principal } from "@/lib/auth/principal";
+import { recordAudit } from "@/lib/data/audit";
+import { AppError } from "@/lib/http/errors";
+import { classifyLines } from "@/lib/domain/crash";
 import {
   combineResults,
   DEFAULT_CRITERIA,
   evaluateRule,
   parseRuleParams,
   RULE_DESCRIPTIONS,
+  RULE_NAMES,
+  RuleParamSchemas,
   type CriterionState,
   type EndpointFacts,
   type Evidence,
@@ -18,6 +25,42 @@ const DAY = 86_400_000;
 const HISTORY_SAMPLE_MS = 60 * 60_000;
 const READY_STATUSES = ["IDLE", "RUNNING", "READY"];
 const TERMINAL_TRIAL = ["completed", "stopped"];
+
+/** How far back the log-line fallback looks for crashes (bounded: it scans log text). */
+const LOG_FALLBACK_MS = DAY;
+
+/**
+ * random_device aborts in the stored log lines of an endpoint since `since` (newest first, at most 20),
+ * confirmed line by line with the crash classifier (so mentions and near-misses do not count).
+ */
+async function findLogCrashes(prisma: PrismaClient, endpointId: string, since: Date) {
+  const rows = await prisma.logLine.findMany({
+    where: { endpointId, ts: { gte: since }, text: { contains: "random_device" } },
+    orderBy: { ts: "desc" },
+    take: 20,
+    select: { id: true, ts: true, workerId: true, text: true },
+  });
+  const workerIds = [...new Set(rows.map((r) => r.workerId).filter((w): w is string => !!w))];
+  const workers = workerIds.length
+    ? await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, image: true } })
+    : [];
+  const imageOf = new Map(workers.map((w) => [w.id, w.image]));
+  return rows.flatMap((r) => {
+    const hit = classifyLines([{ text: r.text }]).find((c) => c.signature === "random_device");
+    if (!hit) return [];
+    return [
+      {
+        id: String(r.id),
+        at: r.ts,
+        signature: "random_device",
+        image: r.workerId ? (imageOf.get(r.workerId) ?? null) : null,
+        workerId: r.workerId,
+        line: hit.text,
+        kind: "log_line" as const,
+      },
+    ];
+  });
+}
 
 /** Seeds the status report's criteria into a new installation; existing keys are left alone. */
 export async function seedDefaultCriteria(prisma: PrismaClient): Promise<number> {
@@ -107,6 +150,9 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
     }),
   ]);
 
+  // Without crash events (detection not running, or not yet), random_device aborts still show in the stored logs.
+  const logCrashes = crashes.length === 0 ? await findLogCrashes(prisma, endpointId, new Date(Math.max((imageSince ?? windowStart).getTime(), now.getTime() - LOG_FALLBACK_MS))) : [];
+
   const finishedBySweep = sweeps.length
     ? await prisma.trial.groupBy({ by: ["sweepId"], where: { sweepId: { in: sweeps.map((s) => s.id) }, status: { in: TERMINAL_TRIAL as never[] } }, _count: { _all: true } })
     : [];
@@ -133,8 +179,14 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
     images,
     workerReadyAt: ready?.at ?? null,
     workerReadyEventId: ready ? String(ready.id) : null,
-    crashes: crashes.map((c) => ({ id: String(c.id), at: c.at, signature: c.signature, image: c.image, workerId: c.workerId, line: firstLine(c.evidence) })),
+    crashes: [
+      ...crashes.map((c) => ({ id: String(c.id), at: c.at, signature: c.signature, image: c.image, workerId: c.workerId, line: firstLine(c.evidence) })),
+      ...logCrashes,
+    ],
     restarts: [
+      ...(logCrashes[0] && !lastCrashPerSignature.some((c) => c.signature === logCrashes[0].signature)
+        ? [{ id: `log-${logCrashes[0].id}`, at: logCrashes[0].at, workerId: logCrashes[0].workerId ?? "?", signature: logCrashes[0].signature }]
+        : []),
       ...lastCrashPerSignature.map((c) => ({ id: `crash-${c.id}`, at: new Date(c.at), workerId: c.worker_id ?? "?", signature: c.signature })),
       ...(lastRestart ? [{ id: String(lastRestart.id), at: lastRestart.at, workerId: lastRestart.workerId, signature: null }] : []),
     ],
@@ -180,9 +232,9 @@ async function storeEvaluation(prisma: PrismaClient, criterionId: bigint, endpoi
  * place while the state holds within the hour (so the page shows live evidence), and a new row
  * starts on every state change and every hour (the history and the weekly trend).
  */
-export async function evaluateAllCriteria(prisma: PrismaClient, now: Date = new Date()): Promise<number> {
+export async function evaluateAllCriteria(prisma: PrismaClient, now: Date = new Date(), opts: { criterionIds?: string[] } = {}): Promise<number> {
   const [criteria, endpoints] = await Promise.all([
-    prisma.criterion.findMany({ where: { enabled: true }, include: { attestations: { where: { revokedAt: null }, orderBy: { attestedAt: "desc" }, take: 1 } } }),
+    prisma.criterion.findMany({ where: { enabled: true, ...(opts.criterionIds ? { id: { in: opts.criterionIds.map((id) => BigInt(id)) } } : {}) }, include: { attestations: { where: { revokedAt: null }, orderBy: { attestedAt: "desc" }, take: 1 } } }),
     prisma.endpoint.findMany({ where: { paused: false }, select: { id: true } }),
   ]);
   const factsCache = new Map<string, EndpointFacts | null>();
@@ -296,4 +348,240 @@ export async function listCriterionHistory(prisma: PrismaClient, criterionId: st
     select: { at: true, state: true, summary: true },
   });
   return rows.map((r) => ({ at: r.at.toISOString(), state: r.state as CriterionState, summary: r.summary }));
+}
+
+// ───────────── management: create, edit, attest; reads for the pages ─────────────
+
+export interface CriterionHistoryRow {
+  at: string;
+  state: CriterionState;
+}
+
+/** Which evaluation rows show a criterion: its per-endpoint rows under an endpoint filter, else its own scope's. */
+function evaluationScope(c: { endpointId: string | null; rule: string }, filter: string | undefined): string | null {
+  return filter && !c.endpointId && c.rule !== "attestation" ? filter : c.endpointId;
+}
+
+/** State history (oldest first) of several criteria since a time, one query, for the trend bars. */
+export async function listCriteriaHistories(
+  prisma: PrismaClient,
+  criteria: { id: string; endpointId: string | null; rule: string }[],
+  opts: { endpointId?: string; since: Date },
+): Promise<Map<string, CriterionHistoryRow[]>> {
+  const out = new Map<string, CriterionHistoryRow[]>(criteria.map((c) => [c.id, []]));
+  if (!criteria.length) return out;
+  const want = new Map(criteria.map((c) => [c.id, evaluationScope(c, opts.endpointId)]));
+  const scopes = [...new Set([...want.values()])];
+  const rows = await prisma.criterionEvaluation.findMany({
+    where: {
+      criterionId: { in: criteria.map((c) => BigInt(c.id)) },
+      at: { gte: opts.since },
+      OR: [...(scopes.includes(null) ? [{ endpointId: null }] : []), { endpointId: { in: scopes.filter((s): s is string => s !== null) } }],
+    },
+    orderBy: { at: "asc" },
+    take: 50_000,
+    select: { criterionId: true, endpointId: true, at: true, state: true },
+  });
+  for (const r of rows) {
+    const id = String(r.criterionId);
+    if (want.get(id) !== r.endpointId) continue;
+    out.get(id)?.push({ at: r.at.toISOString(), state: r.state as CriterionState });
+  }
+  return out;
+}
+
+export interface AttestationDto {
+  id: string;
+  by: string;
+  at: string;
+  link: string | null;
+  note: string | null;
+}
+
+export interface CriterionDetailDto {
+  criterion: CriterionDto;
+  history: CriterionHistoryPointDto[];
+  attestations: AttestationDto[];
+}
+
+async function findCriterionRow(prisma: PrismaClient, id: string) {
+  if (!/^\d{1,18}$/.test(id)) throw new AppError("not_found", `No criterion "${id}".`);
+  const row = await prisma.criterion.findUnique({ where: { id: BigInt(id) } });
+  if (!row) throw new AppError("not_found", `No criterion "${id}".`);
+  return row;
+}
+
+/** One criterion with its latest evaluation, its history (newest first) and its attestations. */
+export async function getCriterion(prisma: PrismaClient, id: string, opts: { endpointId?: string; historyLimit?: number } = {}): Promise<CriterionDetailDto> {
+  const row = await findCriterionRow(prisma, id);
+  const [list, history, attestations] = await Promise.all([
+    listCriteria(prisma, { endpointId: opts.endpointId }),
+    listCriterionHistory(prisma, id, { endpointId: evaluationScope(row, opts.endpointId), limit: opts.historyLimit ?? 200 }),
+    prisma.attestation.findMany({ where: { criterionId: row.id, revokedAt: null }, orderBy: { attestedAt: "desc" }, take: 50 }),
+  ]);
+  const criterion = list.find((c) => c.id === id);
+  if (!criterion) throw new AppError("not_found", `Criterion "${id}" does not apply to endpoint "${opts.endpointId}".`);
+  return {
+    criterion,
+    history,
+    attestations: attestations.map((a) => ({ id: String(a.id), by: a.attestedBy, at: a.attestedAt.toISOString(), link: a.link, note: a.note })),
+  };
+}
+
+/** Validates a rule's params strictly (unknown keys are errors): 422 naming `body.params.<field>`. */
+export function validateRuleParams(rule: string, params: unknown, pathPrefix = "body.params"): Record<string, unknown> {
+  if (!(RULE_NAMES as string[]).includes(rule)) {
+    throw new AppError("validation_failed", `Unknown rule "${rule}".`, { issues: [{ path: "body.rule", message: `must be one of ${RULE_NAMES.join(", ")}` }] });
+  }
+  const schema = RuleParamSchemas[rule as RuleName] as unknown as z.ZodObject;
+  const parsed = schema.strict().safeParse(params ?? {});
+  if (!parsed.success) {
+    throw new AppError("validation_failed", "Invalid criterion parameters.", {
+      issues: parsed.error.issues.map((i) => ({ path: [pathPrefix, ...i.path.map(String)].join("."), message: i.message })),
+    });
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+async function assertEndpoint(prisma: PrismaClient, endpointId: string | null | undefined) {
+  if (!endpointId) return;
+  const e = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true } });
+  if (!e) throw new AppError("validation_failed", `Endpoint "${endpointId}" is not known to sweepwatch.`, { issues: [{ path: "body.endpointId", message: "unknown endpoint" }] });
+}
+
+function slugify(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 100) || "criterion";
+}
+
+export interface CreateCriterionInput {
+  key?: string;
+  horizon: Horizon;
+  title: string;
+  description?: string;
+  endpointId?: string | null;
+  rule: string;
+  params?: unknown;
+  position?: number;
+}
+
+/** Creates a criterion from the typed rule set and evaluates it at once. */
+export async function createCriterion(prisma: PrismaClient, input: CreateCriterionInput, actor: Principal, now: Date = new Date()): Promise<CriterionDto> {
+  const params = validateRuleParams(input.rule, input.params);
+  await assertEndpoint(prisma, input.endpointId);
+  const key = input.key ?? `${slugify(input.title)}-${now.getTime().toString(36)}`;
+  if (await prisma.criterion.findUnique({ where: { key }, select: { id: true } })) {
+    throw new AppError("conflict", `A criterion with key "${key}" exists already.`);
+  }
+  const position = input.position ?? ((await prisma.criterion.aggregate({ where: { horizon: input.horizon }, _max: { position: true } }))._max.position ?? 0) + 1;
+  const row = await prisma.criterion.create({
+    data: {
+      key,
+      horizon: input.horizon,
+      title: input.title,
+      description: input.description ?? RULE_DESCRIPTIONS[input.rule as RuleName],
+      endpointId: input.endpointId ?? null,
+      rule: input.rule,
+      params: params as object,
+      position,
+    },
+  });
+  await recordAudit({ actor, action: "criterion.create", targetType: "criterion", targetId: String(row.id), detail: { key, rule: input.rule, params } });
+  await evaluateAllCriteria(prisma, now, { criterionIds: [String(row.id)] });
+  const dto = (await listCriteria(prisma)).find((c) => c.id === String(row.id));
+  return dto!;
+}
+
+export interface UpdateCriterionInput {
+  title?: string;
+  description?: string;
+  horizon?: Horizon;
+  enabled?: boolean;
+  params?: unknown;
+}
+
+/** Edits a criterion (params are validated against its rule) and re-evaluates it at once. */
+export async function updateCriterion(prisma: PrismaClient, id: string, input: UpdateCriterionInput, actor: Principal, now: Date = new Date()): Promise<CriterionDto> {
+  const row = await findCriterionRow(prisma, id);
+  const params = input.params === undefined ? undefined : validateRuleParams(row.rule, input.params);
+  await prisma.criterion.update({
+    where: { id: row.id },
+    data: {
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.horizon !== undefined ? { horizon: input.horizon } : {}),
+      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+      ...(params !== undefined ? { params: params as object } : {}),
+    },
+  });
+  await recordAudit({ actor, action: "criterion.update", targetType: "criterion", targetId: id, detail: { ...input, params } });
+  await evaluateAllCriteria(prisma, now, { criterionIds: [id] });
+  return (await listCriteria(prisma)).find((c) => c.id === id)!;
+}
+
+/** A person attests an attestation criterion (who = the caller, when = now) and it is re-evaluated. */
+export async function attestCriterion(
+  prisma: PrismaClient,
+  id: string,
+  input: { link?: string | null; note?: string | null },
+  actor: Principal,
+  now: Date = new Date(),
+): Promise<CriterionDetailDto> {
+  const row = await findCriterionRow(prisma, id);
+  if (row.rule !== "attestation") throw new AppError("conflict", `"${row.title}" is checked from data (rule ${row.rule}); only attestation criteria take an attestation.`);
+  const a = await prisma.attestation.create({
+    data: { criterionId: row.id, attestedBy: actor.name.slice(0, 255), attestedAt: now, link: input.link || null, note: input.note || null },
+  });
+  await recordAudit({ actor, action: "criterion.attest", targetType: "criterion", targetId: id, detail: { attestationId: String(a.id), link: input.link ?? null } });
+  await evaluateAllCriteria(prisma, now, { criterionIds: [id] });
+  return getCriterion(prisma, id);
+}
+
+export interface CriteriaViewDto {
+  /** perEndpoint: for an all-endpoints criterion without an endpoint filter, each endpoint's own verdict. */
+  criteria: (CriterionDto & { history: CriterionHistoryRow[]; perEndpoint: { endpointId: string; state: CriterionState }[] })[];
+  endpoints: { id: string; name: string }[];
+  endpointId: string | null;
+  days: number;
+  evaluatedAt: string | null;
+  generatedAt: string;
+}
+
+/** What the criteria page, GET /api/criteria and the Markdown report show: criteria + recent history + the endpoint filter. */
+export async function listCriteriaView(prisma: PrismaClient, opts: { endpointId?: string; days?: number; now?: Date } = {}): Promise<CriteriaViewDto> {
+  const now = opts.now ?? new Date();
+  const days = opts.days ?? 28;
+  const [endpoints, criteria] = await Promise.all([
+    prisma.endpoint.findMany({ orderBy: { id: "asc" }, take: 500, select: { id: true, name: true, displayName: true } }),
+    listCriteria(prisma, { endpointId: opts.endpointId }),
+  ]);
+  if (opts.endpointId && !endpoints.some((e) => e.id === opts.endpointId)) {
+    throw new AppError("not_found", `Endpoint "${opts.endpointId}" is not known to sweepwatch.`);
+  }
+  const combined = opts.endpointId ? [] : criteria.filter((c) => !c.endpointId && c.rule !== "attestation");
+  const [histories, latestPerEndpoint] = await Promise.all([
+    listCriteriaHistories(prisma, criteria, { endpointId: opts.endpointId, since: new Date(now.getTime() - days * DAY) }),
+    combined.length
+      ? prisma.$queryRaw<{ criterionId: bigint; endpointId: string; state: CriterionState }[]>`
+          SELECT DISTINCT ON ("criterionId", "endpointId") "criterionId", "endpointId", state::text AS state
+          FROM criterion_evaluations
+          WHERE "criterionId" = ANY(${combined.map((c) => BigInt(c.id))}::bigint[]) AND "endpointId" IS NOT NULL AND at >= ${new Date(now.getTime() - DAY)}
+          ORDER BY "criterionId", "endpointId", at DESC`
+      : Promise.resolve([]),
+  ]);
+  const perEndpoint = new Map<string, { endpointId: string; state: CriterionState }[]>();
+  const known = new Set(endpoints.map((e) => e.id));
+  for (const r of latestPerEndpoint) {
+    if (!known.has(r.endpointId)) continue;
+    const k = String(r.criterionId);
+    perEndpoint.set(k, [...(perEndpoint.get(k) ?? []), { endpointId: r.endpointId, state: r.state }]);
+  }
+  const evaluated = criteria.map((c) => c.evaluatedAt).filter((x): x is string => !!x).sort();
+  return {
+    criteria: criteria.map((c) => ({ ...c, history: histories.get(c.id) ?? [], perEndpoint: perEndpoint.get(c.id) ?? [] })),
+    endpoints: endpoints.map((e) => ({ id: e.id, name: e.displayName ?? e.name })),
+    endpointId: opts.endpointId ?? null,
+    days,
+    evaluatedAt: evaluated.at(-1) ?? null,
+    generatedAt: now.toISOString(),
+  };
 }

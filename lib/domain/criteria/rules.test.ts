@@ -165,6 +165,23 @@ describe("smoke, sweeps, success rate, production, attestation, regressions", ()
     const r = evaluateRule("attestation", {}, facts({ attestations: [{ id: "a1", by: "dana", at: at(1), link: "https://wiki/x" }] }), at(2));
     expect(r.state).toBe("pass");
     expect(r.summary).toContain("dana");
+    expect(r.evidence[0]).toMatchObject({ kind: "attestation", href: "https://wiki/x" });
+  });
+
+  it("attestation evidence links only http(s) addresses", () => {
+    const r = evaluateRule("attestation", {}, facts({ attestations: [{ id: "a1", by: "dana", at: at(1), link: "javascript:alert(1)" }] }), at(2));
+    expect(r.evidence[0].href).toBeUndefined();
+  });
+
+  it("a crash found only in the stored log lines is evidence of kind log_line", () => {
+    const r = evaluateRule(
+      "no_crash_since_rollout",
+      {},
+      facts({ crashes: [{ id: "77", at: at(5), signature: "random_device", image: null, workerId: "w1", line: "what():  random_device could not be read", kind: "log_line" }] }),
+      at(10),
+    );
+    expect(r.state).toBe("fail");
+    expect(r.evidence[0]).toMatchObject({ kind: "log_line", id: "77" });
   });
 
   it("smoke before traffic", () => {

@@ -26,6 +26,8 @@ export interface Evidence {
   endpointId?: string;
   at?: string;
   label: string;
+  /** An external link (attestations): http(s) only. */
+  href?: string;
 }
 
 export interface RuleResult {
@@ -52,7 +54,8 @@ export interface EndpointFacts {
   /** Last time a worker running the current image became ready (idle or running). */
   workerReadyAt: Date | null;
   workerReadyEventId?: string | null;
-  crashes: { id: string; at: Date; signature: string | null; image: string | null; workerId: string | null; line?: string }[];
+  /** kind "log_line": found in a stored log line (no crash event recorded for it). */
+  crashes: { id: string; at: Date; signature: string | null; image: string | null; workerId: string | null; line?: string; kind?: "crash" | "log_line" }[];
   restarts: { id: string; at: Date; workerId: string; signature: string | null }[];
   /** Most recent first. ok = the /health call answered. */
   healthPolls: { id: string; at: Date; ok: boolean; readyWorkers: number }[];
@@ -154,7 +157,7 @@ const noCrashSinceRollout: Evaluator<{ signature: string }> = (f, p) => {
       state: "fail",
       summary: `${crashes.length} ${p.signature} crash(es) on ${f.endpointName} since image ${f.currentImage} rolled out; latest ${iso(crashes[0].at)}.`,
       evidence: crashes.slice(0, 5).map((c) => ({
-        kind: "crash" as const,
+        kind: c.kind ?? ("crash" as const),
         id: c.id,
         endpointId: f.endpointId,
         at: iso(c.at),
@@ -333,7 +336,15 @@ const attestation: Evaluator<{ what: string }> = (f) => {
   return {
     state: "pass",
     summary: `Attested by ${latest.by} on ${iso(latest.at).slice(0, 10)}${latest.link ? ` (${latest.link})` : ""}.`,
-    evidence: [{ kind: "attestation", id: latest.id, at: iso(latest.at), label: `${latest.by}${latest.link ? `: ${latest.link}` : ""}` }],
+    evidence: [
+      {
+        kind: "attestation",
+        id: latest.id,
+        at: iso(latest.at),
+        label: `${latest.by}${latest.link ? `: ${latest.link}` : ""}`,
+        ...(latest.link && /^https?:\/\//i.test(latest.link) ? { href: latest.link } : {}),
+      },
+    ],
     since: latest.at,
   };
 };

@@ -1,0 +1,176 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { Button, ButtonLink, buttonClasses } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { CheckCircleIcon } from "@/components/ui/icons";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useNow } from "@/components/hooks/use-now";
+import { countByHorizon, HORIZON_LABEL, HORIZON_ORDER, STATE_ORDER } from "@/lib/charts/criteria";
+import { criteriaQueryOptions, criteriaUrls, evaluateCriteria, meQueryOptions, criteriaKeys, type CriteriaFilter } from "@/lib/queries/criteria";
+import { CriterionCard } from "./criterion-card";
+import { formatUtc } from "./format";
+import { StateBadge } from "./state-badge";
+
+const HORIZON_HINT = { immediate: "Must hold now.", short_term: "Over the coming days.", long_term: "Over weeks: the deployment is done." } as const;
+
+/** The managers' criteria page: toolbar, totals, and the criteria grouped by horizon. */
+export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
+  const { data, isError, error, isFetching } = useQuery(criteriaQueryOptions(filter));
+  const me = useQuery(meQueryOptions());
+  const router = useRouter();
+  const now = useNow();
+  const qc = useQueryClient();
+  const evaluate = useMutation({
+    mutationFn: evaluateCriteria,
+    onSuccess: () => qc.invalidateQueries({ queryKey: criteriaKeys.all }),
+  });
+  const role = me.data?.principal?.role ?? null;
+  // Mirrors the routes' access rules (lib/api/specs/criteria.ts): edit = admin, attest = engineer or admin.
+  const canEdit = role === "admin";
+  const canAttest = role === "admin" || role === "engineer";
+  const canEvaluate = role !== null;
+
+  if (!data) {
+    return isError ? (
+      <Card className="p-4">
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          The criteria could not be loaded: {error.message}
+        </p>
+        {filter.endpointId ? (
+          <ButtonLink className="mt-3" size="sm" href={criteriaUrls.page({})}>
+            Show all endpoints
+          </ButtonLink>
+        ) : null}
+      </Card>
+    ) : (
+      <div aria-busy="true" className="space-y-3">
+        <Skeleton className="h-16 w-full" />
+        <Skeleton className="h-40 w-full" />
+      </div>
+    );
+  }
+
+  const names = new Map(data.endpoints.map((e) => [e.id, e.name]));
+  const renderedAt = Date.parse(data.generatedAt);
+  const totals = countByHorizon(data.criteria);
+  const filterName = filter.endpointId ? (names.get(filter.endpointId) ?? filter.endpointId) : null;
+
+  return (
+    <div className="space-y-6 print:space-y-2">
+      <div className="flex flex-wrap items-end gap-3 print:hidden" role="toolbar" aria-label="Report">
+        <label className="text-xs font-medium text-muted">
+          Endpoint
+          <select
+            className="mt-1 block h-8 rounded-md border border-line-strong bg-surface px-2 text-sm text-fg"
+            value={filter.endpointId ?? ""}
+            onChange={(e) => router.push(criteriaUrls.page({ endpointId: e.target.value || undefined }))}
+          >
+            <option value="">All endpoints</option>
+            {data.endpoints.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          {isError ? <span className="text-xs text-amber-700 dark:text-amber-300">Showing the last good data (refresh failed)</span> : null}
+          {canEvaluate ? (
+            <Button size="md" onClick={() => evaluate.mutate()} disabled={evaluate.isPending}>
+              {evaluate.isPending ? "Evaluating…" : "Evaluate now"}
+            </Button>
+          ) : null}
+          <a className={buttonClasses({})} href={criteriaUrls.report(filter)} download>
+            Markdown export
+          </a>
+          <Button variant="primary" onClick={() => window.print()}>
+            Print report
+          </Button>
+        </div>
+      </div>
+      {evaluate.isError ? (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {evaluate.error.message}
+        </p>
+      ) : null}
+
+      <p className="hidden text-xs text-muted print:block">
+        sweepwatch success criteria{filterName ? ` for ${filterName}` : ""}, printed {formatUtc(data.generatedAt)}.
+      </p>
+
+      {data.criteria.length === 0 ? (
+        <Card>
+          <EmptyState icon={<CheckCircleIcon size={20} />} title="No success criteria yet">
+            <p>
+              The status report&apos;s criteria are added when the poller first runs (<code>npm start</code>), then checked every minute against
+              what it records.
+            </p>
+            <p>Nothing after a minute? Check that the poller runs: the data age in the header shows its last tick.</p>
+          </EmptyState>
+        </Card>
+      ) : (
+        <>
+          <Card as="section" aria-labelledby="criteria-summary" className="print:shadow-none">
+            <h2 id="criteria-summary" className="sr-only">
+              Summary
+            </h2>
+            <dl className="grid grid-cols-1 divide-y divide-line sm:grid-cols-3 sm:divide-x sm:divide-y-0">
+              {totals.map((t) => (
+                <div key={t.horizon} className="px-4 py-3">
+                  <dt className="text-xs font-medium text-muted">{HORIZON_LABEL[t.horizon]}</dt>
+                  <dd className="mt-1.5 flex flex-wrap gap-1.5">
+                    {t.total === 0 ? <span className="text-sm text-muted">none</span> : null}
+                    {STATE_ORDER.filter((s) => t.counts[s] > 0).map((s) => (
+                      <span key={s} className="inline-flex items-center gap-1">
+                        <StateBadge state={s} />
+                        <span className="text-sm font-medium text-fg">{t.counts[s]}</span>
+                      </span>
+                    ))}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            <p className="border-t border-line px-4 py-2 text-xs text-muted">
+              Last evaluated {data.evaluatedAt ? formatUtc(data.evaluatedAt) : "never"} · trend bars: one per day over {data.days} days, the
+              worst state of the day{isFetching ? " · refreshing…" : ""}
+            </p>
+          </Card>
+
+          {HORIZON_ORDER.map((h) => {
+            const list = data.criteria.filter((c) => c.horizon === h);
+            if (!list.length) return null;
+            return (
+              <section key={h} aria-labelledby={`horizon-${h}`} className="space-y-3 print:space-y-1">
+                <div className="flex items-baseline gap-2">
+                  <h2 id={`horizon-${h}`} className="text-base font-semibold text-fg">
+                    {HORIZON_LABEL[h]}
+                  </h2>
+                  <span className="text-xs text-muted">{HORIZON_HINT[h]}</span>
+                </div>
+                <div className="grid gap-3 lg:grid-cols-2 print:grid-cols-3 print:gap-1.5">
+                  {list.map((c) => (
+                    <CriterionCard
+                      key={c.id}
+                      c={c}
+                      filter={filter}
+                      endpointName={c.endpointId ? (names.get(c.endpointId) ?? null) : null}
+                      endpointNames={names}
+                      now={now}
+                      renderedAt={renderedAt}
+                      canEdit={canEdit}
+                      canAttest={canAttest}
+                      trendDays={data.days}
+                    />
+                  ))}
+                </div>
+              </section>
+            );
+          })}
+        </>
+      )}
+    </div>
+  );
+}

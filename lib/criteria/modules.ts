@@ -1,0 +1,60 @@
+import { evaluateAllCriteria, seedDefaultCriteria } from "@/lib/data/criteria";
+import { scheduleSmokeRuns, syncSmokeRuns } from "@/lib/data/smoke";
+import { submitJob } from "@/lib/data/jobs-write";
+import type { PollerContext, PollerModule } from "@/lib/poller/types";
+
+/**
+ * Poller modules of the criteria feature (registered in lib/poller/modules.ts):
+ * - criteria-evaluator (cluster: one poller at a time): seeds the status report's criteria on its
+ *   first run, then evaluates every criterion and records the result. Pages only read the stored
+ *   evaluations, so a slow evaluation never delays a page.
+ * - smoke-jobs (per endpoint lease): copies finished smoke jobs onto their SmokeRun, then submits
+ *   the smoke input where a new image appeared or the schedule is due.
+ */
+
+export const CRITERIA_EVALUATE_EVERY_MS = 60_000;
+export const SMOKE_EVERY_MS = 15_000;
+
+export function createCriteriaEvaluatorModule(opts: { everyMs?: number } = {}): PollerModule {
+  let seeded = false;
+  return {
+    name: "criteria-evaluator",
+    everyMs: opts.everyMs ?? CRITERIA_EVALUATE_EVERY_MS,
+    scope: "cluster",
+    async run(ctx: PollerContext) {
+      if (!seeded) {
+        const n = await seedDefaultCriteria(ctx.prisma);
+        if (n) ctx.log.info("seeded the default success criteria", { count: n });
+        seeded = true;
+      }
+      await evaluateAllCriteria(ctx.prisma, ctx.now);
+    },
+  };
+}
+
+export function createSmokeJobsModule(opts: { everyMs?: number } = {}): PollerModule {
+  return {
+    name: "smoke-jobs",
+    everyMs: opts.everyMs ?? SMOKE_EVERY_MS,
+    scope: "endpoints",
+    async run(ctx: PollerContext) {
+      if (!ctx.endpoints.length) return;
+      await syncSmokeRuns(ctx.prisma, { endpointIds: ctx.endpoints, now: ctx.now });
+      const r = await scheduleSmokeRuns(ctx.prisma, {
+        endpointIds: ctx.endpoints,
+        now: ctx.now,
+        submit: async (endpointId, input) => {
+          const job = await submitJob(
+            { endpointId, input, source: "smoke" },
+            { prisma: ctx.prisma, client: ctx.client, now: () => new Date(ctx.clock.now()), pollerId: ctx.instanceId },
+          );
+          return { id: job.id, status: job.status };
+        },
+      });
+      for (const s of r.submitted) ctx.log.info("smoke job submitted", s);
+    },
+  };
+}
+
+export const criteriaEvaluatorModule = createCriteriaEvaluatorModule();
+export const smokeJobsModule = createSmokeJobsModule();

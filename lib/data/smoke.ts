@@ -1,0 +1,208 @@
+import type { PrismaClient } from "@/lib/db";
+import { RuleParamSchemas } from "@/lib/domain/criteria/rules";
+import { AppError } from "@/lib/http/errors";
+import { isTerminalJobStatus } from "@/lib/runpod/schemas";
+
+/**
+ * Smoke jobs: sweepwatch submits a known-good input (like the worker's test_input.json) to each
+ * endpoint on a schedule and whenever a new image shows up, and records each attempt as a SmokeRun
+ * linked to its Job. The poller keeps the Job's status current; syncSmokeRuns copies the outcome
+ * onto the SmokeRun. The smoke and regression criteria read SmokeRun rows (lib/data/criteria.ts).
+ */
+
+export type SmokeTrigger = "schedule" | "new_image" | "manual";
+
+/** Submits one job and returns RunPod's id and first status (the poller module passes submitJob). */
+export type SmokeSubmitter = (endpointId: string, input: Record<string, unknown>) => Promise<{ id: string; status: string }>;
+
+export interface SmokeConfig {
+  input: Record<string, unknown>;
+  everyMinutes: number;
+  /** Where the input came from, for the UI. */
+  from: "criterion" | "endpoint" | "default";
+}
+
+const SUBMITTING = "SUBMITTING";
+const SUBMIT_FAILED = "SUBMIT_FAILED";
+const EXPIRED = "EXPIRED";
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The smoke configuration of each endpoint, or nothing for endpoints no enabled smoke criterion
+ * covers and that have no Endpoint.smokeInput. Precedence of the input: a smoke criterion scoped to
+ * the endpoint, then Endpoint.smokeInput, then the all-endpoints smoke criterion.
+ */
+export async function resolveSmokeConfigs(prisma: PrismaClient, endpointIds: string[]): Promise<Map<string, SmokeConfig>> {
+  const out = new Map<string, SmokeConfig>();
+  if (!endpointIds.length) return out;
+  const [criteria, endpoints] = await Promise.all([
+    prisma.criterion.findMany({
+      where: { enabled: true, rule: "smoke_job_passed", OR: [{ endpointId: null }, { endpointId: { in: endpointIds } }] },
+      orderBy: { id: "asc" },
+      select: { endpointId: true, params: true },
+    }),
+    prisma.endpoint.findMany({ where: { id: { in: endpointIds } }, select: { id: true, smokeInput: true, paused: true } }),
+  ]);
+  const parse = (p: unknown) => {
+    const r = RuleParamSchemas.smoke_job_passed.safeParse(p ?? {});
+    return r.success ? r.data : null;
+  };
+  const global = criteria.filter((c) => c.endpointId === null).map((c) => parse(c.params)).find(Boolean) ?? null;
+  for (const e of endpoints) {
+    if (e.paused) continue;
+    const scoped = criteria.filter((c) => c.endpointId === e.id).map((c) => parse(c.params)).find(Boolean) ?? null;
+    const everyMinutes = (scoped ?? global)?.everyMinutes ?? RuleParamSchemas.smoke_job_passed.parse({}).everyMinutes;
+    if (scoped) out.set(e.id, { input: scoped.input, everyMinutes, from: "criterion" });
+    else if (isPlainObject(e.smokeInput)) out.set(e.id, { input: e.smokeInput, everyMinutes, from: "endpoint" });
+    else if (global) out.set(e.id, { input: global.input, everyMinutes, from: "criterion" });
+  }
+  return out;
+}
+
+/** The image the endpoint runs now: the most recently started worker's, else the endpoint's configured one. */
+export async function getCurrentImage(prisma: PrismaClient, endpointId: string): Promise<string | null> {
+  const [w, e] = await Promise.all([
+    prisma.worker.findFirst({
+      where: { endpointId, image: { not: null } },
+      orderBy: [{ startedAt: { sort: "desc", nulls: "last" } }, { firstSeenAt: "desc" }],
+      select: { image: true },
+    }),
+    prisma.endpoint.findUnique({ where: { id: endpointId }, select: { image: true } }),
+  ]);
+  return w?.image ?? e?.image ?? null;
+}
+
+/** Records a SmokeRun, submits the job and links it. A refused submission is recorded as SUBMIT_FAILED (ok = false). */
+export async function submitSmokeRun(
+  prisma: PrismaClient,
+  input: { endpointId: string; image: string | null; trigger: SmokeTrigger; input: Record<string, unknown>; now: Date },
+  submit: SmokeSubmitter,
+): Promise<{ id: string; jobId: string | null; status: string }> {
+  // The row comes first so that a crash between /run and the insert leaves a trace, not a silent job.
+  const run = await prisma.smokeRun.create({
+    data: { endpointId: input.endpointId, image: input.image, trigger: input.trigger, status: SUBMITTING, submittedAt: input.now },
+  });
+  try {
+    const job = await submit(input.endpointId, input.input);
+    const final = isTerminalJobStatus(job.status);
+    const updated = await prisma.smokeRun.update({
+      where: { id: run.id },
+      data: { jobId: job.id, status: job.status, ...(final ? { ok: job.status === "COMPLETED", finishedAt: input.now } : {}) },
+    });
+    return { id: String(updated.id), jobId: updated.jobId, status: updated.status };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await prisma.smokeRun.update({ where: { id: run.id }, data: { status: SUBMIT_FAILED, ok: false, error: message.slice(0, 2000), finishedAt: input.now } });
+    return { id: String(run.id), jobId: null, status: SUBMIT_FAILED };
+  }
+}
+
+export interface ScheduleSmokeResult {
+  submitted: { endpointId: string; trigger: SmokeTrigger; runId: string; jobId: string | null }[];
+}
+
+/**
+ * Submits a smoke job where one is due: a new image that has no smoke run yet (trigger new_image),
+ * or the last run older than everyMinutes (trigger schedule). While a run is still in flight on the
+ * same image nothing is scheduled, so a crash-looping endpoint does not pile up smoke jobs.
+ */
+export async function scheduleSmokeRuns(
+  prisma: PrismaClient,
+  opts: { endpointIds: string[]; now: Date; submit: SmokeSubmitter },
+): Promise<ScheduleSmokeResult> {
+  const configs = await resolveSmokeConfigs(prisma, opts.endpointIds);
+  const result: ScheduleSmokeResult = { submitted: [] };
+  for (const [endpointId, cfg] of configs) {
+    const image = await getCurrentImage(prisma, endpointId);
+    if (!image) continue; // nothing to test yet: no worker and no configured image
+    const [latest, onImage] = await Promise.all([
+      prisma.smokeRun.findFirst({ where: { endpointId }, orderBy: [{ submittedAt: "desc" }, { id: "desc" }] }),
+      prisma.smokeRun.findFirst({ where: { endpointId, image }, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], select: { id: true } }),
+    ]);
+    let trigger: SmokeTrigger | null = null;
+    if (!onImage) trigger = "new_image";
+    else if (latest && latest.finishedAt === null) trigger = null;
+    else if (!latest || opts.now.getTime() - latest.submittedAt.getTime() >= cfg.everyMinutes * 60_000) trigger = "schedule";
+    if (!trigger) continue;
+    const run = await submitSmokeRun(prisma, { endpointId, image, trigger, input: cfg.input, now: opts.now }, opts.submit);
+    result.submitted.push({ endpointId, trigger, runId: run.id, jobId: run.jobId });
+  }
+  return result;
+}
+
+/**
+ * Copies each unfinished smoke run's Job status onto it; a terminal job finishes the run
+ * (ok = COMPLETED). EXPIRED (RunPod forgot the job, e.g. its TTL passed in the queue) counts as not ok.
+ */
+export async function syncSmokeRuns(prisma: PrismaClient, opts: { endpointIds?: string[]; now: Date }): Promise<number> {
+  const open = await prisma.smokeRun.findMany({
+    where: { finishedAt: null, jobId: { not: null }, ...(opts.endpointIds ? { endpointId: { in: opts.endpointIds } } : {}) },
+    orderBy: { id: "asc" },
+    take: 500,
+    select: { id: true, status: true, job: { select: { status: true, finishedAt: true, error: true } } },
+  });
+  let changed = 0;
+  for (const r of open) {
+    if (!r.job) continue;
+    const status = r.job.status;
+    const final = isTerminalJobStatus(status) || status === EXPIRED;
+    if (!final && status === r.status) continue;
+    await prisma.smokeRun.update({
+      where: { id: r.id },
+      data: final
+        ? { status, ok: status === "COMPLETED", finishedAt: r.job.finishedAt ?? opts.now, error: status === "COMPLETED" ? null : (r.job.error?.slice(0, 2000) ?? null) }
+        : { status },
+    });
+    changed++;
+  }
+  return changed;
+}
+
+export interface SmokeRunDto {
+  id: string;
+  endpointId: string;
+  image: string | null;
+  jobId: string | null;
+  trigger: string;
+  status: string;
+  ok: boolean | null;
+  error: string | null;
+  submittedAt: string;
+  finishedAt: string | null;
+}
+
+/** Recent smoke runs, newest first. */
+export async function listSmokeRuns(prisma: PrismaClient, opts: { endpointId?: string; limit?: number } = {}): Promise<SmokeRunDto[]> {
+  const rows = await prisma.smokeRun.findMany({
+    where: opts.endpointId ? { endpointId: opts.endpointId } : {},
+    orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
+    take: Math.min(opts.limit ?? 20, 200),
+  });
+  return rows.map((r) => ({
+    id: String(r.id),
+    endpointId: r.endpointId,
+    image: r.image,
+    jobId: r.jobId,
+    trigger: r.trigger,
+    status: r.status,
+    ok: r.ok,
+    error: r.error,
+    submittedAt: r.submittedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}
+
+/** A smoke job on demand (trigger "manual"), with the endpoint's configured input; 404/409 when it cannot run. */
+export async function runSmokeNow(prisma: PrismaClient, endpointId: string, now: Date, submit: SmokeSubmitter): Promise<SmokeRunDto> {
+  const endpoint = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, paused: true } });
+  if (!endpoint) throw new AppError("not_found", `Endpoint "${endpointId}" is not known to sweepwatch.`);
+  if (endpoint.paused) throw new AppError("conflict", `Endpoint "${endpointId}" is paused.`);
+  const cfg = (await resolveSmokeConfigs(prisma, [endpointId])).get(endpointId);
+  if (!cfg) throw new AppError("conflict", `No smoke input is configured for "${endpointId}": enable a "smoke_job_passed" criterion or set the endpoint's smoke input.`);
+  const image = await getCurrentImage(prisma, endpointId);
+  const run = await submitSmokeRun(prisma, { endpointId, image, trigger: "manual", input: cfg.input, now }, submit);
+  return (await listSmokeRuns(prisma, { endpointId, limit: 5 })).find((r) => r.id === run.id)!;
+}

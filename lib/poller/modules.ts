@@ -9,12 +9,14 @@ import type { PollerModule } from "@/lib/poller/types";
 import { retentionModule } from "@/lib/poller/tasks/retention";
 import { demoTrafficModule } from "@/lib/poller/tasks/demo-traffic";
 import { sweepControllerModule } from "@/lib/sweeps/module";
+import { demoSweepsModule } from "@/lib/sweeps/demo-sweeps";
 import { criteriaEvaluatorModule, smokeJobsModule } from "@/lib/criteria/modules";
 import { detectionModules } from "@/lib/detection/module";
 
 export const POLLER_MODULES: PollerModule[] = [
   retentionModule,
   demoTrafficModule,
+  demoSweepsModule,
   sweepControllerModule,
   smokeJobsModule,
   criteriaEvaluatorModule,

@@ -1,0 +1,53 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+export interface HealthCounters {
+  jobs: { completed: number; failed: number; inProgress: number; inQueue: number; retried: number };
+  workers: { idle: number; initializing: number; ready: number; running: number; throttled: number; unhealthy: number };
+}
+
+/**
+ * Stores one /health answer as a time-series row. Idempotent on (endpointId, takenAt):
+ * a replay of the same poll is ignored. Returns whether a row was written.
+ */
+export async function recordHealthSnapshot(
+  prisma: PrismaClient,
+  input: { endpointId: string; takenAt: Date; health: HealthCounters; pollerId?: string | null; raw?: unknown },
+): Promise<boolean> {
+  const { jobs, workers } = input.health;
+  const r = await prisma.healthSnapshot.createMany({
+    data: [
+      {
+        endpointId: input.endpointId,
+        takenAt: input.takenAt,
+        jobsInQueue: jobs.inQueue,
+        jobsInProgress: jobs.inProgress,
+        jobsCompleted: jobs.completed,
+        jobsFailed: jobs.failed,
+        jobsRetried: jobs.retried,
+        workersIdle: workers.idle,
+        workersInitializing: workers.initializing,
+        workersReady: workers.ready,
+        workersRunning: workers.running,
+        workersThrottled: workers.throttled,
+        workersUnhealthy: workers.unhealthy,
+        raw: (input.raw ?? Prisma.DbNull) as Prisma.InputJsonValue,
+        pollerId: input.pollerId ?? null,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (r.count) await prisma.endpoint.update({ where: { id: input.endpointId }, data: { lastPolledAt: input.takenAt } });
+  return r.count > 0;
+}
+
+/** Time of the newest snapshot per endpoint (for scheduling after a restart). */
+export async function getLatestSnapshotTimes(prisma: PrismaClient, endpointIds: string[]): Promise<Map<string, Date>> {
+  if (!endpointIds.length) return new Map();
+  const rows = await prisma.healthSnapshot.groupBy({
+    by: ["endpointId"],
+    where: { endpointId: { in: endpointIds } },
+    _max: { takenAt: true },
+  });
+  return new Map(rows.filter((r) => r._max.takenAt).map((r) => [r.endpointId, r._max.takenAt as Date]));
+}

@@ -1,0 +1,118 @@
+/**
+ * The poller's scheduling policy as pure functions (unit-tested in schedule.test.ts).
+ *
+ * - IN_PROGRESS (and RUNNING) jobs: every jobsIntervalMs.
+ * - IN_QUEUE / UNKNOWN jobs: a safety-net poll every queuedMaxIntervalMs (TTL expiry, outside
+ *   cancels); beyond that only when /health shows that jobs could have left the queue since the
+ *   last queued round, and then only the oldest few (RunPod takes jobs in FIFO order).
+ * - Terminal and EXPIRED jobs: never.
+ */
+import type { Health } from "@/lib/runpod/schemas";
+import { isTerminalJobStatus } from "@/lib/runpod/schemas";
+import type { PollerConfig } from "@/lib/poller/types";
+
+export const QUEUED_STATUSES = ["IN_QUEUE", "UNKNOWN"] as const;
+
+export function isQueuedStatus(status: string): boolean {
+  return status === "IN_QUEUE" || status === "UNKNOWN";
+}
+
+/** Delay until a job in `status` is polled again; null = never. */
+export function jobPollDelayMs(status: string, cfg: Pick<PollerConfig, "jobsIntervalMs" | "queuedMaxIntervalMs">): number | null {
+  if (status === "EXPIRED" || isTerminalJobStatus(status)) return null;
+  if (isQueuedStatus(status)) return cfg.queuedMaxIntervalMs;
+  return cfg.jobsIntervalMs; // IN_PROGRESS, RUNNING and unknown non-terminal values
+}
+
+export interface QueuedRoundPlan {
+  /** Whether any queued job may have changed since the last queued round. */
+  open: boolean;
+  /** How many of the oldest queued jobs to poll when open. */
+  take: number;
+  /** How many jobs /health says left the queue (started, or dropped); the round searches further until found. */
+  expected: number;
+}
+
+/**
+ * Decides whether queued jobs need a poll this round, from the latest /health and the one seen at the
+ * previous queued round. Nothing can have left the queue when no job started, finished or was retried
+ * and the queue did not shrink: then only the safety-net polls run.
+ */
+export function planQueuedRound(cur: Health | null, prev: Health | null, maxTake: number): QueuedRoundPlan {
+  if (!cur || !prev) return { open: true, take: Math.max(1, maxTake), expected: 0 };
+  const moved =
+    cur.jobs.inProgress !== prev.jobs.inProgress ||
+    cur.jobs.completed !== prev.jobs.completed ||
+    cur.jobs.failed !== prev.jobs.failed ||
+    cur.jobs.retried !== prev.jobs.retried ||
+    cur.jobs.inQueue < prev.jobs.inQueue;
+  if (!moved) return { open: false, take: 0, expected: 0 };
+  const takers = cur.workers.running + cur.workers.idle + cur.workers.ready;
+  const left = Math.max(0, prev.jobs.inQueue - cur.jobs.inQueue);
+  const finished =
+    Math.max(0, cur.jobs.completed - prev.jobs.completed) + Math.max(0, cur.jobs.failed - prev.jobs.failed) + Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress);
+  const started = Math.max(0, cur.jobs.inProgress + cur.jobs.completed + cur.jobs.failed - (prev.jobs.inProgress + prev.jobs.completed + prev.jobs.failed));
+  const take = Math.min(maxTake, Math.max(2, 2 * takers, left + finished + 1));
+  return { open: true, take, expected: Math.max(started, left) };
+}
+
+/** Exponential back-off after `streak` consecutive failures (streak >= 1). */
+export function backoffMs(streak: number, cfg: Pick<PollerConfig, "backoffBaseMs" | "backoffMaxMs">): number {
+  if (streak <= 0) return 0;
+  return Math.min(cfg.backoffMaxMs, cfg.backoffBaseMs * 2 ** Math.min(20, streak - 1));
+}
+
+/** A poller's fair share of `total` endpoints among `live` pollers. */
+export function fairShare(total: number, live: number): number {
+  return Math.ceil(total / Math.max(1, live));
+}
+
+/**
+ * Sliding one-minute budget for the management API's per-user quota. The limit is the lower of the
+ * configured cap and 90% of the minute quota RunPod reports in its RateLimit headers.
+ */
+export class CallBudget {
+  private calls: number[] = [];
+  constructor(
+    private readonly now: () => number,
+    private limit: number,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  setReportedQuota(perWindow: number | null, configured: number) {
+    this.limit = perWindow && perWindow > 0 ? Math.max(1, Math.min(configured, Math.floor(perWindow * 0.9))) : configured;
+  }
+
+  private prune() {
+    const from = this.now() - this.windowMs;
+    while (this.calls.length && this.calls[0] <= from) this.calls.shift();
+  }
+
+  available(): number {
+    this.prune();
+    return Math.max(0, this.limit - this.calls.length);
+  }
+
+  tryTake(): boolean {
+    if (this.available() <= 0) return false;
+    this.calls.push(this.now());
+    return true;
+  }
+
+  get currentLimit() {
+    return this.limit;
+  }
+}
+
+/**
+ * Spreads safety-net polls of queued jobs over ±20% of the delay, deterministically per job and poll,
+ * so jobs submitted together do not come due together forever.
+ */
+export function spreadDelayMs(delayMs: number, key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return Math.round(delayMs * (0.8 + 0.4 * (h / 0x100000000)));
+}

@@ -1,0 +1,118 @@
+/**
+ * Helpers for the poller's database tests: an in-process simulator on port 0 with a virtual clock,
+ * a RunPod client that never sleeps (retries off, no rate-limit waits), and pollers scoped to the
+ * test's own endpoints (ids carry a unique tag, so tests sharing one database never see each other).
+ */
+import { randomBytes } from "node:crypto";
+import { createPrismaClient, type PrismaClient } from "@/lib/db";
+import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import type { Faults, ScenarioInput } from "@/lib/simulator/scenario";
+import { createPoller, type Poller } from "@/lib/poller/engine";
+import type { PollerConfig, PollerModule } from "@/lib/poller/types";
+
+export type EndpointSpec = NonNullable<ScenarioInput["endpoints"]>[number];
+
+let clockSlot = 0;
+
+export interface PollerTestEnv {
+  tag: string;
+  prisma: PrismaClient;
+  sim: Simulator;
+  client: RunpodClient;
+  /** Endpoint id for a short name used in the scenario (`${tag}-${name}`). */
+  ep(name: string): string;
+  poller(opts?: { instanceId?: string; config?: Partial<PollerConfig>; modules?: PollerModule[] }): Poller;
+  /** Moves simulated time (simulator and pollers share the clock), letting HTTP and webhooks flow. */
+  advance(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const TEST_POLLER_CONFIG: Partial<PollerConfig> = {
+  healthIntervalMs: 10_000,
+  workersIntervalMs: 15_000,
+  jobsIntervalMs: 3_000,
+  queuedMaxIntervalMs: 60_000,
+  leaseMs: 30_000,
+  concurrency: 8,
+  logReadMs: 3_000,
+  logIdleMs: 150,
+  managementPerMinute: 1_000,
+};
+
+export async function setupPollerTest(input: {
+  endpoints: (Omit<EndpointSpec, "id"> & { name: string })[];
+  faults?: Partial<Faults>;
+  scenario?: Omit<ScenarioInput, "endpoints">;
+}): Promise<PollerTestEnv> {
+  const tag = `t${randomBytes(4).toString("hex")}`;
+  const ep = (name: string) => `${tag}-${name}`;
+  // Each test gets its own stretch of simulated time so that liveness windows never overlap.
+  const startTime = Date.parse("2026-06-01T00:00:00Z") + clockSlot++ * 86_400_000 + Math.floor(Math.random() * 1000) * 3_600_000 * 24;
+  const sim = await startSimulator({
+    scenario: {
+      name: tag,
+      ...(input.scenario ?? {}),
+      rateLimits: { management: { minute: 10_000, hour: 100_000, day: 1_000_000 }, ...(input.scenario?.rateLimits ?? {}) },
+      endpoints: input.endpoints.map(({ name, ...rest }) => ({ ...rest, id: ep(name), name })),
+    } as ScenarioInput,
+    clock: "virtual",
+    startTime,
+    // job ids come from the seeded RNG: a seed per test keeps ids unique across tests sharing the database
+    seed: randomBytes(4).readUInt32BE(0),
+    faults: input.faults,
+  });
+  const client = createRunpodClient({
+    apiKey: sim.apiKey,
+    apiBase: sim.url,
+    restBase: sim.url,
+    retries: 0,
+    timeoutMs: 3_000,
+    maxRateLimitWaitMs: 0,
+    clock: () => sim.clock.now(),
+    sleep: async () => undefined,
+  });
+  const prisma = createPrismaClient(process.env.DATABASE_URL!, { max: 10 });
+  const pollers: Poller[] = [];
+  return {
+    tag,
+    prisma,
+    sim,
+    client,
+    ep,
+    poller(opts = {}) {
+      const p = createPoller({
+        prisma,
+        client,
+        clock: sim.clock,
+        instanceId: opts.instanceId ?? `${tag}-p${pollers.length + 1}`,
+        config: { ...TEST_POLLER_CONFIG, ...opts.config, endpointFilter: (id) => id.startsWith(`${tag}-`) },
+        modules: opts.modules ?? [],
+      });
+      pollers.push(p);
+      return p;
+    },
+    advance: (ms) => sim.advanceAsync(ms, 500),
+    async close() {
+      await prisma.pollerInstance.updateMany({ where: { id: { startsWith: tag } }, data: { stoppedAt: new Date(sim.clock.now()) } }).catch(() => undefined);
+      await sim.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** Row counts of everything the poller writes for the test's endpoints. */
+export async function countRows(prisma: PrismaClient, tag: string) {
+  const ep = { startsWith: `${tag}-` };
+  const [endpoints, snapshots, workers, workerEvents, jobs, transitions, logLines, pollErrors] = await Promise.all([
+    prisma.endpoint.count({ where: { id: ep } }),
+    prisma.healthSnapshot.count({ where: { endpointId: ep } }),
+    prisma.worker.count({ where: { endpointId: ep } }),
+    prisma.workerEvent.count({ where: { endpointId: ep } }),
+    prisma.job.count({ where: { endpointId: ep } }),
+    prisma.jobTransition.count({ where: { job: { endpointId: ep } } }),
+    prisma.logLine.count({ where: { endpointId: ep } }),
+    prisma.pollError.count({ where: { endpointId: ep } }),
+  ]);
+  return { endpoints, snapshots, workers, workerEvents, jobs, transitions, logLines, pollErrors };
+}

@@ -1,30 +1,28 @@
 import type { Metadata } from "next";
-import { Card } from "@/components/ui/card";
-import { Code } from "@/components/ui/code";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ServerIcon } from "@/components/ui/icons";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { EndpointsList } from "@/components/endpoints/endpoints-list";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/require-user";
+import { listEndpoints } from "@/lib/data/endpoints-read";
+import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
+import { getQueryClient } from "@/lib/queries/query-client";
 
 export const metadata: Metadata = { title: "Endpoints" };
 
-export default function EndpointsPage() {
+/** Thin server page: prefetch the list with the options the client then polls with. */
+export default async function EndpointsPage() {
+  await requireUser("viewer", { path: "/endpoints" });
+  const queryClient = getQueryClient();
+  await queryClient.prefetchQuery(endpointsListQueryOptions(() => listEndpoints()));
   return (
     <>
       <PageHeader
         title="Endpoints"
         description="RunPod serverless endpoints sweepwatch watches: health, queue depth, workers and their crash logs."
       />
-      <Card>
-        <EmptyState icon={<ServerIcon size={20} />} title="No endpoints watched yet">
-          <p>
-            sweepwatch discovers endpoints from RunPod once the poller runs; in demo mode they appear within seconds.
-          </p>
-          <p>
-            For real endpoints, set <Code>RUNPOD_API_KEY</Code> and restart with <Code>npm start</Code>. If nothing shows up,{" "}
-            <Code>npx sweepwatch doctor</Code> says what is wrong.
-          </p>
-        </EmptyState>
-      </Card>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <EndpointsList />
+      </HydrationBoundary>
     </>
   );
 }

@@ -1,0 +1,243 @@
+"use client";
+
+import { Fragment, useState } from "react";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { cx } from "@/components/ui/cx";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useNow } from "@/components/hooks/use-now";
+import { formatAgo, formatMs, formatTime, jobTone, statusLabel } from "@/components/endpoints/format";
+import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
+import type { JobDto } from "@/lib/api/specs/jobs";
+import { jobListQueryOptions, jobQueryOptions, type JobListFilter } from "@/lib/queries/jobs";
+
+export const JOB_FILTERS: { value: string | undefined; label: string }[] = [
+  { value: undefined, label: "All" },
+  { value: "IN_QUEUE", label: "In queue" },
+  { value: "IN_PROGRESS", label: "In progress" },
+  { value: "COMPLETED", label: "Completed" },
+  { value: "FAILED", label: "Failed" },
+  { value: "TIMED_OUT", label: "Timed out" },
+  { value: "EXPIRED", label: "Expired" },
+  { value: "flagged", label: "Flagged" },
+];
+
+const VERDICT_LABEL: Record<string, string> = {
+  random_device_crash_loop: "random_device crash loop",
+  crash_loop: "crash loop",
+  no_capacity: "no capacity",
+  cold_start: "cold start",
+};
+
+export function VerdictBadges({ job }: { job: Pick<JobDto, "verdict" | "flag"> }) {
+  return (
+    <>
+      {job.flag ? (
+        <Badge tone="danger" dot title={`Flagged by detection: ${job.flag}`}>
+          flag: {VERDICT_LABEL[job.flag] ?? job.flag.replace(/_/g, " ")}
+        </Badge>
+      ) : null}
+      {job.verdict && job.verdict !== job.flag ? <Badge tone="warning">{VERDICT_LABEL[job.verdict] ?? job.verdict.replace(/_/g, " ")}</Badge> : null}
+    </>
+  );
+}
+
+/**
+ * Tracked jobs of one endpoint, filtered by state (URL). Rows are patched in place while
+ * polling; jobs newer than what is shown wait behind a "N new" button, so rows never jump
+ * under the reader's eyes.
+ */
+export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFilter; onFilter: (status: string | undefined) => void; revealAfter: string | null }) {
+  const q = useInfiniteQuery(jobListQueryOptions(filter));
+  const rows = q.data?.pages.flatMap((p) => p.jobs) ?? [];
+  const newest = rows.reduce<string | null>((m, r) => (m === null || r.createdAt > m ? r.createdAt : m), null);
+  const [cutoff, setCutoff] = useState<string | null>(newest);
+  const [seenFilter, setSeenFilter] = useState(filter.status);
+  // A new filter shows everything; a job submitted from the form is revealed at once.
+  if (seenFilter !== filter.status) {
+    setSeenFilter(filter.status);
+    setCutoff(newest);
+  } else if (cutoff === null && newest !== null) {
+    setCutoff(newest);
+  } else if (revealAfter && cutoff !== null && revealAfter > cutoff) {
+    setCutoff(revealAfter);
+  }
+  const shown = cutoff === null ? rows : rows.filter((r) => r.createdAt <= cutoff);
+  const pending = cutoff === null ? 0 : rows.length - shown.length;
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const now = useNow() ?? 0;
+
+  return (
+    <Card as="section" aria-labelledby="jobs-heading">
+      <CardHeader
+        id="jobs-heading"
+        title="Jobs"
+        description="Jobs sweepwatch tracks on this endpoint (submitted here, by sweeps, or received by webhook), newest first."
+        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+      />
+      <div className="flex flex-wrap items-center gap-1 border-b border-line px-4 py-2" role="group" aria-label="Filter jobs by state">
+        {JOB_FILTERS.map((f) => (
+          <button
+            key={f.label}
+            type="button"
+            aria-pressed={filter.status === f.value}
+            onClick={() => onFilter(f.value)}
+            className={cx("rounded-md px-2 py-0.5 text-xs font-medium", filter.status === f.value ? "bg-accent-soft text-accent" : "text-muted hover:bg-subtle hover:text-fg")}
+          >
+            {f.label}
+          </button>
+        ))}
+        {pending > 0 ? (
+          <Button size="sm" variant="secondary" className="ml-auto" onClick={() => setCutoff(newest)}>
+            Show {pending} new job{pending === 1 ? "" : "s"}
+          </Button>
+        ) : null}
+      </div>
+      {!q.data ? (
+        q.isError ? (
+          <div className="p-4">
+            <LoadError what="jobs" error={q.error} />
+          </div>
+        ) : (
+          <div aria-busy className="p-4">
+            <Skeleton className="h-16 w-full" />
+          </div>
+        )
+      ) : shown.length === 0 ? (
+        <EmptyState title={filter.status ? `No ${filter.status === "flagged" ? "flagged" : statusLabel(filter.status)} jobs` : "No jobs tracked yet"} headingLevel={3} size="sm">
+          <p>Submit one with the form below; in demo mode a steady trickle of jobs arrives by itself.</p>
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="border-b border-line text-left text-xs text-muted">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">Job</th>
+                <th scope="col" className="px-4 py-2 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2 font-medium">Detection</th>
+                <th scope="col" className="px-4 py-2 font-medium">Submitted</th>
+                <th scope="col" className="px-4 py-2 font-medium">Delay / run</th>
+                <th scope="col" className="px-4 py-2 font-medium">Worker</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-line">
+              {shown.map((j) => {
+                const expanded = open.has(j.id);
+                return (
+                  <Fragment key={j.id}>
+                    <tr className="align-top">
+                      <th scope="row" className="px-4 py-2 text-left font-normal">
+                        <button
+                          type="button"
+                          aria-expanded={expanded}
+                          aria-controls={`job-${j.id}-history`}
+                          onClick={() => setOpen((s) => toggle(s, j.id))}
+                          className="flex items-center gap-1 font-mono text-xs text-fg hover:text-accent"
+                        >
+                          <span aria-hidden className={cx("inline-block transition-transform", expanded && "rotate-90")}>
+                            ▸
+                          </span>
+                          <span className="sr-only">{expanded ? "Hide" : "Show"} history of</span> {j.id}
+                        </button>
+                        <span className="ml-4 text-xs text-faint">{j.source}</span>
+                      </th>
+                      <td className="px-4 py-2">
+                        <Badge tone={jobTone(j.status)} dot pulse={j.status === "IN_PROGRESS"}>
+                          {statusLabel(j.status)}
+                        </Badge>
+                      </td>
+                      <td className="px-4 py-2">
+                        <div className="flex flex-wrap gap-1">
+                          <VerdictBadges job={j} />
+                          {!j.flag && !j.verdict ? <span className="text-xs text-faint">—</span> : null}
+                        </div>
+                      </td>
+                      <td className="px-4 py-2 text-xs" title={formatTime(j.submittedAt ?? j.createdAt)} suppressHydrationWarning>
+                        {now ? formatAgo(j.submittedAt ?? j.createdAt, now) : formatTime(j.submittedAt ?? j.createdAt)}
+                      </td>
+                      <td className="px-4 py-2 text-xs tabular-nums">
+                        {formatMs(j.delayTime)} / {formatMs(j.executionTime)}
+                      </td>
+                      <td className="px-4 py-2 font-mono text-xs">{j.workerId ?? "—"}</td>
+                    </tr>
+                    {expanded ? (
+                      <tr id={`job-${j.id}-history`}>
+                        <td colSpan={6} className="bg-subtle/50 px-4 py-3">
+                          <JobDetails job={j} />
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {q.hasNextPage ? (
+        <div className="border-t border-line px-4 py-2">
+          <Button size="sm" onClick={() => void q.fetchNextPage()} disabled={q.isFetchingNextPage}>
+            {q.isFetchingNextPage ? "Loading…" : "Load older jobs"}
+          </Button>
+        </div>
+      ) : null}
+    </Card>
+  );
+}
+
+function toggle(s: Set<string>, id: string): Set<string> {
+  const n = new Set(s);
+  if (n.has(id)) n.delete(id);
+  else n.add(id);
+  return n;
+}
+
+function JobDetails({ job }: { job: JobDto }) {
+  const detail = useQuery(jobQueryOptions(job.id));
+  return (
+    <div className="grid gap-4 md:grid-cols-2">
+      <div>
+        <h4 className="text-xs font-semibold text-fg">Status history</h4>
+        {job.history.length === 0 ? (
+          <p className="text-xs text-muted">No transitions recorded yet.</p>
+        ) : (
+          <ol className="mt-1 space-y-0.5 text-xs">
+            {job.history.map((h, i) => (
+              <li key={`${h.at}-${i}`} className="flex gap-2">
+                <time dateTime={h.at} className="font-mono text-muted">
+                  {formatTime(h.at)}
+                </time>
+                <span>
+                  {h.from ? `${statusLabel(h.from)} → ` : ""}
+                  <strong className="font-medium">{statusLabel(h.to)}</strong>
+                </span>
+                <span className="text-faint">via {h.source}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+        {job.error ? (
+          <>
+            <h4 className="mt-3 text-xs font-semibold text-fg">Error</h4>
+            <pre className="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded border border-line bg-surface p-2 text-xs">{job.error}</pre>
+          </>
+        ) : null}
+      </div>
+      <div>
+        <h4 className="text-xs font-semibold text-fg">Input / output</h4>
+        {detail.data ? (
+          <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-words rounded border border-line bg-surface p-2 text-xs">
+            {JSON.stringify({ input: detail.data.job.input, output: detail.data.job.output }, null, 2)}
+          </pre>
+        ) : detail.isError ? (
+          <p className="text-xs text-red-700">Could not load the job.</p>
+        ) : (
+          <Skeleton className="mt-1 h-16 w-full" />
+        )}
+      </div>
+    </div>
+  );
+}

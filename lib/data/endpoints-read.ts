@@ -1,0 +1,204 @@
+import { getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { EndpointDetailDto, EndpointSummaryDto, EndpointListDto, SnapshotDto, SparkPointDto } from "@/lib/api/specs/endpoints";
+
+/** Endpoint reads for the API and the endpoints pages. Every function returns DTOs (ISO dates, no BigInt). */
+
+type Deps = { prisma?: PrismaClient; now?: Date };
+
+const endpointSelect = {
+  id: true,
+  name: true,
+  displayName: true,
+  source: true,
+  paused: true,
+  image: true,
+  lastPolledAt: true,
+  lastError: true,
+  lastErrorAt: true,
+} as const;
+
+const detailSelect = {
+  ...endpointSelect,
+  gpuTypes: true,
+  workersMin: true,
+  workersMax: true,
+  idleTimeout: true,
+  configVersion: true,
+  createdAt: true,
+} as const;
+
+interface SnapshotRow {
+  endpointId: string;
+  takenAt: Date;
+  jobsInQueue: number;
+  jobsInProgress: number;
+  jobsCompleted: number;
+  jobsFailed: number;
+  jobsRetried: number;
+  workersIdle: number;
+  workersInitializing: number;
+  workersReady: number;
+  workersRunning: number;
+  workersThrottled: number;
+  workersUnhealthy: number;
+}
+
+export function toSnapshotDto(r: SnapshotRow): SnapshotDto {
+  return {
+    takenAt: r.takenAt.toISOString(),
+    jobs: { inQueue: r.jobsInQueue, inProgress: r.jobsInProgress, completed: r.jobsCompleted, failed: r.jobsFailed, retried: r.jobsRetried },
+    workers: {
+      idle: r.workersIdle,
+      initializing: r.workersInitializing,
+      ready: r.workersReady,
+      running: r.workersRunning,
+      throttled: r.workersThrottled,
+      unhealthy: r.workersUnhealthy,
+    },
+  };
+}
+
+/** Sparkline window of the endpoints list. */
+export const SPARKLINE_WINDOW_MS = 60 * 60 * 1000;
+
+interface Aggregates {
+  latest: Map<string, SnapshotRow>;
+  jobCounts: Map<string, Record<string, number>>;
+  workerCounts: Map<string, Record<string, number>>;
+  flagged: Map<string, number>;
+  spark: Map<string, SparkPointDto[]>;
+}
+
+/** Everything the summaries need besides the endpoint rows, in five set-based queries (no per-endpoint round trips). */
+async function loadAggregates(prisma: PrismaClient, ids: string[], now: Date): Promise<Aggregates> {
+  const out: Aggregates = { latest: new Map(), jobCounts: new Map(), workerCounts: new Map(), flagged: new Map(), spark: new Map() };
+  if (!ids.length) return out;
+  const since = new Date(now.getTime() - SPARKLINE_WINDOW_MS);
+  const [latest, jobs, workers, flagged, spark] = await Promise.all([
+    // One index probe per endpoint on (endpointId, takenAt).
+    prisma.$queryRaw<SnapshotRow[]>`
+      SELECT s.* FROM unnest(${ids}::text[]) AS e(id)
+      CROSS JOIN LATERAL (
+        SELECT "endpointId", "takenAt", "jobsInQueue", "jobsInProgress", "jobsCompleted", "jobsFailed", "jobsRetried",
+               "workersIdle", "workersInitializing", "workersReady", "workersRunning", "workersThrottled", "workersUnhealthy"
+        FROM health_snapshots WHERE "endpointId" = e.id ORDER BY "takenAt" DESC LIMIT 1
+      ) s`,
+    prisma.job.groupBy({ by: ["endpointId", "status"], where: { endpointId: { in: ids } }, _count: { _all: true } }),
+    prisma.worker.groupBy({ by: ["endpointId", "status"], where: { endpointId: { in: ids }, goneAt: null }, _count: { _all: true } }),
+    prisma.job.groupBy({ by: ["endpointId"], where: { endpointId: { in: ids }, flag: { not: null } }, _count: { _all: true } }),
+    prisma.$queryRaw<{ endpointId: string; t: Date; q: number }[]>`
+      SELECT "endpointId", date_trunc('minute', "takenAt") AS t, avg("jobsInQueue")::float8 AS q
+      FROM health_snapshots
+      WHERE "endpointId" = ANY(${ids}::text[]) AND "takenAt" >= ${since} AND "takenAt" <= ${now}
+      GROUP BY 1, 2
+      UNION ALL
+      SELECT "endpointId", "bucketStart" AS t, "avgJobsInQueue" AS q
+      FROM health_snapshot_buckets
+      WHERE "endpointId" = ANY(${ids}::text[]) AND "bucketStart" >= ${since} AND "bucketStart" <= ${now}
+      ORDER BY 1, 2`,
+  ]);
+  for (const r of latest) out.latest.set(r.endpointId, r);
+  for (const r of jobs) {
+    const m = out.jobCounts.get(r.endpointId) ?? {};
+    m[r.status] = r._count._all;
+    out.jobCounts.set(r.endpointId, m);
+  }
+  for (const r of workers) {
+    const m = out.workerCounts.get(r.endpointId) ?? {};
+    m[r.status] = r._count._all;
+    out.workerCounts.set(r.endpointId, m);
+  }
+  for (const r of flagged) out.flagged.set(r.endpointId, r._count._all);
+  for (const r of spark) {
+    const list = out.spark.get(r.endpointId) ?? [];
+    const t = r.t.toISOString();
+    // A minute present both raw and bucketed (retention cut through it): keep the first.
+    if (list.at(-1)?.t !== t) list.push({ t, inQueue: Math.round(Number(r.q) * 10) / 10 });
+    out.spark.set(r.endpointId, list);
+  }
+  return out;
+}
+
+type EndpointRow = {
+  id: string;
+  name: string;
+  displayName: string | null;
+  source: "discovered" | "manual";
+  paused: boolean;
+  image: string | null;
+  lastPolledAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+};
+
+function toSummary(e: EndpointRow, agg: Aggregates, now: Date): EndpointSummaryDto {
+  const snap = agg.latest.get(e.id);
+  return {
+    id: e.id,
+    name: e.name,
+    displayName: e.displayName,
+    source: e.source,
+    paused: e.paused,
+    image: e.image,
+    lastPolledAt: e.lastPolledAt?.toISOString() ?? null,
+    lastError: e.lastError,
+    lastErrorAt: e.lastErrorAt?.toISOString() ?? null,
+    latestSnapshot: snap ? toSnapshotDto(snap) : null,
+    snapshotAgeSeconds: snap ? Math.max(0, Math.round((now.getTime() - snap.takenAt.getTime()) / 1000)) : null,
+    jobCounts: agg.jobCounts.get(e.id) ?? {},
+    workerCounts: agg.workerCounts.get(e.id) ?? {},
+    flaggedJobs: agg.flagged.get(e.id) ?? 0,
+    queueSparkline: agg.spark.get(e.id) ?? [],
+  };
+}
+
+/** Every endpoint (display name, then id) with its latest snapshot and age, counts and the last hour's queue depth. */
+export async function listEndpoints(deps: Deps = {}): Promise<EndpointListDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = deps.now ?? new Date();
+  const rows = await prisma.endpoint.findMany({ select: endpointSelect, orderBy: [{ id: "asc" }], take: 1000 });
+  const agg = await loadAggregates(
+    prisma,
+    rows.map((r) => r.id),
+    now,
+  );
+  const endpoints = rows
+    .map((r) => toSummary(r, agg, now))
+    .sort((a, b) => (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name) || a.id.localeCompare(b.id));
+  return { endpoints, generatedAt: now.toISOString() };
+}
+
+/** One endpoint with configuration and its last poll errors; null when unknown. */
+export async function getEndpoint(id: string, deps: Deps = {}): Promise<EndpointDetailDto | null> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = deps.now ?? new Date();
+  const row = await prisma.endpoint.findUnique({ where: { id }, select: detailSelect });
+  if (!row) return null;
+  const [agg, errors] = await Promise.all([
+    loadAggregates(prisma, [id], now),
+    prisma.pollError.findMany({
+      where: { endpointId: id },
+      orderBy: { at: "desc" },
+      take: 10,
+      select: { at: true, operation: true, httpStatus: true, message: true },
+    }),
+  ]);
+  return {
+    ...toSummary(row, agg, now),
+    gpuTypes: row.gpuTypes,
+    workersMin: row.workersMin,
+    workersMax: row.workersMax,
+    idleTimeout: row.idleTimeout,
+    configVersion: row.configVersion,
+    createdAt: row.createdAt.toISOString(),
+    recentErrors: errors.map((e) => ({ at: e.at.toISOString(), operation: e.operation, httpStatus: e.httpStatus, message: e.message })),
+    generatedAt: now.toISOString(),
+  };
+}
+
+/** True when the endpoint exists (cheap check for nested routes). */
+export async function endpointExists(id: string, deps: { prisma?: PrismaClient } = {}): Promise<boolean> {
+  const prisma = deps.prisma ?? getPrisma();
+  return (await prisma.endpoint.count({ where: { id } })) > 0;
+}

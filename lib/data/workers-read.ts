@@ -1,0 +1,77 @@
+import { getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { WorkerDto, WorkerListDto } from "@/lib/api/specs/endpoints";
+
+/**
+ * Workers of one endpoint, current ones first (newest start first), then gone ones (most
+ * recently gone first), at most `limit`. The last exit comes from the newest "exit" event
+ * (worker wrapper) or, failing that, the worker row's lastExitCode.
+ */
+export async function listWorkers(
+  endpointId: string,
+  opts: { limit?: number } = {},
+  deps: { prisma?: PrismaClient; now?: Date } = {},
+): Promise<WorkerListDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = deps.now ?? new Date();
+  const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+  const rows = await prisma.worker.findMany({
+    where: { endpointId },
+    orderBy: [{ goneAt: { sort: "desc", nulls: "first" } }, { startedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+    take: limit,
+    select: {
+      id: true,
+      endpointId: true,
+      status: true,
+      startedAt: true,
+      uptimeSeconds: true,
+      image: true,
+      version: true,
+      restartCount: true,
+      lastRestartAt: true,
+      lastExitCode: true,
+      lastExitAt: true,
+      firstSeenAt: true,
+      lastSeenAt: true,
+      goneAt: true,
+    },
+  });
+  const ids = rows.map((r) => r.id);
+  const [exits, logCounts] = ids.length
+    ? await Promise.all([
+        prisma.$queryRaw<{ workerId: string; at: Date; exitCode: number | null; signal: string | null }[]>`
+          SELECT DISTINCT ON ("workerId") "workerId", at, "exitCode", signal
+          FROM worker_events
+          WHERE "endpointId" = ${endpointId} AND "workerId" = ANY(${ids}::text[]) AND kind = 'exit'
+          ORDER BY "workerId", at DESC, id DESC`,
+        // One index probe per worker; a count over millions of lines would not be.
+        prisma.$queryRaw<{ id: string }[]>`
+          SELECT w.id FROM unnest(${ids}::text[]) AS w(id)
+          WHERE EXISTS (SELECT 1 FROM log_lines l WHERE l."endpointId" = ${endpointId} AND l."workerId" = w.id)`,
+      ])
+    : [[], []];
+  const exitBy = new Map(exits.map((e) => [e.workerId, e]));
+  const withLogs = new Set(logCounts.map((c) => c.id));
+  const workers: WorkerDto[] = rows.map((w) => {
+    const ev = exitBy.get(w.id);
+    const fromRow = w.lastExitAt && (!ev || w.lastExitAt > ev.at) ? { at: w.lastExitAt, exitCode: w.lastExitCode, signal: null } : null;
+    const exit = fromRow ?? (ev ? { at: ev.at, exitCode: ev.exitCode, signal: ev.signal } : null);
+    return {
+      id: w.id,
+      endpointId: w.endpointId,
+      status: w.status,
+      startedAt: w.startedAt?.toISOString() ?? null,
+      uptimeSeconds: w.uptimeSeconds,
+      image: w.image,
+      version: w.version,
+      restartCount: w.restartCount,
+      lastRestartAt: w.lastRestartAt?.toISOString() ?? null,
+      lastExit: exit ? { at: exit.at.toISOString(), exitCode: exit.exitCode, signal: exit.signal } : null,
+      firstSeenAt: w.firstSeenAt.toISOString(),
+      lastSeenAt: w.lastSeenAt.toISOString(),
+      goneAt: w.goneAt?.toISOString() ?? null,
+      hasLogs: withLogs.has(w.id),
+    };
+  });
+  return { endpointId, workers, generatedAt: now.toISOString() };
+}

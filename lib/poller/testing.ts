@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@/lib/db";
+import { moduleLease } from "@/lib/data/leases";
 import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import type { Faults, ScenarioInput } from "@/lib/simulator/scenario";
@@ -73,6 +74,9 @@ export async function setupPollerTest(input: {
     sleep: async () => undefined,
   });
   const prisma = createPrismaClient(process.env.DATABASE_URL!, { max: 10 });
+  // Test files share one database and each runs on its own stretch of virtual time: a cluster-module
+  // lease left by an earlier test may expire far in this test's future, so start without any.
+  await prisma.lease.deleteMany({ where: { resource: { startsWith: moduleLease("") } } });
   const pollers: Poller[] = [];
   return {
     tag,

@@ -1,4 +1,4 @@
-import { expect, test } from "../support/fixtures";
+import { expect, test } from "./support/fixtures";
 
 /**
  * Endpoints pages. The first test needs the full stack (simulator + poller + web, as the e2e

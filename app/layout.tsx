@@ -11,7 +11,7 @@ import { themeInitScript } from "@/components/layout/theme";
 import { Skeleton } from "@/components/ui/skeleton";
 import { getSystemHealth } from "@/lib/data/system";
 import { loadEnv } from "@/lib/env";
-import { getQueryClient } from "@/lib/queries/query-client";
+import { makeQueryClient } from "@/lib/queries/query-client";
 import { healthQueryOptions } from "@/lib/queries/system";
 
 export const metadata: Metadata = {
@@ -28,7 +28,9 @@ export const viewport: Viewport = {
 
 /** Streams the header's data age: prefetched on the server, then polled by the client with the same options. */
 async function DataAgeSlot() {
-  const queryClient = getQueryClient();
+  // Its own client: with the request-shared one, the page's own (possibly still pending) prefetches
+  // would be dehydrated into this boundary too, and hydrate out of order (React error #418).
+  const queryClient = makeQueryClient();
   await queryClient.prefetchQuery(healthQueryOptions(() => getSystemHealth()));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -1,27 +1,34 @@
 import type { Metadata } from "next";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { SweepIcon } from "@/components/ui/icons";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { SweepList } from "@/components/sweeps/sweep-list";
+import { SWEEP_LIST_PARAMS } from "@/components/sweeps/sweep-page-options";
+import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { listSweeps } from "@/lib/data/sweeps";
+import { makeQueryClient } from "@/lib/queries/query-client";
+import { sweepListQueryOptions } from "@/lib/queries/sweeps";
 
 export const metadata: Metadata = { title: "Sweeps" };
 
-export default function SweepsPage() {
+/** Thin server page: prefetch the list with the options the client then polls with. */
+export default async function SweepsPage() {
+  // Its own client: the layout's header boundary dehydrates the request-shared one.
+  const queryClient = makeQueryClient();
+  await queryClient.prefetchQuery(sweepListQueryOptions(SWEEP_LIST_PARAMS, () => listSweeps({ limit: SWEEP_LIST_PARAMS.limit })));
   return (
     <>
       <PageHeader
         title="Sweeps"
         description="Hyperparameter sweeps whose trials run as RunPod jobs: progress, best trial and analysis."
+        actions={
+          <ButtonLink href="/sweeps/new" variant="primary">
+            New sweep
+          </ButtonLink>
+        }
       />
-      <Card>
-        <EmptyState icon={<SweepIcon size={20} />} title="No sweeps yet">
-          <p>
-            Create a sweep to run hyperparameter trials on one of your endpoints: paste a Weights &amp; Biases sweep config (YAML
-            or JSON) or fill in the parameters, metric and trial budget. Each trial is one RunPod job.
-          </p>
-          <p>Trials, their results and the best run so far appear here while the sweep runs.</p>
-        </EmptyState>
-      </Card>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <SweepList />
+      </HydrationBoundary>
     </>
   );
 }

@@ -76,77 +76,81 @@ export function SweepParallelChart({
     if (axis === metricIndex && onMetricRange) onMetricRange(next[axis] ? brushValueRange(data.axes[axis], next[axis]) : null);
   };
   const brushed = Object.keys(brushes).length > 0;
+  // Dense plots fade lines so structure shows through.
+  const opacity = Math.max(0.2, Math.min(0.8, 12 / Math.sqrt(data.lines.length)));
 
   return (
     <figure aria-label={`Parallel coordinates of ${data.lines.length} trials over ${n - 1} parameters and ${metricName}`}>
-      <svg
-        ref={svg}
-        viewBox={`0 0 ${W} ${H}`}
-        className="h-auto w-full touch-none select-none"
-        role="img"
-        aria-label={`${kept.size} of ${data.lines.length} trials inside the brushes`}
-      >
-        <g fill="none" strokeWidth={1.2}>
-          {paths.map((p) => (
-            <path key={p.id} d={p.d} stroke={kept.has(p.id) ? p.colour : "var(--sw-line-strong)"} strokeOpacity={kept.has(p.id) ? 0.75 : 0.35}>
-              <title>{`trial ${p.number}: ${metricName} ${formatTick(p.value)}`}</title>
-            </path>
-          ))}
-        </g>
-        {data.axes.map((a, i) => {
-          const x = xOf(i);
-          const b = drag?.axis === i ? ([Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)] as [number, number]) : brushes[i];
-          const range = b ? brushValueRange(a, b) : null;
-          return (
-            <g key={a.key}>
-              <line x1={x} x2={x} y1={TOP} y2={TOP + PLOT_H} stroke="var(--sw-fg)" strokeOpacity={0.5} />
-              {a.ticks.map((t, k) => (
-                <g key={k}>
-                  <line x1={x - 3} x2={x} y1={yOf(t.at)} y2={yOf(t.at)} stroke="var(--sw-fg)" strokeOpacity={0.5} />
-                  <text x={x - 5} y={yOf(t.at) + 3} textAnchor="end" fontSize={10} fill="var(--sw-muted)">
-                    {t.label.length > 10 ? `${t.label.slice(0, 9)}…` : t.label}
-                  </text>
-                </g>
-              ))}
-              <text x={x} y={14} textAnchor="middle" fontSize={11} fontWeight={a.key === METRIC_AXIS ? 600 : 500} fill="var(--sw-fg)" fontFamily="var(--font-mono)">
-                {a.label.length > 18 ? `${a.label.slice(0, 17)}…` : a.label}
-              </text>
-              {b ? (
-                <>
-                  <rect x={x - 7} width={14} y={yOf(b[1])} height={Math.max(1, yOf(b[0]) - yOf(b[1]))} fill="var(--sw-accent)" fillOpacity={0.18} stroke="var(--sw-accent)" />
-                  {range ? (
-                    <text x={x + 9} y={yOf(b[1]) + 10} fontSize={10} fill="var(--sw-accent)">
-                      {formatTick(range[1])}–{formatTick(range[0])}
+      <div className="overflow-x-auto">
+        <svg
+          ref={svg}
+          viewBox={`0 0 ${W} ${H}`}
+          className="h-auto w-full min-w-[640px] touch-none select-none"
+          role="img"
+          aria-label={`${kept.size} of ${data.lines.length} trials inside the brushes`}
+        >
+          <g fill="none" strokeWidth={1.2}>
+            {paths.map((p) => (
+              <path key={p.id} d={p.d} stroke={kept.has(p.id) ? p.colour : "var(--sw-line-strong)"} strokeOpacity={kept.has(p.id) ? opacity : 0.3}>
+                <title>{`trial ${p.number}: ${metricName} ${formatTick(p.value)}`}</title>
+              </path>
+            ))}
+          </g>
+          {data.axes.map((a, i) => {
+            const x = xOf(i);
+            const b = drag?.axis === i ? ([Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)] as [number, number]) : brushes[i];
+            const range = b ? brushValueRange(a, b) : null;
+            return (
+              <g key={a.key}>
+                <line x1={x} x2={x} y1={TOP} y2={TOP + PLOT_H} stroke="var(--sw-fg)" strokeOpacity={0.5} />
+                {a.ticks.map((t, k) => (
+                  <g key={k}>
+                    <line x1={x - 3} x2={x} y1={yOf(t.at)} y2={yOf(t.at)} stroke="var(--sw-fg)" strokeOpacity={0.5} />
+                    <text x={x - 5} y={yOf(t.at) + 3} textAnchor="end" fontSize={10} fill="var(--sw-muted)" stroke="var(--sw-surface)" strokeWidth={3} paintOrder="stroke">
+                      {t.label.length > 10 ? `${t.label.slice(0, 9)}…` : t.label}
                     </text>
-                  ) : null}
-                </>
-              ) : null}
-              <rect
-                x={x - 14}
-                width={28}
-                y={TOP - 4}
-                height={PLOT_H + 8}
-                fill="transparent"
-                className="cursor-crosshair"
-                onPointerDown={(e) => {
-                  e.currentTarget.setPointerCapture(e.pointerId);
-                  const t = tOf(toView(e));
-                  setDrag({ axis: i, from: t, to: t });
-                }}
-                onPointerMove={(e) => {
-                  if (drag?.axis === i) setDrag({ ...drag, to: tOf(toView(e)) });
-                }}
-                onPointerUp={() => {
-                  if (drag?.axis === i) finish(i, drag.from, drag.to);
-                  setDrag(null);
-                }}
-              >
-                <title>{`Drag to brush ${a.label}; click to clear`}</title>
-              </rect>
-            </g>
-          );
-        })}
-      </svg>
+                  </g>
+                ))}
+                <text x={x} y={14} textAnchor="middle" fontSize={11} fontWeight={a.key === METRIC_AXIS ? 600 : 500} fill="var(--sw-fg)" fontFamily="var(--font-mono)">
+                  {a.label.length > 18 ? `${a.label.slice(0, 17)}…` : a.label}
+                </text>
+                {b ? (
+                  <>
+                    <rect x={x - 7} width={14} y={yOf(b[1])} height={Math.max(1, yOf(b[0]) - yOf(b[1]))} fill="var(--sw-accent)" fillOpacity={0.18} stroke="var(--sw-accent)" />
+                    {range ? (
+                      <text x={x + 9} y={yOf(b[1]) + 10} fontSize={10} fill="var(--sw-accent)">
+                        {formatTick(range[1])}–{formatTick(range[0])}
+                      </text>
+                    ) : null}
+                  </>
+                ) : null}
+                <rect
+                  x={x - 14}
+                  width={28}
+                  y={TOP - 4}
+                  height={PLOT_H + 8}
+                  fill="transparent"
+                  className="cursor-crosshair"
+                  onPointerDown={(e) => {
+                    e.currentTarget.setPointerCapture(e.pointerId);
+                    const t = tOf(toView(e));
+                    setDrag({ axis: i, from: t, to: t });
+                  }}
+                  onPointerMove={(e) => {
+                    if (drag?.axis === i) setDrag({ ...drag, to: tOf(toView(e)) });
+                  }}
+                  onPointerUp={() => {
+                    if (drag?.axis === i) finish(i, drag.from, drag.to);
+                    setDrag(null);
+                  }}
+                >
+                  <title>{`Drag to brush ${a.label}; click to clear`}</title>
+                </rect>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
       <figcaption className="mt-1 flex flex-wrap items-center gap-x-3 text-xs text-muted">
         <span>
           {brushed ? `${kept.size.toLocaleString("en-US")} of ` : ""}

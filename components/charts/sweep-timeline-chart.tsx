@@ -63,7 +63,10 @@ export function SweepTimelineChart({ data, truncated }: { data: TimelineData; tr
           </span>
         ))}
         <span>
-          · {data.bars.length.toLocaleString("en-US")} trials, up to {data.maxConcurrent} at once{truncated ? " (an even sample of all trials)" : ""}
+          ·{" "}
+          {truncated
+            ? `an even sample of ${data.bars.length.toLocaleString("en-US")} trials (overlaps are thinned out)`
+            : `${data.bars.length.toLocaleString("en-US")} trials, up to ${data.maxConcurrent} at once`}
         </span>
       </figcaption>
     </figure>

@@ -15,6 +15,7 @@ import {
 } from "@/lib/domain/sweep";
 import { SweepDetailDtoSchema } from "@/lib/api/specs/sweeps";
 import { csrfHeaders } from "@/lib/queries/send-json";
+import { sweepKeys, sweepUrls } from "@/lib/queries/sweeps";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
@@ -22,7 +23,6 @@ import { ConfigEditor, type ConfigEditorHandle, type EditorMarker } from "./conf
 import { EXAMPLE_WANDB_CONFIG } from "./example-config";
 import { SearchSpacePreview } from "./search-space-preview";
 import { isFieldError, SweepConfigForm } from "./sweep-form";
-import { sweepKeys } from "./sweep-queries";
 
 export interface EndpointOption {
   id: string;
@@ -153,7 +153,7 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
     setSubmitting(true);
     setServer(NO_SERVER_ERRORS);
     try {
-      const res = await fetch("/api/sweeps", {
+      const res = await fetch(sweepUrls.list(), {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", ...csrfHeaders() },
         credentials: "same-origin",
@@ -164,7 +164,7 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
       if (res.ok) {
         const parsed = SweepDetailDtoSchema.safeParse(body);
         if (!parsed.success) throw new Error("The server created the sweep but answered in an unexpected shape.");
-        await queryClient.invalidateQueries({ queryKey: sweepKeys.list() });
+        await queryClient.invalidateQueries({ queryKey: sweepKeys.lists() });
         router.push(`/sweeps/${encodeURIComponent(parsed.data.id)}`);
         return;
       }

@@ -11,11 +11,12 @@ import { SweepIcon } from "@/components/ui/icons";
 import { CrashLoopBadge, SweepStateBadge } from "./sweep-badges";
 import { SweepProgressBar } from "./sweep-progress-bar";
 import { formatMetric, formatTimestamp } from "./format";
-import { sweepListQueryOptions } from "./sweep-queries";
+import { sweepListQueryOptions } from "@/lib/queries/sweeps";
+import { SWEEP_LIST_PARAMS } from "./sweep-page-options";
 
 /** Every sweep, newest first; polls while any sweep is live and patches rows in place (keyed by id). */
 export function SweepList() {
-  const { data, isError, error, dataUpdatedAt } = useQuery(sweepListQueryOptions());
+  const { data, isError, error, dataUpdatedAt } = useQuery(sweepListQueryOptions(SWEEP_LIST_PARAMS));
   const sweeps = data?.sweeps ?? [];
 
   if (!data && isError) {

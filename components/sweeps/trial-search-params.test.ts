@@ -7,7 +7,7 @@ describe("trial search params", () => {
     const fromBrowser = parseTrialSearchParams(new URLSearchParams(url));
     const fromServer = parseTrialSearchParams({ status: "failed,completed", sort: "metric", order: "asc", limit: "50", valueMin: "0.5", cursor: "abc" });
     expect(fromBrowser).toEqual(fromServer);
-    expect(fromServer).toEqual({ status: ["completed", "failed"], sort: "metric", order: "asc", limit: 50, valueMin: 0.5, valueMax: undefined, cursor: "abc" });
+    expect(fromServer).toEqual({ status: ["completed", "failed"], sort: "metric", order: "asc", limit: 50, valueMin: 0.5, valueMax: undefined, cursor: "abc", trial: undefined });
   });
 
   it("accepts repeated status keys and drops unknown statuses", () => {
@@ -23,6 +23,7 @@ describe("trial search params", () => {
       valueMin: undefined,
       valueMax: undefined,
       cursor: undefined,
+      trial: undefined,
     });
   });
 

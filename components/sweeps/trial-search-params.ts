@@ -2,6 +2,7 @@
 // server (page.tsx prefetch) and in the browser (the table), so both ask for the same trials.
 import { z } from "zod";
 import { TRIAL_STATUSES, type TrialStatusName } from "@/lib/api/specs/sweeps";
+import type { TrialFilters, TrialPageParams } from "@/lib/queries/sweeps";
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
@@ -29,6 +30,8 @@ export const TrialSearchParamsSchema = z.object({
     .catch(DEFAULT_PAGE_SIZE),
   valueMin: finite,
   valueMax: finite,
+  /** the trial opened in the detail dialog */
+  trial: z.preprocess(first, z.string().min(1).max(64).optional()).catch(undefined),
 });
 
 export type TrialSearchParams = z.infer<typeof TrialSearchParamsSchema>;
@@ -56,6 +59,7 @@ export function trialSearchParamsToQuery(p: TrialSearchParams): URLSearchParams 
   if (p.valueMin !== undefined) q.set("valueMin", String(p.valueMin));
   if (p.valueMax !== undefined) q.set("valueMax", String(p.valueMax));
   if (p.cursor) q.set("cursor", p.cursor);
+  if (p.trial) q.set("trial", p.trial);
   return q;
 }
 
@@ -70,4 +74,13 @@ export function trialFilterQuery(p: TrialSearchParams): URLSearchParams {
 
 export function hasTrialFilters(p: TrialSearchParams): boolean {
   return p.status.length > 0 || p.valueMin !== undefined || p.valueMax !== undefined;
+}
+
+/** The query-option params of a URL state (server prefetch and client poll build the same key from it). */
+export function toTrialPageParams(p: TrialSearchParams): TrialPageParams {
+  return { status: p.status, sort: p.sort, order: p.order, limit: p.limit, cursor: p.cursor, valueMin: p.valueMin, valueMax: p.valueMax };
+}
+
+export function toTrialFilters(p: TrialSearchParams): TrialFilters {
+  return { status: p.status, valueMin: p.valueMin, valueMax: p.valueMax };
 }

@@ -1,5 +1,5 @@
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
-import { expect, test } from "../support/fixtures";
+import { expect, test } from "./support/fixtures";
 
 /*
  * Sweeps from the browser. The first test needs the full stack (simulator + poller + web, as

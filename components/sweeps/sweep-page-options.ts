@@ -1,0 +1,12 @@
+// Constants shared by the sweep page's server part (prefetch) and client part (polling):
+// a plain module, because values exported from a "use client" module are references on the server.
+import type { SweepState } from "@/lib/api/specs/sweeps";
+
+/** Sweep states whose trials still change: the page polls fast. */
+export const LIVE_SWEEP_STATES: readonly SweepState[] = ["pending", "running", "stopping"];
+
+/** Point budget of the analysis (history buckets, parallel-coordinates sample, timeline sample). */
+export const ANALYSIS_POINTS = 1000;
+
+/** What the sweep list shows; the server page prefetches with the same params. */
+export const SWEEP_LIST_PARAMS = { limit: 100 };

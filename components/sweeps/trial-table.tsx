@@ -1,0 +1,327 @@
+"use client";
+
+import { useState, type KeyboardEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialStatusName } from "@/lib/api/specs/sweeps";
+import { sweepUrls, trialPageQueryOptions } from "@/lib/queries/sweeps";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { TrialStatusBadge } from "./sweep-badges";
+import { formatDuration, formatMetric, formatParam, formatTimestamp, paramAt } from "./format";
+import { JobLink } from "./trial-links";
+import { hasTrialFilters, PAGE_SIZES, toTrialFilters, toTrialPageParams, type TrialSearchParams } from "./trial-search-params";
+
+const MAX_PARAM_COLUMNS = 10;
+
+/**
+ * The trial table: sort (number / metric), status and metric-range filters and the page live in
+ * the URL. Rows are keyed by trial id, so polling patches them in place; keepPreviousData keeps
+ * the rows on screen while a new page or filter loads.
+ */
+export function TrialTable({
+  sweep,
+  live,
+  params,
+  setParams,
+  onOpenTrial,
+}: {
+  sweep: SweepDetailDto;
+  live: boolean;
+  params: TrialSearchParams;
+  setParams: (patch: Partial<TrialSearchParams>, opts?: { replace?: boolean }) => void;
+  onOpenTrial: (id: string) => void;
+}) {
+  const q = useQuery(trialPageQueryOptions(sweep.id, toTrialPageParams(params), { live }));
+  const page = q.data;
+  const trials = page?.trials ?? [];
+  // Cursors of the pages before this one (Previous pops); reset when sort or filters change.
+  const [history, setHistory] = useState<(string | undefined)[]>([]);
+  const paramCols = sweep.paramNames.slice(0, MAX_PARAM_COLUMNS);
+  const metric = sweep.metric;
+
+  const refilter = (patch: Partial<TrialSearchParams>) => {
+    setHistory([]);
+    setParams({ ...patch, cursor: undefined });
+  };
+  const toggleStatus = (s: TrialStatusName) =>
+    refilter({ status: params.status.includes(s) ? params.status.filter((x) => x !== s) : [...params.status, s].sort() });
+  const sortBy = (sort: "number" | "metric") => {
+    if (params.sort !== sort) refilter({ sort, order: undefined });
+    else {
+      const current = params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
+      refilter({ order: current === "asc" ? "desc" : "asc" });
+    }
+  };
+  const orderOf = (sort: "number" | "metric") => {
+    if (params.sort !== sort) return undefined;
+    return params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
+  };
+  const ariaSort = (sort: "number" | "metric") => {
+    const o = orderOf(sort);
+    return o === "asc" ? "ascending" : o === "desc" ? "descending" : undefined;
+  };
+  const filters = toTrialFilters(params);
+  const pageIndex = history.length + (params.cursor && history.length === 0 ? 1 : 0);
+  const firstRow = page ? pageIndex * params.limit + 1 : 0;
+
+  return (
+    <div>
+      <div className="flex flex-wrap items-end justify-between gap-3 border-b border-line px-4 py-3">
+        <fieldset className="flex flex-wrap items-center gap-1.5">
+          <legend className="sr-only">Filter by state</legend>
+          <span className="mr-1 text-xs text-muted" aria-hidden>
+            State
+          </span>
+          {TRIAL_STATUSES.map((s) => {
+            const on = params.status.includes(s);
+            const count = countFor(sweep, s);
+            return (
+              <label
+                key={s}
+                className={cx(
+                  "inline-flex cursor-pointer items-center gap-1 rounded-md border px-2 py-0.5 text-xs has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent",
+                  on ? "border-accent bg-accent-soft text-accent" : "border-line text-muted hover:text-fg",
+                )}
+              >
+                <input type="checkbox" className="sr-only" checked={on} onChange={() => toggleStatus(s)} />
+                {s}
+                {count !== null ? <span className="tabular-nums opacity-70">{count}</span> : null}
+              </label>
+            );
+          })}
+        </fieldset>
+        <MetricRange
+          key={`${params.valueMin ?? ""}:${params.valueMax ?? ""}`}
+          name={metric.name}
+          min={params.valueMin}
+          max={params.valueMax}
+          onApply={(valueMin, valueMax) => refilter({ valueMin, valueMax })}
+        />
+      </div>
+
+      <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-xs text-muted">
+        <p aria-live="polite">
+          {page ? (
+            <>
+              {page.total === 0 ? "No trials" : `Trials ${firstRow}–${firstRow + trials.length - 1} of ${page.total.toLocaleString("en-US")}`}
+              {hasTrialFilters(params) ? " matching the filters" : ""}
+              {q.isFetching && q.isPlaceholderData ? " · loading…" : ""}
+            </>
+          ) : q.isError ? (
+            "The trials could not be loaded."
+          ) : (
+            "Loading trials…"
+          )}
+        </p>
+        <div className="flex flex-wrap items-center gap-2">
+          {hasTrialFilters(params) ? (
+            <Button size="sm" variant="ghost" onClick={() => refilter({ status: [], valueMin: undefined, valueMax: undefined })}>
+              Clear filters
+            </Button>
+          ) : null}
+          <span>Export {hasTrialFilters(params) ? "filtered" : "all"} trials:</span>
+          <a className={buttonClasses({ size: "sm" })} href={sweepUrls.export(sweep.id, "csv", filters)} download>
+            CSV
+          </a>
+          <a className={buttonClasses({ size: "sm" })} href={sweepUrls.export(sweep.id, "json", filters)} download>
+            JSON
+          </a>
+          {hasTrialFilters(params) ? (
+            <a className="underline underline-offset-2 hover:text-fg" href={sweepUrls.export(sweep.id, "csv")} download>
+              all as CSV
+            </a>
+          ) : null}
+        </div>
+      </div>
+
+      {q.isError && page ? (
+        <p role="status" className="mx-4 mb-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-800 dark:bg-amber-400/10 dark:text-amber-300">
+          The latest refresh failed; showing the last trials loaded.
+        </p>
+      ) : null}
+
+      <div className="overflow-x-auto">
+        <table className={cx("w-full text-sm", q.isPlaceholderData && "opacity-60")} aria-busy={q.isFetching && q.isPlaceholderData}>
+          <caption className="sr-only">Trials of {sweep.name}</caption>
+          <thead className="border-y border-line bg-subtle/60 text-left text-xs text-muted">
+            <tr>
+              <th scope="col" aria-sort={ariaSort("number")} className="px-3 py-2 font-medium">
+                <SortButton label="Trial" order={orderOf("number")} onClick={() => sortBy("number")} />
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                State
+              </th>
+              <th scope="col" aria-sort={ariaSort("metric")} className="px-3 py-2 text-right font-medium">
+                <SortButton label={metric.name} mono order={orderOf("metric")} onClick={() => sortBy("metric")} />
+              </th>
+              {paramCols.map((p) => (
+                <th key={p} scope="col" className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
+                  {p}
+                </th>
+              ))}
+              <th scope="col" className="px-3 py-2 font-medium">
+                Job
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Duration
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Finished
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-line">
+            {trials.map((t) => (
+              <TrialRow key={t.id} trial={t} paramCols={paramCols} endpointId={sweep.endpointId} best={t.id === sweep.bestTrialId} onOpen={onOpenTrial} />
+            ))}
+            {page && trials.length === 0 ? (
+              <tr>
+                <td colSpan={6 + paramCols.length} className="px-4 py-8 text-center text-sm text-muted">
+                  {hasTrialFilters(params)
+                    ? "No trial matches these filters."
+                    : sweep.flag
+                      ? "No trial has started: the endpoint's workers crash-loop (see above)."
+                      : "No trials yet. The controller submits the first ones within a few seconds of the sweep starting."}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {sweep.paramNames.length > MAX_PARAM_COLUMNS ? (
+        <p className="px-4 pt-2 text-xs text-muted">
+          Showing the first {MAX_PARAM_COLUMNS} of {sweep.paramNames.length} parameters; open a trial or export to see all.
+        </p>
+      ) : null}
+
+      <nav aria-label="Trial pages" className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
+        <label className="flex items-center gap-2 text-xs text-muted">
+          Rows per page
+          <select
+            className="h-7 rounded-md border border-line-strong bg-surface px-1 text-xs text-fg"
+            value={params.limit}
+            onChange={(e) => refilter({ limit: Number(e.target.value) })}
+          >
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="flex items-center gap-2">
+          <Button size="sm" disabled={!params.cursor} onClick={() => refilter({})}>
+            First
+          </Button>
+          <Button
+            size="sm"
+            disabled={history.length === 0}
+            onClick={() => {
+              const prev = history[history.length - 1];
+              setHistory(history.slice(0, -1));
+              setParams({ cursor: prev });
+            }}
+          >
+            Previous
+          </Button>
+          <Button
+            size="sm"
+            disabled={!page?.nextCursor}
+            onClick={() => {
+              if (!page?.nextCursor) return;
+              setHistory([...history, params.cursor]);
+              setParams({ cursor: page.nextCursor });
+            }}
+          >
+            Next
+          </Button>
+        </div>
+      </nav>
+    </div>
+  );
+}
+
+function countFor(sweep: SweepDetailDto, s: TrialStatusName): number | null {
+  const p = sweep.progress;
+  switch (s) {
+    case "completed":
+      return p.completed;
+    case "failed":
+      return p.failed;
+    case "running":
+      return p.running;
+    case "pending":
+      return p.pending;
+    case "cancelled":
+      return p.cancelled;
+    case "stopped":
+      return p.stopped;
+    case "expired":
+      return p.expired;
+    default:
+      return null;
+  }
+}
+
+function SortButton({ label, order, onClick, mono }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean }) {
+  return (
+    <button type="button" onClick={onClick} className={cx("inline-flex items-center gap-1 hover:text-fg", order && "text-fg", mono && "font-mono")}>
+      {label}
+      <span aria-hidden className="text-[10px]">
+        {order === "asc" ? "▲" : order === "desc" ? "▼" : "↕"}
+      </span>
+      <span className="sr-only">{order ? `, sorted ${order === "asc" ? "ascending" : "descending"}` : ", sort"}</span>
+    </button>
+  );
+}
+
+function TrialRow({ trial: t, paramCols, endpointId, best, onOpen }: { trial: TrialDto; paramCols: string[]; endpointId: string; best: boolean; onOpen: (id: string) => void }) {
+  return (
+    <tr className={cx("hover:bg-subtle/40", best && "bg-amber-50/60 dark:bg-amber-400/5")} data-trial={t.number}>
+      <td className="px-3 py-1.5">
+        <button type="button" onClick={() => onOpen(t.id)} className="font-mono text-xs text-accent hover:underline" aria-label={`Open trial ${t.number}`}>
+          #{t.number}
+        </button>
+        {best ? <span className="ml-1.5 text-[10px] font-semibold uppercase text-amber-600 dark:text-amber-400">best</span> : null}
+      </td>
+      <td className="px-3 py-1.5">
+        <span title={t.error ?? undefined}>
+          <TrialStatusBadge status={t.status} />
+        </span>
+      </td>
+      <td className="px-3 py-1.5 text-right font-mono text-xs tabular-nums">{formatMetric(t.value)}</td>
+      {paramCols.map((p) => (
+        <td key={p} className="max-w-40 truncate px-3 py-1.5 font-mono text-xs">
+          {formatParam(paramAt(t.params, p))}
+        </td>
+      ))}
+      <td className="max-w-48 truncate px-3 py-1.5">
+        <JobLink endpointId={endpointId} jobId={t.jobId} />
+      </td>
+      <td className="px-3 py-1.5 text-right text-xs tabular-nums text-muted">{t.durationMs === null ? "—" : formatDuration(t.durationMs / 1000)}</td>
+      <td className="whitespace-nowrap px-3 py-1.5 text-xs text-muted">{formatTimestamp(t.finishedAt)}</td>
+    </tr>
+  );
+}
+
+function MetricRange({ name, min, max, onApply }: { name: string; min?: number; max?: number; onApply: (min?: number, max?: number) => void }) {
+  const [lo, setLo] = useState(min === undefined ? "" : String(min));
+  const [hi, setHi] = useState(max === undefined ? "" : String(max));
+  const num = (s: string) => (s.trim() === "" || !Number.isFinite(Number(s)) ? undefined : Number(s));
+  const apply = () => {
+    if (num(lo) !== min || num(hi) !== max) onApply(num(lo), num(hi));
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Enter") apply();
+  };
+  const cls = "h-7 w-24 rounded-md border border-line-strong bg-surface px-2 font-mono text-xs";
+  return (
+    <fieldset className="flex items-center gap-1.5 text-xs text-muted">
+      <legend className="sr-only">Filter by {name}</legend>
+      <span className="font-mono">{name}</span>
+      <input aria-label={`${name} at least`} className={cls} placeholder="min" value={lo} onChange={(e) => setLo(e.target.value)} onBlur={apply} onKeyDown={onKey} />
+      <span aria-hidden>–</span>
+      <input aria-label={`${name} at most`} className={cls} placeholder="max" value={hi} onChange={(e) => setHi(e.target.value)} onBlur={apply} onKeyDown={onKey} />
+    </fieldset>
+  );
+}

@@ -1,32 +1,13 @@
 "use client";
 
-import { useEffect } from "react";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { AlertIcon } from "@/components/ui/icons";
+import { RouteError, type RouteErrorProps } from "@/components/layout/route-error";
 
-export default function EndpointsError({ error, retry, reset }: { error: unknown; retry?: () => void; reset?: () => void }) {
-  useEffect(() => {
-    console.error(error);
-  }, [error]);
-  const again = retry ?? reset;
+export default function EndpointsError(props: RouteErrorProps) {
   return (
-    <Card role="alert">
-      <EmptyState
-        icon={<AlertIcon size={20} />}
-        title="The endpoints could not be loaded"
-        headingLevel={1}
-        actions={
-          again ? (
-            <Button variant="primary" onClick={() => again()}>
-              Try again
-            </Button>
-          ) : null
-        }
-      >
-        <p>Reading the endpoints from the database failed. The server log has the details; `npx sweepwatch doctor` checks the database.</p>
-      </EmptyState>
-    </Card>
+    <RouteError
+      {...props}
+      title="The endpoints could not be loaded"
+      detail="Reading the endpoints from the database failed. The server log has the details; `npx sweepwatch doctor` checks the database."
+    />
   );
 }

@@ -1,35 +1,14 @@
 "use client";
 
-import { useEffect } from "react";
-import { Button, ButtonLink } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { AlertIcon } from "@/components/ui/icons";
+import { RouteError, type RouteErrorProps } from "@/components/layout/route-error";
 
-export default function EndpointError({ error, retry, reset }: { error: unknown; retry?: () => void; reset?: () => void }) {
-  useEffect(() => {
-    console.error(error);
-  }, [error]);
-  const again = retry ?? reset;
+export default function EndpointError(props: RouteErrorProps) {
   return (
-    <Card role="alert">
-      <EmptyState
-        icon={<AlertIcon size={20} />}
-        title="This endpoint could not be loaded"
-        headingLevel={1}
-        actions={
-          <>
-            {again ? (
-              <Button variant="primary" onClick={() => again()}>
-                Try again
-              </Button>
-            ) : null}
-            <ButtonLink href="/endpoints">All endpoints</ButtonLink>
-          </>
-        }
-      >
-        <p>Reading the endpoint, its snapshots, workers, jobs or logs failed. The server log has the details.</p>
-      </EmptyState>
-    </Card>
+    <RouteError
+      {...props}
+      title="This endpoint could not be loaded"
+      detail="Reading the endpoint, its snapshots, workers, jobs or logs failed. The server log has the details."
+      back={{ href: "/endpoints", label: "All endpoints" }}
+    />
   );
 }

@@ -27,7 +27,8 @@ test.describe("endpoints pages", () => {
     await expect(table).toBeVisible();
     const rows = table.getByRole("row").filter({ has: page.getByRole("link") });
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
-    const firstLive = rows.filter({ hasText: "active" }).filter({ hasText: /data \d+ (s|min) old/ }).first();
+    // The healthy demo endpoint always has workers (the no-capacity one never places any).
+    const firstLive = rows.filter({ hasText: "demo-healthy" }).filter({ hasText: "active" }).filter({ hasText: /data \d+ (s|min) old/ }).first();
     await expect(firstLive).toBeVisible();
     await expect(firstLive.getByRole("img", { name: /queue depth over the last hour/ })).toBeVisible();
     await shell.waitForHydration();

@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { CheckCircleIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
+import { useHydrated } from "@/components/hooks/use-hydrated";
 import { countByHorizon, HORIZON_LABEL, HORIZON_ORDER, STATE_ORDER } from "@/lib/charts/criteria";
 import { criteriaQueryOptions, criteriaUrls, evaluateCriteria, meQueryOptions, criteriaKeys, type CriteriaFilter } from "@/lib/queries/criteria";
 import { CriterionCard } from "./criterion-card";
@@ -27,7 +28,10 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
     mutationFn: evaluateCriteria,
     onSuccess: () => qc.invalidateQueries({ queryKey: criteriaKeys.all }),
   });
-  const role = me.data?.principal?.role ?? null;
+  // The role arrives from the browser's /api/auth/me (often fetched first by the header): only use it
+  // after hydration, so the server's HTML and the first client render agree.
+  const hydrated = useHydrated();
+  const role = hydrated ? (me.data?.principal?.role ?? null) : null;
   // Mirrors the routes' access rules (lib/api/specs/criteria.ts): edit = admin, attest = engineer or admin.
   const canEdit = role === "admin";
   const canAttest = role === "admin" || role === "engineer";

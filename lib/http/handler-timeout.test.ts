@@ -39,11 +39,18 @@ describe("apiRoute input hygiene", () => {
   it("refuses NUL characters anywhere in the body or query with a 422 naming the field", async () => {
     const a = await post("http://localhost/api/test/echo", { name: "ok", tags: ["x", "a\u0000b"] });
     expect(a.status).toBe(422);
-    expect((await a.json()).error.issues).toEqual([{ path: "body.tags.1", message: "must not contain NUL (\\u0000) characters" }]);
+    expect((await a.json()).error.issues).toEqual([{ path: "body.tags.1", message: "must not contain NUL (\\u0000) characters or unpaired UTF-16 surrogates" }]);
     const b = await post("http://localhost/api/test/echo?q=%00", { name: "ok" });
     expect(b.status).toBe(422);
     expect((await b.json()).error.issues[0].path).toBe("query.q");
-    const c = await post("http://localhost/api/test/echo", { name: "fine \u00e9 <b>" });
+    const c = await post("http://localhost/api/test/echo", { name: "fine \u00e9 <b> \ud83d\ude00" });
     expect(c.status).toBe(200);
+  });
+
+  it("refuses an unpaired surrogate, which jsonb cannot store, with a 422 naming the field", async () => {
+    // JSON.stringify escapes the lone surrogate as \ud800, exactly what a hostile client sends.
+    const r = await post("http://localhost/api/test/echo", { name: "bad \ud800 name" });
+    expect(r.status).toBe(422);
+    expect((await r.json()).error.issues[0].path).toBe("body.name");
   });
 });

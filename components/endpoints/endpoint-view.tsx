@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Stat, StatGrid } from "@/components/ui/stat";
@@ -92,6 +92,9 @@ function EndpointSummary({ id }: { id: string }) {
         actions={
           <>
             <StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />
+            <ButtonLink size="sm" href={`/incidents/timeline/${encodeURIComponent(id)}`}>
+              Crash timeline
+            </ButtonLink>
             <PauseButton id={id} paused={e.paused} />
           </>
         }

@@ -213,6 +213,19 @@ describe("GET /api/endpoints/{id}/workers", () => {
     expect(ws[1]).toMatchObject({ hasLogs: false, lastExit: null });
     expect(ws[1].goneAt).not.toBeNull();
   });
+
+  it("takes the last exit from a crash event when RunPod's own logs carried the exit code", async () => {
+    const now = new Date();
+    const id = await seedEndpoint(now);
+    const w = `w-${uid()}`;
+    await prisma.worker.create({ data: { endpointId: id, id: w, status: "UNHEALTHY", firstSeenAt: now, lastSeenAt: now } });
+    await prisma.workerEvent.create({ data: { endpointId: id, workerId: w, kind: "exit", exitCode: 1, at: new Date(now.getTime() - 60_000) } });
+    await prisma.crashEvent.create({
+      data: { endpointId: id, workerId: w, at: new Date(now.getTime() - 5_000), signature: "random_device", fingerprint: "random_device:x", title: "random_device", exitCode: 134, source: "log", dedupeKey: `c-${uid()}` },
+    });
+    const r = await call("workers", "GET", `/api/endpoints/${id}/workers`, { params: { id } });
+    expect((r.json.workers as { lastExit: unknown }[])[0].lastExit).toMatchObject({ exitCode: 134, signal: null });
+  });
 });
 
 describe("GET /api/jobs and /api/jobs/{id}", () => {

@@ -4,8 +4,9 @@ import type { WorkerDto, WorkerListDto } from "@/lib/api/specs/endpoints";
 
 /**
  * Workers of one endpoint, current ones first (newest start first), then gone ones (most
- * recently gone first), at most `limit`. The last exit comes from the newest "exit" event
- * (worker wrapper) or, failing that, the worker row's lastExitCode.
+ * recently gone first), at most `limit`. The last exit is the newest of: an "exit" event (worker
+ * wrapper), the worker row's lastExitCode, and a crash event that carried an exit code (e.g. the
+ * system log's "container exited with code 134").
  */
 export async function listWorkers(
   endpointId: string,
@@ -37,7 +38,7 @@ export async function listWorkers(
     },
   });
   const ids = rows.map((r) => r.id);
-  const [exits, logCounts] = ids.length
+  const [exits, logCounts, crashExits] = ids.length
     ? await Promise.all([
         prisma.$queryRaw<{ workerId: string; at: Date; exitCode: number | null; signal: string | null }[]>`
           SELECT DISTINCT ON ("workerId") "workerId", at, "exitCode", signal
@@ -48,14 +49,25 @@ export async function listWorkers(
         prisma.$queryRaw<{ id: string }[]>`
           SELECT w.id FROM unnest(${ids}::text[]) AS w(id)
           WHERE EXISTS (SELECT 1 FROM log_lines l WHERE l."endpointId" = ${endpointId} AND l."workerId" = w.id)`,
+        prisma.$queryRaw<{ workerId: string; at: Date; exitCode: number }[]>`
+          SELECT DISTINCT ON ("workerId") "workerId", at, "exitCode"
+          FROM crash_events
+          WHERE "endpointId" = ${endpointId} AND "workerId" = ANY(${ids}::text[]) AND "exitCode" IS NOT NULL
+          ORDER BY "workerId", at DESC, id DESC`,
       ])
-    : [[], []];
+    : [[], [], []];
+  const crashExitBy = new Map(crashExits.map((e) => [e.workerId, e]));
   const exitBy = new Map(exits.map((e) => [e.workerId, e]));
   const withLogs = new Set(logCounts.map((c) => c.id));
   const workers: WorkerDto[] = rows.map((w) => {
     const ev = exitBy.get(w.id);
-    const fromRow = w.lastExitAt && (!ev || w.lastExitAt > ev.at) ? { at: w.lastExitAt, exitCode: w.lastExitCode, signal: null } : null;
-    const exit = fromRow ?? (ev ? { at: ev.at, exitCode: ev.exitCode, signal: ev.signal } : null);
+    const crash = crashExitBy.get(w.id);
+    const candidates = [
+      ev ? { at: ev.at, exitCode: ev.exitCode, signal: ev.signal } : null,
+      w.lastExitAt ? { at: w.lastExitAt, exitCode: w.lastExitCode, signal: null } : null,
+      crash ? { at: crash.at, exitCode: crash.exitCode, signal: null } : null,
+    ].filter((c): c is { at: Date; exitCode: number | null; signal: string | null } => c !== null);
+    const exit = candidates.sort((a, b) => b.at.getTime() - a.at.getTime())[0] ?? null;
     return {
       id: w.id,
       endpointId: w.endpointId,

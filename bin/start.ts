@@ -76,6 +76,8 @@ function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name === "generated" || entry.name.startsWith(".")) continue;
+    // Tests are not part of the build: editing one should not rebuild the web app.
+    if (/\.test\.tsx?$/.test(entry.name)) continue;
     const p = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
   }

@@ -128,6 +128,33 @@ export async function callHandler(
   }
 }
 
+export interface RouteAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests check answers field by field
+  json: any;
+}
+
+/** Builds a request, calls the route module's handler for `method`, and reads the answer as text and JSON. */
+export async function callRoute(
+  mod: Record<string, unknown>,
+  method: string,
+  urlPath: string,
+  opts: { headers?: Record<string, string>; body?: unknown; params?: Record<string, string | string[]> } = {},
+): Promise<RouteAnswer> {
+  const res = await callHandler(mod, method, makeRequest(method, urlPath, { headers: opts.headers, body: opts.body }), opts.params ?? {});
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
 /** Reads at most `maxBytes` of a body (streams such as SSE are cut off), within `timeoutMs`. */
 export async function readSome(res: Response, maxBytes = 256 * 1024, timeoutMs = 2_000): Promise<string> {
   if (!res.body) return "";

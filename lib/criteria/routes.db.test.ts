@@ -44,9 +44,7 @@ afterAll(async () => {
 const auth = (role: "viewer" | "engineer" | "oncall" | "admin") => ({ authorization: `Bearer ${creds[role].bearer}` });
 
 async function call(route: string, method: string, url: string, role: "viewer" | "engineer" | "oncall" | "admin", body?: unknown, params: Record<string, string> = {}) {
-  const res = await t.callHandler(routes[route], method, t.makeRequest(method, url, { headers: auth(role), body }), params);
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: (() => { try { return JSON.parse(text); } catch { return null; } })() };
+  return t.callRoute(routes[route], method, url, { headers: auth(role), body, params });
 }
 
 async function idOf(key: string): Promise<string> {

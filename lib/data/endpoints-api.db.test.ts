@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NextRequest } from "next/server";
 
 process.env.SWEEPWATCH_MODE = "live";
 
@@ -19,16 +18,7 @@ let routes: Record<string, Mod>;
 const uid = () => randomBytes(4).toString("hex");
 
 async function call(mod: string, method: string, path: string, opts: { body?: unknown; params?: Record<string, string>; token?: string } = {}) {
-  const req: NextRequest = t.makeRequest(method, path, { headers: { authorization: `Bearer ${opts.token ?? viewer}` }, body: opts.body });
-  const res = await t.callHandler(routes[mod], method, req, opts.params ?? {});
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json: json as Record<string, any>, headers: res.headers };
+  return t.callRoute(routes[mod], method, path, { headers: { authorization: `Bearer ${opts.token ?? viewer}` }, body: opts.body, params: opts.params });
 }
 
 beforeAll(async () => {

@@ -3,13 +3,12 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { MeDtoSchema } from "@/lib/api/specs/auth";
-import { fetchJson } from "@/lib/queries/fetch-json";
+import { meQueryOptions } from "@/lib/queries/auth";
 import { sendJson } from "@/lib/queries/send-json";
 
 /** Who is signed in, a link to settings, and sign-out. For the header's right-hand slot. */
 export function UserMenu() {
-  const { data } = useQuery({ queryKey: ["auth", "me"], queryFn: ({ signal }) => fetchJson("/api/auth/me", MeDtoSchema, { signal }), staleTime: 60_000 });
+  const { data } = useQuery(meQueryOptions());
   const p = data?.principal;
   if (!p) return null;
   return (

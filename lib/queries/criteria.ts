@@ -8,7 +8,6 @@ import {
   type CriteriaListDto,
   type CriterionDetailDto,
 } from "@/lib/api/specs/criteria";
-import { MeDtoSchema, type MeDto } from "@/lib/api/specs/auth";
 import { EndpointIdSchema } from "@/lib/api/specs/endpoints";
 import { fetchJson } from "./fetch-json";
 import { sendJson } from "./send-json";
@@ -72,15 +71,6 @@ export function criterionQueryOptions(id: string, f: CriteriaFilter = {}, load?:
     queryFn: ({ signal }) => (load ? load(id, f) : fetchJson(criteriaUrls.detail(id, f), CriterionDetailDtoSchema, { signal })),
     staleTime: 10_000,
     refetchInterval: 60_000,
-  });
-}
-
-/** Who is signed in (shared with the user menu's query): decides which editing controls to offer. */
-export function meQueryOptions() {
-  return queryOptions<MeDto>({
-    queryKey: ["auth", "me"],
-    queryFn: ({ signal }) => fetchJson("/api/auth/me", MeDtoSchema, { signal }),
-    staleTime: 60_000,
   });
 }
 

@@ -31,19 +31,19 @@ function unstorable(s: string): boolean {
   return s.includes("\u0000") || !s.isWellFormed();
 }
 
-function findNul(v: unknown, path: string, depth = 0): string | null {
+function findUnstorable(v: unknown, path: string, depth = 0): string | null {
   if (typeof v === "string") return unstorable(v) ? path : null;
   if (depth > 64 || v === null || typeof v !== "object") return null;
   for (const [k, child] of Object.entries(v)) {
     if (unstorable(k)) return path;
-    const hit = findNul(child, `${path}.${k}`, depth + 1);
+    const hit = findUnstorable(child, `${path}.${k}`, depth + 1);
     if (hit) return hit;
   }
   return null;
 }
 
-export function rejectNul(v: unknown, prefix: string): void {
-  const path = findNul(v, prefix);
+export function rejectUnstorable(v: unknown, prefix: string): void {
+  const path = findUnstorable(v, prefix);
   if (path) throw new AppError("validation_failed", "Input contains a NUL (\\u0000) character or an unpaired surrogate.", { issues: [{ path, message: "must not contain NUL (\\u0000) characters or unpaired UTF-16 surrogates" }] });
 }
 
@@ -129,12 +129,12 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType, R extends z.Z
       const rawParams = routeCtx?.params ? await routeCtx.params : {};
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join("/") : v;
-      rejectNul(params, "params");
+      rejectUnstorable(params, "params");
 
       let query: unknown = {};
       if (spec.query) {
         const rawQuery = queryObject(new URL(req.url));
-        rejectNul(rawQuery, "query");
+        rejectUnstorable(rawQuery, "query");
         const parsed = spec.query.safeParse(rawQuery);
         if (!parsed.success) throw new AppError("validation_failed", "Invalid query parameters.", { issues: issuesOf(parsed.error, "query") });
         query = parsed.data;
@@ -142,7 +142,7 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType, R extends z.Z
       let body: unknown = undefined;
       if (spec.body) {
         const raw = await readJsonBody(req, spec.maxBodyBytes ?? DEFAULT_MAX_BODY);
-        rejectNul(raw, "body");
+        rejectUnstorable(raw, "body");
         const parsed = spec.body.safeParse(raw);
         if (!parsed.success) throw new AppError("validation_failed", "Invalid request body.", { issues: issuesOf(parsed.error, "body") });
         body = parsed.data;

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
-import { readJsonBody, rejectNul } from "@/lib/http/handler";
+import { readJsonBody, rejectUnstorable } from "@/lib/http/handler";
 import { loadEnv } from "@/lib/env";
 import { findIngestToken } from "@/lib/data/tokens";
 import { ingestLogBatch, parseUploadedLog, storeUploadedLog } from "@/lib/data/ingest-write";
@@ -51,7 +51,7 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
   if (!token) throw new AppError("unauthorized", "Ingest token is invalid or revoked.", { headers: { "www-authenticate": "Bearer" } });
   const body = parseOr422(IngestBatchBodySchema, await readJsonBody(req, INGEST_LIMITS.maxBodyBytes), "body");
   // Line text is normalised below (NUL and broken surrogates replaced); ids must be storable as they are.
-  rejectNul({ endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId }, "body");
+  rejectUnstorable({ endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId }, "body");
   if (body.endpointId !== token.endpointId) throw new AppError("forbidden", "This ingest token belongs to another endpoint.");
   const wait = limiter().take(token.id, body.lines.length);
   if (wait > 0) throw new AppError("rate_limited", `Ingest rate limit of this token reached; retry in ${wait} s.`, { headers: { "Retry-After": String(wait) } });

@@ -86,7 +86,10 @@ test.describe("sweeps", () => {
     await expect(progress).toHaveAttribute("aria-valuemax", "4");
     await expect(progress).toHaveAttribute("aria-valuenow", "4", { timeout: 200_000 });
     const trials = page.getByRole("table", { name: `Trials of ${name}` });
-    await expect(trials.locator("tbody tr[data-trial]")).toHaveCount(4);
+    // Each grid point completed exactly once. The demo's healthy endpoint fails ~2 % of jobs at
+    // random (and one worker segfaults mid-job), so a failed trial may stand beside its retry.
+    await expect(trials.locator("tbody tr[data-trial]").filter({ hasText: /\bcompleted\b/ })).toHaveCount(4);
+    expect(await trials.locator("tbody tr[data-trial]").count()).toBeGreaterThanOrEqual(4);
     await expect(page.getByText("completed", { exact: true }).first()).toBeVisible();
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 

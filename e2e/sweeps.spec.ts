@@ -88,7 +88,7 @@ test.describe("sweeps", () => {
     const trials = page.getByRole("table", { name: `Trials of ${name}` });
     // Each grid point completed exactly once. The demo's healthy endpoint fails ~2 % of jobs at
     // random (and one worker segfaults mid-job), so a failed trial may stand beside its retry.
-    await expect(trials.locator("tbody tr[data-trial]").filter({ hasText: /\bcompleted\b/ })).toHaveCount(4);
+    await expect(trials.locator("tbody tr[data-trial]").filter({ has: page.getByText("completed", { exact: true }) })).toHaveCount(4);
     expect(await trials.locator("tbody tr[data-trial]").count()).toBeGreaterThanOrEqual(4);
     await expect(page.getByText("completed", { exact: true }).first()).toBeVisible();
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);

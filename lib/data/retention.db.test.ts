@@ -50,7 +50,7 @@ describe("downsampleOlderThan", () => {
 });
 
 describe("retention task", () => {
-  it("deletes expired sessions and keeps live ones", async () => {
+  it("deletes expired sessions and rate-limit rows and keeps live ones", async () => {
     const username = `ret-${randomBytes(4).toString("hex")}`;
     const user = await prisma.user.create({ data: { username, passwordHash: "x" } });
     // A tick "now" in 2001, so only this test's sessions are old enough to go.
@@ -59,12 +59,17 @@ describe("retention task", () => {
       prisma.session.create({ data: { userId: user.id, tokenHash: `${username}-${tag}`, csrfToken: "c", expiresAt: new Date(expiresAt) } });
     const expired = await session("expired", "2000-12-31T23:59:59Z");
     const live = await session("live", "2001-01-01T00:00:01Z");
+    const limitKey = (tag: string) => `${username}:${tag}`;
+    await prisma.rateLimit.create({ data: { key: limitKey("old"), points: 3, at: now, expiresAt: new Date("2000-12-31T23:00:00Z") } });
+    await prisma.rateLimit.create({ data: { key: limitKey("live"), points: 3, at: now, expiresAt: new Date("2001-01-01T00:10:00Z") } });
     const ctx = { prisma, now, config: { retentionRawDays: 7 }, log: createLogger("retention-test") } as unknown as PollerContext;
 
     await retentionModule.run(ctx);
     const left = await prisma.session.findMany({ where: { userId: user.id }, select: { id: true } });
     expect(left.map((s) => s.id)).toEqual([live.id]);
     expect(left.map((s) => s.id)).not.toContain(expired.id);
+    const limits = await prisma.rateLimit.findMany({ where: { key: { startsWith: `${username}:` } }, select: { key: true } });
+    expect(limits.map((l) => l.key)).toEqual([limitKey("live")]);
     // a second run changes nothing
     await retentionModule.run(ctx);
     expect(await prisma.session.count({ where: { userId: user.id } })).toBe(1);

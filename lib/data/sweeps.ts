@@ -49,7 +49,6 @@ export const CRASH_LOOP_FLAG = "random_device_crash_loop";
 /** Prefix of Trial.error for a submission whose outcome is unknown (never resubmitted, not a failure of the trial). */
 export const UNKNOWN_SUBMISSION = "submission outcome unknown";
 export const ACTIVE_STATES: readonly SweepState[] = ["pending", "running", "paused", "stopping"];
-export const IN_FLIGHT_STATUSES: readonly TrialStatusName[] = ["pending", "submitting", "queued", "running"];
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

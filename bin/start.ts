@@ -144,7 +144,7 @@ function isSet(variable: string): boolean {
 /** Two stacks on one data folder would share one database whatever their RunPod settings: refuse, and say how to run both. */
 function sharedDataDirMessage(dataDir: string, owner: { pid: number; startedAt: string } | undefined): string {
   const folder = path.relative(root, dataDir) || ".";
-  const who = owner ? `another npm start (pid ${owner.pid}, started ${owner.startedAt})` : "another npm start";
+  const who = owner ? `another sweepwatch process (pid ${owner.pid}, started ${owner.startedAt})` : "another sweepwatch process";
   return [
     `${who} already runs the embedded database in ${folder}/.`,
     "  A second stack on the same folder would share its database (endpoints, sweeps, leases) even with other RunPod settings.",
@@ -164,6 +164,15 @@ async function main() {
     process.exit(1);
   }
   installSignalHandlers();
+
+  // 0. Ports, before anything starts. The web port is the address the user opens: taken, it is refused
+  // rather than moved. The simulator's default port, taken, is swapped for a free one.
+  const withSimulator = env.mode === "demo" && existsSync(path.join(root, "lib/simulator/main.ts"));
+  if (!args.has("--no-web")) await choosePort({ variable: "PORT", port: env.PORT, explicit: true, host: env.mode === "demo" ? "127.0.0.1" : "0.0.0.0" });
+  const sim = withSimulator
+    ? await choosePort({ variable: "SIMULATOR_PORT", port: env.SIMULATOR_PORT, explicit: isSet("SIMULATOR_PORT"), host: process.env.SIMULATOR_HOST || "127.0.0.1" })
+    : { port: env.SIMULATOR_PORT };
+  if (sim.note) say(`simulator: ${sim.note}`);
 
   // 1. Database
   let databaseUrl = env.DATABASE_URL;
@@ -200,9 +209,7 @@ async function main() {
 
   // 2. RunPod: real, or the simulator in demo mode
   const pollerEnv: NodeJS.ProcessEnv = { ...shared };
-  if (env.mode === "demo" && existsSync(path.join(root, "lib/simulator/main.ts"))) {
-    const sim = await choosePort({ variable: "SIMULATOR_PORT", port: env.SIMULATOR_PORT, explicit: isSet("SIMULATOR_PORT"), host: process.env.SIMULATOR_HOST || "127.0.0.1" });
-    if (sim.note) say(`simulator: ${sim.note}`);
+  if (withSimulator) {
     const simUrl = `http://127.0.0.1:${sim.port}`;
     spawnChild("simulator", process.execPath, ["--import", "tsx", path.join(root, "lib/simulator/main.ts")], { ...shared, SIMULATOR_PORT: String(sim.port) });
     await waitFor(`${simUrl}/v2/serverless`, { Authorization: `Bearer ${env.SIMULATOR_API_KEY}` }, 60_000, "simulator");
@@ -223,8 +230,6 @@ async function main() {
     say("web: not started (--no-web). Press Ctrl-C to stop.");
     return;
   }
-  // The address the user opens: a taken port is refused rather than moved.
-  await choosePort({ variable: "PORT", port: env.PORT, explicit: true, host: env.mode === "demo" ? "127.0.0.1" : "0.0.0.0" });
   if (!args.has("--no-build") && needsBuild(args.has("--rebuild"))) {
     say("building the web app (first start or sources changed)…");
     await run(bin("next"), ["build"], { ...shared });

@@ -6,6 +6,7 @@
  * To add a folder: give it an element below (a type per room), then say in `policies` what it may
  * not import. Files that match no element are not checked by these rules.
  */
+import path from "node:path";
 import boundaries from "eslint-plugin-boundaries";
 
 /** Folders and the room each belongs to. */
@@ -94,10 +95,35 @@ export const ROOM_POLICIES = [
   { from: files(["test"]), allow: { to: [type("app"), { module: { origin: "core" } }, { module: { origin: "external" } }] } },
 ];
 
+/** Folders (and single files) a "use client" module may not import: the server-only rooms of rule 3. */
+const CLIENT_FORBIDDEN = /^lib\/(db|data|runpod|poller|auth|generated)(\/|\.ts$|$)|^lib\/env(\.ts)?$/;
+
+/**
+ * Rule 3 for "use client" modules outside components/ and lib/queries/ (e.g. app/**\/*-panel.tsx),
+ * which no folder pattern can name: a file that starts with the directive may not import server-only code.
+ */
+const useClientImports = {
+  meta: { type: "problem", schema: [], messages: { serverOnly: "Rule 3: a \"use client\" module never imports {{source}}: lib/db, lib/data, lib/runpod, lib/env, lib/poller and lib/auth are server-only (CONTRIBUTING.md, Import rules)." } },
+  create(context) {
+    const isClient = context.sourceCode.ast.body.some((n) => n.type === "ExpressionStatement" && n.directive === "use client");
+    if (!isClient) return {};
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== "string") return;
+      let target;
+      if (source.startsWith("@/")) target = source.slice(2);
+      else if (source.startsWith(".")) target = path.relative(context.cwd, path.resolve(path.dirname(context.filename), source)).split(path.sep).join("/");
+      else return;
+      if (CLIENT_FORBIDDEN.test(target)) context.report({ node: node.source, messageId: "serverOnly", data: { source } });
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+  },
+};
+
 /** The flat-config block: every TypeScript file of the project, checked against ROOM_POLICIES. */
 export const roomsConfig = {
   files: ["**/*.ts", "**/*.tsx", "**/*.mts"],
-  plugins: { boundaries },
+  plugins: { boundaries, rooms: { rules: { "use-client-imports": useClientImports } } },
   settings: {
     "boundaries/elements": ROOM_ELEMENTS.map((e) => ({ partialMatch: false, ...e })),
     "boundaries/files": ROOM_FILES,
@@ -106,5 +132,6 @@ export const roomsConfig = {
   },
   rules: {
     "boundaries/dependencies": ["error", { default: "allow", checkAllOrigins: true, policies: ROOM_POLICIES }],
+    "rooms/use-client-imports": "error",
   },
 };

@@ -11,7 +11,7 @@ const eslint = new ESLint({ cwd: path.resolve(import.meta.dirname, "..") });
 
 async function roomErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result.messages.filter((m) => m.ruleId === "boundaries/dependencies").map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === "boundaries/dependencies" || m.ruleId === "rooms/use-client-imports").map((m) => m.message);
 }
 
 const cases: { rule: string; file: string; bad: string; good: string }[] = [
@@ -40,6 +40,18 @@ describe("room rules (eslint.rooms.mjs)", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(new RegExp(`^${rule}:`));
     expect(await roomErrors(file, `${good}\nexport const planted = 1;\n`)).toEqual([]);
+  }, 60_000);
+
+  it('Rule 3: a "use client" module under app/ may not import server-only code', async () => {
+    const file = "app/admin/planted-panel.tsx";
+    for (const bad of ['import { listUsers } from "@/lib/data/users";', 'import { loadEnv } from "@/lib/env";', 'import { listUsers } from "../../lib/data/users";']) {
+      const errors = await roomErrors(file, `"use client";\n${bad}\nexport const planted = 1;\n`);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^Rule 3: a "use client" module never imports/);
+    }
+    expect(await roomErrors(file, '"use client";\nimport { csrfHeaders } from "@/lib/queries/send-json";\nexport const planted = 1;\n')).toEqual([]);
+    // the same import in a server component is fine
+    expect(await roomErrors(file, 'import { listUsers } from "@/lib/data/users";\nexport const planted = 1;\n')).toEqual([]);
   }, 60_000);
 
   it("lets tests import the route handlers they call", async () => {

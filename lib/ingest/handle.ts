@@ -32,13 +32,12 @@ function bearer(req: Request): string {
   return m[1];
 }
 
-const g = globalThis as typeof globalThis & { __sweepwatchIngestLimiter?: IngestRateLimiter };
+let shared: IngestRateLimiter | undefined;
 function limiter(): IngestRateLimiter {
   const env = loadEnv();
-  const want = { linesPerSecond: env.INGEST_RATE_LINES_PER_SEC, burst: env.INGEST_RATE_BURST, maxKeys: 10_000 };
-  const cur = g.__sweepwatchIngestLimiter;
-  if (!cur || cur.limits.linesPerSecond !== want.linesPerSecond || cur.limits.burst !== want.burst) g.__sweepwatchIngestLimiter = new IngestRateLimiter(want);
-  return g.__sweepwatchIngestLimiter!;
+  const want = { linesPerSecond: env.INGEST_RATE_LINES_PER_SEC, burst: env.INGEST_RATE_BURST };
+  if (!shared || shared.limits.linesPerSecond !== want.linesPerSecond || shared.limits.burst !== want.burst) shared = new IngestRateLimiter(want);
+  return shared;
 }
 
 /**
@@ -53,7 +52,7 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
   // Line text is normalised below (NUL and broken surrogates replaced); ids must be storable as they are.
   rejectUnstorable({ endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId }, "body");
   if (body.endpointId !== token.endpointId) throw new AppError("forbidden", "This ingest token belongs to another endpoint.");
-  const wait = limiter().take(token.id, body.lines.length);
+  const wait = await limiter().take(token.id, body.lines.length);
   if (wait > 0) throw new AppError("rate_limited", `Ingest rate limit of this token reached; retry in ${wait} s.`, { headers: { "Retry-After": String(wait) } });
   let truncatedLines = 0;
   const lines = body.lines.map((l) => {

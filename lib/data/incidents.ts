@@ -190,6 +190,21 @@ export async function getIncident(id: string, deps: Deps = {}): Promise<Incident
     : [];
   const sweepRows = sweeps.length ? await prisma.sweep.findMany({ where: { id: { in: sweeps.map((s) => s.sweepId) } }, select: { id: true, name: true, state: true } }) : [];
   const flagMap = new Map([[i.endpointId, flagged.length]]);
+  const workers = i.crashGroup?.workers?.length ? i.crashGroup.workers : ((i.events.find((e) => e.kind === "opened")?.detail as { workers?: string[] } | null)?.workers ?? []);
+  const [startupRows, lastSnap] = await Promise.all([
+    workers.length
+      ? prisma.workerEvent.findMany({ where: { endpointId: i.endpointId, kind: "startup", workerId: { in: workers.slice(0, 20) } }, orderBy: { at: "desc" }, take: 40, select: { workerId: true, at: true, detail: true } })
+      : prisma.workerEvent.findMany({ where: { endpointId: i.endpointId, kind: "startup" }, orderBy: { at: "desc" }, take: 3, select: { workerId: true, at: true, detail: true } }),
+    prisma.healthSnapshot.findFirst({ where: { endpointId: i.endpointId }, orderBy: { takenAt: "desc" }, select: { takenAt: true } }),
+  ]);
+  const seenWorker = new Set<string>();
+  const workerStartup = startupRows
+    .filter((r) => !seenWorker.has(r.workerId) && seenWorker.add(r.workerId))
+    .map((r) => ({ workerId: r.workerId, at: r.at.toISOString(), ...((r.detail ?? {}) as Record<string, unknown>) }));
+  const lastNoData = [...i.events].reverse().find((e) => e.kind === "no_data");
+  // silence recorded by detection after the newest crash: recovery cannot be judged (a scaled-to-zero endpoint still answers /health)
+  const noData = i.state !== "resolved" && !!lastNoData && (!latest || latest.at <= lastNoData.at);
+  const noDataDetail = (lastNoData?.detail ?? {}) as { since?: string | null; reason?: string };
   return {
     ...toSummary(i, flagMap),
     introducedImage: i.introducedImage,
@@ -216,6 +231,10 @@ export async function getIncident(id: string, deps: Deps = {}): Promise<Incident
     },
     runbook: runbookFor(i.signature),
     events: i.events.map((e) => ({ kind: e.kind, actor: e.actor, at: e.at.toISOString(), detail: e.detail ?? null })),
+    dataState: noData
+      ? { kind: "no_data", since: noDataDetail.since ?? null, reason: noDataDetail.reason ?? null }
+      : { kind: "current", since: lastSnap?.takenAt.toISOString() ?? null, reason: null },
+    workerStartup,
   };
 }
 

@@ -83,6 +83,13 @@ export const IncidentDetailDtoSchema = IncidentSummaryDtoSchema.extend({
   blastRadius: BlastRadiusDtoSchema,
   runbook: RunbookDtoSchema,
   events: z.array(IncidentEventDtoSchema),
+  /**
+   * Whether recovery can be judged: while open, "no data since <at>" when the endpoint went silent (no health,
+   * logs or workers), else the newest data time. Never "resolved" on silence.
+   */
+  dataState: z.object({ kind: z.enum(["current", "no_data"]), since: z.string().nullable(), reason: z.string().nullable() }),
+  /** The worker wrapper's start-up facts of the incident's workers (stdin, CPU vendor/flags, libstdc++, versions), newest per worker. */
+  workerStartup: z.array(z.record(z.string(), z.unknown())),
 });
 export type IncidentDetailDto = z.infer<typeof IncidentDetailDtoSchema>;
 

@@ -206,6 +206,7 @@ export interface SmokeRunDto {
   id: string;
   endpointId: string;
   image: string | null;
+  deployment: string | null;
   jobId: string | null;
   trigger: string;
   status: string;
@@ -226,6 +227,7 @@ export async function listSmokeRuns(prisma: PrismaClient, opts: { endpointId?: s
     id: String(r.id),
     endpointId: r.endpointId,
     image: r.image,
+    deployment: r.deployment,
     jobId: r.jobId,
     trigger: r.trigger,
     status: r.status,

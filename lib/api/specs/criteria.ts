@@ -140,6 +140,8 @@ export const SmokeRunDtoSchema = z.object({
   id: z.string(),
   endpointId: z.string(),
   image: z.string().nullable(),
+  /** Deployment key: "version:<endpoint config version>" or "image:<image>". */
+  deployment: z.string().nullable(),
   jobId: z.string().nullable(),
   trigger: z.string(),
   status: z.string(),

@@ -4,7 +4,8 @@ import { AppError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { crashEventSelect, toCrashEventDto } from "@/lib/data/crashes";
-import type { IncidentDetailDto, IncidentPageDto, IncidentSummaryDto } from "@/lib/api/specs/incidents";
+import type { DetectionSettingsDto, IncidentDetailDto, IncidentPageDto, IncidentSummaryDto } from "@/lib/api/specs/incidents";
+import { DEFAULT_DETECTION_CONFIG, DETECTION_SETTINGS_KEY, DetectionConfigSchema } from "@/lib/detection/config";
 import { enqueueIncidentNotification, incidentMessage } from "@/lib/detection/incidents";
 import { runbookFor } from "@/lib/detection/runbooks";
 import { FLAG } from "@/lib/domain/crash";
@@ -312,4 +313,36 @@ export async function updateIncidentNotes(input: { id: string; notes: string; no
     await recordAudit({ actor: input.actor, action: "incident.notes", targetType: "incident", targetId: input.id, detail: { notesVersion: input.notesVersion + 1 } }, tx);
   });
   return mustGet(prisma, input.id);
+}
+
+// ───────────── detection thresholds (AppSetting "detection.rules") ─────────────
+
+async function readDetectionSettings(prisma: PrismaClient): Promise<DetectionSettingsDto> {
+  const row = await prisma.appSetting.findUnique({ where: { key: DETECTION_SETTINGS_KEY }, select: { value: true } });
+  const stored = row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? (row.value as Record<string, number>) : {};
+  const parsed = DetectionConfigSchema.safeParse(stored);
+  return { values: (parsed.success ? parsed.data : DEFAULT_DETECTION_CONFIG) as unknown as Record<string, number>, defaults: DEFAULT_DETECTION_CONFIG as unknown as Record<string, number>, overridden: Object.keys(stored) };
+}
+
+export async function getDetectionSettings(deps: Deps = {}): Promise<DetectionSettingsDto> {
+  return readDetectionSettings(deps.prisma ?? getPrisma());
+}
+
+/** Sets (or with null resets) detection thresholds; unknown keys and invalid values are 422 naming the field, nothing changes. */
+export async function updateDetectionSettings(input: { changes: Record<string, number | null>; actor: Principal }, deps: Deps = {}): Promise<DetectionSettingsDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const known = Object.keys(DEFAULT_DETECTION_CONFIG);
+  const unknownKeys = Object.keys(input.changes).filter((k) => !known.includes(k));
+  if (unknownKeys.length) throw new AppError("validation_failed", "Unknown detection setting.", { issues: unknownKeys.map((k) => ({ path: `body.${k}`, message: `unknown; known: ${known.join(", ")}` })) });
+  const row = await prisma.appSetting.findUnique({ where: { key: DETECTION_SETTINGS_KEY }, select: { value: true } });
+  const stored = row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? { ...(row.value as Record<string, number>) } : {};
+  for (const [k, v] of Object.entries(input.changes)) {
+    if (v === null) delete stored[k];
+    else stored[k] = v;
+  }
+  const parsed = DetectionConfigSchema.safeParse(stored);
+  if (!parsed.success) throw new AppError("validation_failed", "Invalid detection settings.", { issues: parsed.error.issues.map((i) => ({ path: `body.${i.path.join(".")}`, message: i.message })) });
+  await prisma.appSetting.upsert({ where: { key: DETECTION_SETTINGS_KEY }, create: { key: DETECTION_SETTINGS_KEY, value: stored }, update: { value: stored } });
+  await recordAudit({ actor: input.actor, action: "detection.settings", targetType: "setting", targetId: DETECTION_SETTINGS_KEY, detail: { changes: input.changes } });
+  return readDetectionSettings(prisma);
 }

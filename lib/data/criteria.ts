@@ -127,7 +127,7 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       where: { endpointId, live: true, at: { gte: since ?? windowStart } },
       orderBy: { at: "desc" },
       take: 50,
-      select: { id: true, at: true, signature: true, image: true, workerId: true, evidence: true },
+      select: { id: true, at: true, signature: true, image: true, deployment: true, workerId: true, evidence: true },
     }),
     prisma.$queryRaw<{ id: bigint; at: Date; signature: string; worker_id: string | null }[]>`
       SELECT DISTINCT ON (signature) id, at, signature, "workerId" AS worker_id FROM crash_events
@@ -215,7 +215,7 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
     workerReadyAt: ready?.at ?? null,
     workerReadyEventId: ready ? String(ready.id) : null,
     crashes: [
-      ...crashes.map((c) => ({ id: String(c.id), at: c.at, signature: c.signature, deployment: crashDeployment(c.workerId, c.image), workerId: c.workerId, line: firstLine(c.evidence) })),
+      ...crashes.map((c) => ({ id: String(c.id), at: c.at, signature: c.signature, deployment: c.deployment ?? crashDeployment(c.workerId, c.image), workerId: c.workerId, line: firstLine(c.evidence) })),
       ...logCrashes.map((c) => ({ ...c, deployment: crashDeployment(c.workerId, c.image) })),
     ],
     restarts: [

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { classifyLines, fingerprint, signatureForExitCode, signatureRank, SIGNATURES, SIGNATURE_IDS, type Crash, type SignatureId } from "@/lib/domain/crash";
 import type { DetectionConfig } from "@/lib/detection/config";
+import { deploymentOf } from "@/lib/domain/criteria/deployment";
 
 /** Signatures detection adds for crashes seen without a classifiable log line. */
 export const UNKNOWN_RESTART = "unknown_restart";
@@ -51,6 +52,8 @@ interface PlannedEvent {
   endpointId: string;
   workerId: string | null;
   image: string | null;
+  /** Deployment key (lib/domain/criteria/deployment.ts): the worker's endpoint config version, else its image. */
+  deployment?: string | null;
   at: Date;
   signature: string;
   fingerprint: string;
@@ -176,9 +179,9 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
     else byWorker.set(r.workerId, [r]);
   }
   const workerIds = [...byWorker.keys()].filter((w): w is string => w !== null);
-  const images = new Map(
-    (await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, image: true } })).map((w) => [w.id, w.image]),
-  );
+  const workerRows = await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, image: true, version: true } });
+  const images = new Map(workerRows.map((w) => [w.id, w.image]));
+  const deployments = new Map(workerRows.map((w) => [w.id, deploymentOf(w)?.key ?? null]));
   const events: PlannedEvent[] = [];
   for (const [workerId, rows] of byWorker) {
     const before = cfg.lookbackLines
@@ -202,6 +205,7 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
         endpointId,
         workerId,
         image: workerId ? (images.get(workerId) ?? null) : null,
+        deployment: workerId ? (deployments.get(workerId) ?? null) : null,
         at: ev.first.ts,
         signature: c.signature,
         fingerprint: storedFingerprint(fingerprint(c)),
@@ -236,7 +240,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
     where: { endpointId, kind: { in: ["exit", "restart"] }, at: { gte: since, lte: until } },
     orderBy: { at: "asc" },
     take: 2_000,
-    select: { id: true, workerId: true, kind: true, exitCode: true, signal: true, image: true, detail: true, at: true },
+    select: { id: true, workerId: true, kind: true, exitCode: true, signal: true, image: true, version: true, detail: true, at: true },
   });
   if (!wes.length) return [];
   const keys = wes.map((e) => `${e.kind}:${e.id}`);
@@ -266,6 +270,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
         endpointId,
         workerId: e.workerId,
         image: e.image,
+        deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
         at: e.at,
         signature: sig,
         fingerprint: `${sig}:exit code ${code}`,
@@ -289,6 +294,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
       endpointId,
       workerId: e.workerId,
       image: e.image,
+      deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
       at: Number.isNaN(startedAt) ? e.at : new Date(Math.min(startedAt, at)),
       signature: UNKNOWN_RESTART,
       fingerprint: `${UNKNOWN_RESTART}:restart`,
@@ -363,6 +369,7 @@ export async function writeCrashEvents(prisma: PrismaClient, events: PlannedEven
       endpointId: e.endpointId,
       workerId: e.workerId,
       image: e.image,
+      deployment: e.deployment ?? null,
       at: e.at,
       signature: e.signature,
       fingerprint: e.fingerprint,
@@ -384,16 +391,17 @@ export async function refreshCrashGroups(prisma: PrismaClient, ids: bigint[]): P
   await prisma.$executeRaw`
     UPDATE crash_groups g SET
       count = s.c, "firstSeenAt" = s.f, "lastSeenAt" = s.l,
-      workers = s.w[1:50], images = s.i[1:20], "updatedAt" = now()
+      workers = s.w[1:50], images = s.i[1:20], deployments = s.d[1:20], "updatedAt" = now()
     FROM (
       SELECT "groupId", count(*)::int AS c, min(at) AS f, max(at) AS l,
         array_remove(array_agg(DISTINCT "workerId"), NULL) AS w,
-        array_remove(array_agg(DISTINCT image), NULL) AS i
+        array_remove(array_agg(DISTINCT image), NULL) AS i,
+        array_remove(array_agg(DISTINCT deployment), NULL) AS d
       FROM crash_events WHERE "groupId" = ANY(${ids}::bigint[]) AND live GROUP BY "groupId"
     ) s
     WHERE g.id = s."groupId"`;
   // a group whose only event moved to a more specific fingerprint is empty now
   await prisma.$executeRaw`
-    UPDATE crash_groups g SET count = 0, workers = '{}', images = '{}', "updatedAt" = now()
+    UPDATE crash_groups g SET count = 0, workers = '{}', images = '{}', deployments = '{}', "updatedAt" = now()
     WHERE g.id = ANY(${ids}::bigint[]) AND NOT EXISTS (SELECT 1 FROM crash_events e WHERE e."groupId" = g.id AND e.live)`;
 }

@@ -94,6 +94,10 @@ describe("truthful detection against the simulator", () => {
     const streamed = await e.prisma.logLine.findMany({ where: { endpointId: ep, source: "container" }, orderBy: { id: "asc" } });
     expect(streamed.some((l) => l.text.includes("random_device could not be read"))).toBe(true);
     expect(await e.prisma.crashEvent.count({ where: { endpointId: ep, live: true } })).toBe(1);
+    // crash events and groups key on the deployment RunPod defines (config version, else image), not the tag text
+    const first = await e.prisma.crashEvent.findFirstOrThrow({ where: { endpointId: ep }, include: { group: true } });
+    expect(first.deployment).toMatch(/^(version|image):/);
+    expect(first.group?.deployments).toEqual([first.deployment]);
     // the wrapper's copy of the same output, a second later, with the handler's exit
     const workerId = streamed[0].workerId!;
     await ingestLogBatch(

@@ -2,7 +2,11 @@
 ALTER TYPE "worker_event_kind" ADD VALUE 'startup';
 
 -- AlterTable
-ALTER TABLE "crash_events" ADD COLUMN     "live" BOOLEAN NOT NULL DEFAULT true;
+ALTER TABLE "crash_events" ADD COLUMN     "deployment" VARCHAR(512),
+ADD COLUMN     "live" BOOLEAN NOT NULL DEFAULT true;
+
+-- AlterTable
+ALTER TABLE "crash_groups" ADD COLUMN     "deployments" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
 -- AlterTable
 ALTER TABLE "endpoints" ADD COLUMN     "smokeExpect" JSONB,

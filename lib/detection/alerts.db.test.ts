@@ -80,3 +80,35 @@ describe("per-endpoint alerts without a classifier", () => {
     expect(await prisma.auditLog.count({ where: { action: "detection.settings" } })).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe("capacity-aware flag with /health completion counters", () => {
+  async function loopBesideCapacity(counterRises: boolean) {
+    const ep = await endpoint();
+    for (const w of ["bad", "good"]) await prisma.worker.create({ data: { endpointId: ep, id: `${ep}-${w}`, status: w === "bad" ? "UNHEALTHY" : "IDLE", image: "acme/tf:2.19", firstSeenAt: at(0), lastSeenAt: at(10) } });
+    for (const [m, id] of [[4, "a"], [8, "b"]] as const) {
+      await prisma.crashEvent.create({
+        data: { endpointId: ep, workerId: `${ep}-bad`, at: at(m), signature: "random_device", fingerprint: "random_device:random_device could not be read", title: "rd", source: "log", dedupeKey: `${ep}-${id}`, evidence: [] },
+      });
+    }
+    await prisma.job.create({ data: { id: `${ep}-q`, endpointId: ep, status: "IN_QUEUE", submittedAt: at(5) } });
+    // jobs other clients send complete on the healthy worker: seen only in /health's completed counter
+    for (const [m, done] of [[6, 10], [8, 10], [10, counterRises ? 14 : 10]]) await health(ep, m, { inQueue: 1, completed: done, idle: 1 });
+    await detectEndpoint(prisma, ep, at(10), parseDetectionConfig({ alertQueueAgeMs: 0, alertQueueGrowth: 0, alertRateDropPct: 0 }));
+    const job = await prisma.job.findUniqueOrThrow({ where: { id: `${ep}-q` } });
+    const incidents = await prisma.incident.count({ where: { endpointId: ep, signature: "random_device" } });
+    return { job, incidents };
+  }
+
+  it("healthy workers completing untracked jobs: 'queued (one worker crash-looping)', not flagged, still an incident", async () => {
+    const { job, incidents } = await loopBesideCapacity(true);
+    expect(job).toMatchObject({ verdict: "queued", flag: null });
+    expect((job.verdictDetail as { reason: string }).reason).toContain("queued (one worker crash-looping)");
+    expect(incidents).toBe(1);
+  });
+
+  it("no completion anywhere: the job is flagged", async () => {
+    const { job, incidents } = await loopBesideCapacity(false);
+    expect(job).toMatchObject({ verdict: "random_device_crash_loop", flag: "random_device_crash_loop" });
+    expect(incidents).toBe(1);
+  });
+});

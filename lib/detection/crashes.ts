@@ -147,6 +147,7 @@ async function dropCrashCopies(prisma: PrismaClient, endpointId: string, events:
   const kept: { workerId: string | null; fingerprint: string; at: Date }[] = [...existing];
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
+    if (e.live === false) continue; // undated upload: its time says nothing, so nothing is a copy by time
     const copy = kept.some((k) => k.workerId === e.workerId && k.fingerprint === e.fingerprint && Math.abs(k.at.getTime() - e.at.getTime()) <= toleranceMs);
     if (copy) {
       events.splice(i--, 1);

@@ -40,9 +40,11 @@ export function lookbackMs(cfg: DetectionConfig): number {
 
 export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig): Promise<EndpointDetectionFacts> {
   const since = new Date(now.getTime() - lookbackMs(cfg));
+  // health is read only as far back as recovery, alerts and the unknown-loop rule look (a poll every ~10 s)
+  const healthSince = new Date(now.getTime() - Math.max(cfg.quietMs, cfg.alertQueueGrowthWindowMs, cfg.suspectAfterMs, cfg.windowMs) - 2 * cfg.staleMs);
   const [snaps, crashes, restarts, lastDone, lastLog, lastWorker, done, live] = await Promise.all([
     prisma.healthSnapshot.findMany({
-      where: { endpointId, takenAt: { gte: since, lte: now } },
+      where: { endpointId, takenAt: { gte: healthSince, lte: now } },
       orderBy: { takenAt: "desc" },
       take: 2_000,
       select: { takenAt: true, workersIdle: true, workersInitializing: true, workersRunning: true, workersThrottled: true, workersUnhealthy: true, workersReady: true, jobsInQueue: true, jobsCompleted: true },
@@ -60,7 +62,15 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
     prisma.job.findMany({ where: { endpointId, status: "COMPLETED", finishedAt: { gte: since, lte: now } }, orderBy: { finishedAt: "desc" }, take: 500, select: { finishedAt: true, workerId: true } }),
     prisma.worker.findMany({ where: { endpointId, goneAt: null }, take: 1_000, select: { id: true } }),
   ]);
-  const newest = snaps[0] ?? null;
+  // older health still tells since when there is no data ("no data since …")
+  const newest =
+    snaps[0] ??
+    (await prisma.healthSnapshot.findFirst({
+      where: { endpointId, takenAt: { lte: now } },
+      orderBy: { takenAt: "desc" },
+      select: { takenAt: true, workersIdle: true, workersInitializing: true, workersRunning: true, workersThrottled: true, workersUnhealthy: true, workersReady: true, jobsInQueue: true, jobsCompleted: true },
+    })) ??
+    null;
   const series: HealthPoint[] = snaps
     .map((s) => ({
       at: s.takenAt,

@@ -5,7 +5,8 @@ import { AppError, type ErrorIssue } from "@/lib/http/errors";
 import { readJsonBody, rejectUnstorable } from "@/lib/http/handler";
 import { loadEnv } from "@/lib/env";
 import { findIngestToken } from "@/lib/data/tokens";
-import { ingestLogBatch, parseUploadedLog, storeUploadedLog } from "@/lib/data/ingest-write";
+import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/data/ingest-write";
+import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/data/webhooks";
 import { applyWebhookUpdate } from "@/lib/data/jobs-write";
 import { getPrisma } from "@/lib/db";
@@ -67,6 +68,7 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
     { endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId ?? null, tokenId: token.id, lines, exit },
     { now },
   );
+  if (body.startup && !r.duplicate) await recordWorkerStartup({ endpointId: body.endpointId, workerId: body.workerId, facts: body.startup, at: now });
   return { accepted: !r.duplicate, duplicate: r.duplicate, lines: lines.length, inserted: r.inserted, truncatedLines, exitRecorded: r.exitRecorded };
 }
 
@@ -131,13 +133,14 @@ async function readUploadText(req: Request): Promise<string> {
 /** POST /api/logs/upload. */
 export async function handleLogUpload(
   req: Request,
-  target: { endpointId: string; workerId?: string; jobId?: string },
+  target: { endpointId: string; workerId?: string; jobId?: string; at?: string },
   now: Date = new Date(),
 ): Promise<UploadLogResultDto> {
   const text = await readUploadText(req);
   if (!text.trim()) throw new AppError("validation_failed", "The uploaded log is empty.", { issues: [{ path: "body", message: "empty" }] });
-  const { lines, truncated } = parseUploadedLog(text, now, INGEST_LIMITS.maxLineChars, TRUNCATION_MARKER);
+  const givenAt = target.at ? new Date(target.at) : null;
+  const { lines, truncated, undated } = parseUploadedLog(text, { uploadedAt: now, givenAt, maxLineChars: INGEST_LIMITS.maxLineChars, marker: TRUNCATION_MARKER });
   const fileHash = createHash("sha256").update(text).digest("hex");
   const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, { now });
-  return { endpointId: target.endpointId, workerId: target.workerId ?? null, lines: lines.length, inserted: r.inserted, truncatedLines: truncated };
+  return { endpointId: target.endpointId, workerId: target.workerId ?? null, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
 }

@@ -39,6 +39,7 @@ function toDto(endpointId: string, intent: Intent | null): MaxWorkersStateDto {
 
 export async function getMaxWorkersState(endpointId: string, deps: Omit<Deps, "client"> = {}): Promise<MaxWorkersStateDto> {
   const prisma = deps.prisma ?? getPrisma();
+  await requireEndpoint(prisma, endpointId);
   const row = await prisma.appSetting.findUnique({ where: { key: keyOf(endpointId) } });
   return toDto(endpointId, (row?.value as Intent | undefined) ?? null);
 }

@@ -1,5 +1,6 @@
 import type { PollerModule } from "@/lib/poller/types";
 import { processResubmits } from "@/lib/damage/purge";
+import { applyDamagePolicy } from "@/lib/damage/policy";
 
 /** Finishes "resubmit the purged jobs" that a killed process or a timed-out request left unclaimed. */
 export function createResubmitModule(opts: { everyMs?: number } = {}): PollerModule {
@@ -20,4 +21,21 @@ export function createResubmitModule(opts: { everyMs?: number } = {}): PollerMod
   };
 }
 
-export const damageModules: PollerModule[] = [createResubmitModule()];
+
+/** Runs the per-endpoint damage policy after detection on the endpoints this poller leases. */
+export function createDamagePolicyModule(opts: { everyMs?: number } = {}): PollerModule {
+  return {
+    name: "damage-policy",
+    everyMs: opts.everyMs ?? 2_000,
+    async run(ctx) {
+      if (!ctx.endpoints.length) return;
+      try {
+        await applyDamagePolicy(ctx.endpoints, { prisma: ctx.prisma, now: new Date(ctx.clock.now()) });
+      } catch (err) {
+        await ctx.recordError({ operation: "damage-policy", error: err });
+      }
+    },
+  };
+}
+
+export const damageModules: PollerModule[] = [createResubmitModule(), createDamagePolicyModule()];

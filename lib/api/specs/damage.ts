@@ -95,3 +95,97 @@ export const maxWorkersActionRoute = defineRoute({
   response: MaxWorkersStateDtoSchema,
   errors: [404, 409, 503],
 });
+
+export const PurgeDtoSchema = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  incidentId: z.string().nullable(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  removed: z.number().nullable(),
+  resubmitRequestedAt: z.string().nullable(),
+  resubmitRequestedBy: z.string().nullable(),
+  jobs: z.array(
+    z.object({
+      jobId: z.string(),
+      state: z.enum(["kept", "resubmitted", "outcome_unknown", "failed", "pending"]),
+      newJobId: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+const IncidentRefSchema = z.string().regex(/^\d{1,19}$/).optional();
+
+export const purgeQueueRoute = defineRoute({
+  method: "POST",
+  path: "/api/endpoints/{id}/purge-queue",
+  summary:
+    "Stop the burn: records the ids and inputs of the endpoint's IN_QUEUE jobs that sweepwatch tracks, then calls RunPod's /purge-queue once (running jobs go on). Jobs queued by others are removed too and cannot be resubmitted. On-call or admin; audited.",
+  tag: "damage",
+  access: "oncall",
+  body: z.strictObject({ incidentId: IncidentRefSchema }),
+  response: PurgeDtoSchema,
+  successStatus: 201,
+  errors: [404, 503],
+});
+
+export const listPurgesRoute = defineRoute({
+  method: "GET",
+  path: "/api/endpoints/{id}/purges",
+  summary: "The endpoint's recent queue purges (newest first) with each kept job's resubmission state.",
+  tag: "damage",
+  access: "viewer",
+  response: z.object({ purges: z.array(PurgeDtoSchema) }),
+  errors: [404],
+});
+
+export const resubmitPurgedRoute = defineRoute({
+  method: "POST",
+  path: "/api/purges/{id}/resubmit",
+  summary:
+    "Resubmit the purged jobs, each exactly once (intent recorded before each /run; a job whose outcome is unknown is never sent again). A second request is refused with 409. On-call or admin; audited.",
+  tag: "damage",
+  access: "oncall",
+  response: PurgeDtoSchema,
+  errors: [404, 409],
+  timeoutMs: 120_000,
+});
+
+export const pauseEndpointSweepsRoute = defineRoute({
+  method: "POST",
+  path: "/api/endpoints/{id}/pause-sweeps",
+  summary:
+    "Stop the burn: pauses every pending/running sweep on the endpoint (no new trials). queuedTrials `keep` sends nothing to RunPod; `cancel` cancels each queued trial's job. On-call or admin; audited per sweep.",
+  tag: "damage",
+  access: "oncall",
+  body: z.strictObject({ queuedTrials: z.enum(["keep", "cancel"]), incidentId: IncidentRefSchema }),
+  response: z.object({
+    endpointId: z.string(),
+    paused: z.array(z.object({ id: z.string(), name: z.string(), from: z.string(), keptQueued: z.number(), cancelledQueued: z.number() })),
+  }),
+  errors: [404],
+});
+
+export const DamagePolicyDtoSchema = z.object({ endpointId: z.string(), autoPauseSweeps: z.boolean(), origin: z.enum(["default", "set"]), updatedAt: z.string().nullable() });
+
+export const getDamagePolicyRoute = defineRoute({
+  method: "GET",
+  path: "/api/endpoints/{id}/damage-policy",
+  summary: "The endpoint's damage policy: autoPauseSweeps (on by default) pauses its sweeps while a crash loop is open and resumes them when it resolves.",
+  tag: "damage",
+  access: "viewer",
+  response: DamagePolicyDtoSchema,
+  errors: [404],
+});
+
+export const putDamagePolicyRoute = defineRoute({
+  method: "PUT",
+  path: "/api/endpoints/{id}/damage-policy",
+  summary: "Turn the endpoint's automatic sweep pause on or off. On-call or admin; audited.",
+  tag: "damage",
+  access: "oncall",
+  body: z.strictObject({ autoPauseSweeps: z.boolean() }),
+  response: DamagePolicyDtoSchema,
+  errors: [404],
+});

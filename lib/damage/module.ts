@@ -1,6 +1,7 @@
 import type { PollerModule } from "@/lib/poller/types";
 import { processResubmits } from "@/lib/damage/purge";
 import { applyDamagePolicy } from "@/lib/damage/policy";
+import { snapshotEndpointSettings } from "@/lib/damage/what-changed";
 
 /** Finishes "resubmit the purged jobs" that a killed process or a timed-out request left unclaimed. */
 export function createResubmitModule(opts: { everyMs?: number } = {}): PollerModule {
@@ -38,4 +39,21 @@ export function createDamagePolicyModule(opts: { everyMs?: number } = {}): Polle
   };
 }
 
-export const damageModules: PollerModule[] = [createResubmitModule(), createDamagePolicyModule()];
+/** Snapshots endpoint settings whenever the recorded management-API description changes. */
+export function createSettingsSnapshotModule(opts: { everyMs?: number } = {}): PollerModule {
+  return {
+    name: "damage-settings-snapshots",
+    everyMs: opts.everyMs ?? 5_000,
+    async run(ctx) {
+      for (const endpointId of ctx.endpoints) {
+        try {
+          await snapshotEndpointSettings(ctx.prisma, endpointId, new Date(ctx.clock.now()));
+        } catch (err) {
+          await ctx.recordError({ endpointId, operation: "damage-settings-snapshot", error: err });
+        }
+      }
+    },
+  };
+}
+
+export const damageModules: PollerModule[] = [createSettingsSnapshotModule(), createResubmitModule(), createDamagePolicyModule()];

@@ -16,7 +16,8 @@ afterEach(async () => {
 /** The demo's rollout endpoint exactly as scenarios/demo.yaml ships it (fix at minute 4, regression at minute 8). */
 function demoRollout() {
   const doc = parse(readFileSync("scenarios/demo.yaml", "utf8")) as { endpoints: { id: string }[] };
-  const { id: _id, ...ep } = doc.endpoints.find((e) => e.id === "demo-rollout")!;
+  const ep: Record<string, unknown> = { ...doc.endpoints.find((e) => e.id === "demo-rollout")! };
+  delete ep.id;
   return { ...ep, name: "rollout", traffic: undefined } as never;
 }
 

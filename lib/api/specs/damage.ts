@@ -189,3 +189,40 @@ export const putDamagePolicyRoute = defineRoute({
   response: DamagePolicyDtoSchema,
   errors: [404],
 });
+
+const SettingsSchema = z.object({ image: z.string().nullable(), templateId: z.string().nullable(), envNames: z.array(z.string()), flags: z.record(z.string(), z.unknown()) });
+const WorkerSideSchema = z.object({
+  role: z.enum(["last_good", "first_crashed"]),
+  workerId: z.string(),
+  at: z.string(),
+  jobId: z.string().nullable(),
+  image: z.string().nullable(),
+  endpointVersion: z.string().nullable(),
+  gpuTypeId: z.string().nullable(),
+  dataCenterId: z.string().nullable(),
+  cudaVersion: z.string().nullable(),
+  startupSeconds: z.number().nullable(),
+  settings: SettingsSchema.nullable(),
+  settingsAt: z.string().nullable(),
+});
+
+export const CrashGroupDiffDtoSchema = z.object({
+  groupId: z.string(),
+  endpointId: z.string(),
+  lastGood: WorkerSideSchema.nullable(),
+  firstCrashed: WorkerSideSchema.nullable(),
+  changed: z.array(z.object({ field: z.string(), lastGood: z.unknown(), firstCrashed: z.unknown() })),
+  introducedBy: z.object({ at: z.string(), changedBy: z.string().nullable(), fields: z.array(z.string()) }).nullable(),
+  missing: z.array(z.string()),
+});
+
+export const crashGroupDiffRoute = defineRoute({
+  method: "GET",
+  path: "/api/crash-groups/{id}/diff",
+  summary:
+    "What changed: the last worker that completed a job next to the first worker of this crash group that crashed after it (image, endpointVersion, GPU, data center, CUDA where known, start-up time, endpoint settings with env variable names only), and the recorded settings change between them.",
+  tag: "damage",
+  access: "viewer",
+  response: CrashGroupDiffDtoSchema,
+  errors: [404],
+});

@@ -66,6 +66,7 @@ export async function loadWorkerSpans(endpointId: string, from: Date, to: Date |
 export interface IncidentCostDto extends WasteSummary {
   incidentId: string;
   endpointId: string;
+  crashGroupId: string | null;
   state: string;
   computedAt: string;
   /** How old the worker evidence is: the endpoint's last poll. */
@@ -78,13 +79,14 @@ export async function getIncidentCost(id: string, deps: Deps = {}): Promise<Inci
   const prisma = deps.prisma ?? getPrisma();
   const now = (deps.now ?? (() => new Date()))();
   if (!/^\d{1,19}$/.test(id)) throw new AppError("not_found", `Incident ${id.slice(0, 40)} does not exist.`);
-  const inc = await prisma.incident.findUnique({ where: { id: BigInt(id) }, select: { id: true, endpointId: true, state: true, openedAt: true, resolvedAt: true, endpoint: { select: { lastPolledAt: true } } } });
+  const inc = await prisma.incident.findUnique({ where: { id: BigInt(id) }, select: { id: true, endpointId: true, crashGroupId: true, state: true, openedAt: true, resolvedAt: true, endpoint: { select: { lastPolledAt: true } } } });
   if (!inc) throw new AppError("not_found", `Incident ${id} does not exist.`);
   const end = inc.state === "resolved" ? (inc.resolvedAt ?? now) : null;
   const [spans, prices] = await Promise.all([loadWorkerSpans(inc.endpointId, inc.openedAt, end, deps), getGpuPrices(deps)]);
   return {
     incidentId: inc.id.toString(),
     endpointId: inc.endpointId,
+    crashGroupId: inc.crashGroupId?.toString() ?? null,
     state: inc.state,
     computedAt: now.toISOString(),
     evidenceAt: inc.endpoint.lastPolledAt?.toISOString() ?? null,

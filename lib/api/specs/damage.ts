@@ -5,6 +5,7 @@ import { GpuPriceTableSchema } from "@/lib/domain/cost/gpu-prices";
 export const IncidentCostDtoSchema = z.object({
   incidentId: z.string(),
   endpointId: z.string(),
+  crashGroupId: z.string().nullable(),
   state: z.string(),
   computedAt: z.string(),
   evidenceAt: z.string().nullable(),

@@ -15,7 +15,7 @@ test.describe("damage control in the demo", () => {
     await expect
       .poll(
         async () => {
-          const r = await request.get(`/api/incidents?state=open,acknowledged&endpoint=${RD}`);
+          const r = await request.get(`/api/incidents?state=open,acknowledged&endpointId=${RD}`);
           const body = (await r.json()) as { incidents: { id: string }[] };
           incidentId = body.incidents[0]?.id ?? "";
           return incidentId !== "";

@@ -13,6 +13,7 @@ import type { IncidentDetailDto } from "@/lib/api/specs/incidents";
 import { acknowledgeIncident, incidentKeys, incidentQueryOptions, resolveIncident, saveIncidentNotes } from "@/lib/queries/incidents";
 import { IncidentStateBadge, SignatureBadge } from "./incident-badges";
 import { Runbook, SafeMarkdown } from "./runbook";
+import { DamagePanel } from "./damage-panel";
 import { ago, utc } from "./format";
 
 export function CrashLines({ crash, label }: { crash: CrashEventDto; label: string }) {
@@ -255,6 +256,8 @@ export function IncidentView({ id }: { id: string }) {
           <Runbook runbook={i.runbook} />
         </CardBody>
       </Card>
+
+      <DamagePanel incidentId={i.id} endpointId={i.endpointId} />
 
       <Notes key={`${i.id}`} incident={i} />
 

@@ -12,6 +12,7 @@ import { sweepControllerModule } from "@/lib/sweeps/module";
 import { demoSweepsModule } from "@/lib/sweeps/demo-sweeps";
 import { criteriaEvaluatorModule, smokeJobsModule } from "@/lib/criteria/modules";
 import { detectionModules } from "@/lib/detection/module";
+import { damageModules } from "@/lib/damage/module";
 
 export const POLLER_MODULES: PollerModule[] = [
   retentionModule,
@@ -21,6 +22,7 @@ export const POLLER_MODULES: PollerModule[] = [
   smokeJobsModule,
   criteriaEvaluatorModule,
   ...detectionModules,
+  ...damageModules,
   // detection, sweep controller, criteria evaluator, smoke jobs: add yours here.
 ];
 

@@ -116,6 +116,8 @@ export interface RunpodClient {
   health(endpointId: string, opts?: CallOptions): Promise<Health>;
   listEndpoints(opts?: CallOptions): Promise<Endpoint[]>;
   getEndpoint(endpointId: string, opts?: CallOptions): Promise<Endpoint>;
+  /** PATCH /v2/serverless/{id} with `{"workers": {...}}`: absolute values, so a resend is harmless. */
+  updateEndpointWorkers(endpointId: string, workers: { min?: number; max?: number; idleTimeout?: number }, opts?: CallOptions): Promise<Endpoint>;
   listWorkers(endpointId: string, opts?: CallOptions): Promise<ListWorkersResponse>;
   /** Bounded read of a worker's SSE log stream (the stream itself never ends). */
   workerLogs(endpointId: string, workerId: string, opts?: WorkerLogsOptions): Promise<WorkerLogsResult>;
@@ -174,7 +176,7 @@ interface CallSpec {
   surface: Surface;
   endpointId?: string;
   jobId?: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -600,6 +602,22 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
         endpointId,
         method: "GET",
         path: `/v2/serverless/${seg(endpointId)}`,
+        idempotent: true,
+        timeoutMs: opts.timeoutMs ?? timeoutMs,
+        signal: opts.signal,
+        schema: EndpointSchema,
+      });
+    },
+
+    async updateEndpointWorkers(endpointId, workers, opts = {}) {
+      need("endpointId", endpointId, "updateEndpointWorkers");
+      return json({
+        operation: "updateEndpointWorkers",
+        surface: "management",
+        endpointId,
+        method: "PATCH",
+        path: `/v2/serverless/${seg(endpointId)}`,
+        body: { workers },
         idempotent: true,
         timeoutMs: opts.timeoutMs ?? timeoutMs,
         signal: opts.signal,

@@ -24,6 +24,8 @@ export interface RequestStats {
   /** Open long polls (runsync, status-sync, stream) and log streams. */
   openHolds: number;
   openLogStreams: number;
+  /** PATCH /v2/serverless/{id} requests that changed the endpoint (tests count what sweepwatch sent). */
+  endpointUpdates: number;
 }
 
 const MB = 1024 * 1024;
@@ -105,7 +107,7 @@ export function createRequestHandler(deps: HandlerDeps) {
   const clock = engine.clock;
   const jobsLimiter = new JobsRateLimiter(engine.scenario.rateLimits.jobs);
   const mgmtLimiter = new ManagementRateLimiter(engine.scenario.rateLimits.management);
-  const stats: RequestStats = { requests: 0, openHolds: 0, openLogStreams: 0 };
+  const stats: RequestStats = { requests: 0, openHolds: 0, openLogStreams: 0, endpointUpdates: 0 };
   const bearer = `Bearer ${deps.apiKey}`;
 
   function runningWorkers(ep: EndpointState): number {
@@ -330,6 +332,40 @@ export function createRequestHandler(deps: HandlerDeps) {
     return `http://${req.headers.host ?? "127.0.0.1"}`;
   }
 
+  /**
+   * PATCH /v2/serverless/{id}: only the worker settings, in the read model's shape
+   * (`{"workers": {"min", "max", "idleTimeout"}}`, runpod-api.md 4.1); other fields are refused
+   * so a test notices when sweepwatch sends more than it meant to.
+   */
+  async function updateEndpoint(req: IncomingMessage, res: ServerResponse, ctx: Ctx, id: string) {
+    const ep = engine.getEndpoint(id);
+    if (!ep) return problem(res, ctx, 404, "resource not found");
+    const buf = await readBody(req, 64 * 1024);
+    if (buf === "too_large") return problem(res, ctx, 413, "request body too large");
+    let body: unknown;
+    try {
+      body = JSON.parse(buf.toString("utf8"));
+    } catch {
+      return problem(res, ctx, 400, "invalid JSON body");
+    }
+    const errors: string[] = [];
+    const w = (body as { workers?: unknown } | null)?.workers;
+    if (typeof body !== "object" || body === null || Object.keys(body).some((k) => k !== "workers")) errors.push("only workers can be updated by the simulator");
+    if (typeof w !== "object" || w === null) errors.push("workers must be an object");
+    const next: { min?: number; max?: number; idleTimeout?: number } = {};
+    if (typeof w === "object" && w !== null) {
+      for (const [k, v] of Object.entries(w)) {
+        if (k !== "min" && k !== "max" && k !== "idleTimeout") errors.push(`workers.${k} is not a known field`);
+        else if (!Number.isInteger(v) || (v as number) < 0) errors.push(`workers.${k} must be a non-negative integer`);
+        else next[k] = v as number;
+      }
+    }
+    if (errors.length) return problem(res, ctx, 400, "invalid request body", undefined, errors);
+    stats.endpointUpdates++;
+    engine.changeWorkerSettings(ep, next, `PATCH workers ${JSON.stringify(next)}`);
+    return send(res, ctx, 200, endpointDto(ep, baseUrl(req)));
+  }
+
   function routeManagement(req: IncomingMessage, res: ServerResponse, ctx: Ctx, parts: string[], query: string) {
     // parts: ["", "v2", "serverless", id?, "workers"?, workerId?, "logs"?]
     const method = req.method ?? "GET";
@@ -508,6 +544,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         const { "Retry-After": retryAfter } = verdict.headers;
         return problem(res, ctx, 429, `rate limit exceeded for the ${verdict.exceeded} window`, { "Retry-After": retryAfter });
       }
+      if (req.method === "PATCH" && parts.length === 4 && parts[3]) return updateEndpoint(req, res, ctx, parts[3]);
       return routeManagement(req, res, ctx, parts, query);
     }
     return routeJobs(req, res, ctx, parts, query);

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { getIncidentCostRoute } from "@/lib/api/specs/damage";
+import { getIncidentCost } from "@/lib/data/costs";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(getIncidentCostRoute, async ({ params }) => getIncidentCost(params.id));

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Principal } from "@/lib/auth/principal";
+import { submitJob } from "@/lib/data/jobs-write";
+import { getIncidentCost } from "@/lib/data/costs";
+import { resolveIncident } from "@/lib/data/incidents";
+import { createDetectionModule } from "@/lib/detection/module";
+import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
+import { getMaxWorkersState, restoreMaxWorkers, zeroMaxWorkers } from "./max-workers";
+
+const ONCALL: Principal = { kind: "user", id: null, name: "oncall-olga", role: "oncall", via: "session" };
+const CRASHING = {
+  name: "rd",
+  image: "acme/tf:2.19-r1",
+  gpuTypeIds: ["NVIDIA H100 80GB HBM3"],
+  workers: { min: 1, max: 2, idleTimeout: 5 },
+  coldStartMs: 3_000,
+  restartMs: 1_000,
+  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
+};
+
+let env: PollerTestEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+async function run(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number, step = 1_000) {
+  for (let t = 0; t < ms; t += step) {
+    await e.advance(step);
+    await p.tick();
+  }
+}
+
+describe("damage control against the simulator", () => {
+  it("an incident's cost grows while it is open and stops growing once it is resolved", async () => {
+    env = await setupPollerTest({ endpoints: [CRASHING] });
+    const e = env;
+    const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });
+    await p.tick();
+    const now = () => new Date(e.sim.clock.now());
+    await submitJob({ endpointId: e.ep("rd"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now });
+    await run(e, p, 60_000);
+    const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rd") } });
+    const first = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    expect(first.running).toBe(true);
+    expect(first.wastedGpuSeconds).toBeGreaterThan(0);
+    expect(first.workers.every((w) => w.reason === "crashed" && w.gpuTypeId === "NVIDIA H100 80GB HBM3")).toBe(true);
+    expect(first.estimatedUsd).toBeCloseTo(first.wastedGpuSeconds * 0.00116, 6);
+    expect(first.estimate).toMatchObject({ asOf: "2026-12-05", tier: "flex" });
+
+    await run(e, p, 30_000);
+    const second = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    expect(second.wastedGpuSeconds).toBeGreaterThan(first.wastedGpuSeconds);
+
+    await resolveIncident({ id: inc.id.toString(), actor: ONCALL, comment: "rolled back" }, { prisma: e.prisma, now });
+    const atResolve = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    expect(atResolve.running).toBe(false);
+    await e.advance(60_000);
+    const later = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    expect(later.wastedGpuSeconds).toBe(atResolve.wastedGpuSeconds);
+    expect(later.estimatedUsd).toBe(atResolve.estimatedUsd);
+    await p.stop();
+  });
+
+  it("max workers 0 and restore each send one PATCH, refuse repeats without sending, and are audited", async () => {
+    env = await setupPollerTest({ endpoints: [CRASHING] });
+    const e = env;
+    const p = e.poller();
+    await p.tick();
+    const deps = { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) };
+    const epId = e.ep("rd");
+    expect(e.sim.stats.endpointUpdates).toBe(0);
+
+    const zeroed = await zeroMaxWorkers({ endpointId: epId, actor: ONCALL, incidentId: null }, deps);
+    expect(zeroed).toMatchObject({ state: "zeroed", previousMax: 2, changedBy: "oncall-olga" });
+    expect(e.sim.stats.endpointUpdates).toBe(1);
+    expect((await e.client.getEndpoint(epId)).workers?.max).toBe(0);
+    // two more clicks, concurrently: both refused, nothing sent
+    const again = await Promise.allSettled([zeroMaxWorkers({ endpointId: epId, actor: ONCALL }, deps), zeroMaxWorkers({ endpointId: epId, actor: ONCALL }, deps)]);
+    expect(again.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(e.sim.stats.endpointUpdates).toBe(1);
+
+    const restores = await Promise.allSettled([restoreMaxWorkers({ endpointId: epId, actor: ONCALL }, deps), restoreMaxWorkers({ endpointId: epId, actor: ONCALL }, deps)]);
+    expect(restores.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(e.sim.stats.endpointUpdates).toBe(2);
+    expect((await e.client.getEndpoint(epId)).workers?.max).toBe(2);
+    expect((await getMaxWorkersState(epId, deps)).state).toBe("normal");
+    await expect(restoreMaxWorkers({ endpointId: epId, actor: ONCALL }, deps)).rejects.toThrow(/nothing to restore/);
+    expect(e.sim.stats.endpointUpdates).toBe(2);
+
+    const audit = await e.prisma.auditLog.findMany({ where: { targetType: "endpoint", targetId: epId }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.actorName])).toEqual([
+      ["endpoint.max_workers.zero", "oncall-olga"],
+      ["endpoint.max_workers.restore", "oncall-olga"],
+    ]);
+    expect(audit[0].detail).toMatchObject({ previousMax: 2 });
+    expect(audit[1].detail).toMatchObject({ restoredTo: 2 });
+    await p.stop();
+  });
+});

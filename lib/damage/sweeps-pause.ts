@@ -1,0 +1,60 @@
+import { getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/http/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { recordAudit } from "@/lib/data/audit";
+import type { RunpodClient } from "@/lib/runpod/client";
+import { RunpodError } from "@/lib/runpod/errors";
+
+/** stateReason prefix of sweeps paused by the per-endpoint policy: only those are resumed by it. */
+export const POLICY_PAUSE_PREFIX = "paused by policy:";
+
+export interface PausedSweepsDto {
+  endpointId: string;
+  paused: { id: string; name: string; from: string; keptQueued: number; cancelledQueued: number }[];
+}
+
+/**
+ * Pauses every pending/running sweep that targets the endpoint (no new trials). Queued trials whose
+ * job has not started are kept, or cancelled on RunPod when the user chose "cancel" — the only
+ * call this sends. Each sweep is changed under its row lock, like controlSweep.
+ */
+export async function pauseSweepsForEndpoint(
+  input: { endpointId: string; actor: Principal; queuedTrials: "keep" | "cancel"; reason: string; incidentId?: string | null },
+  deps: { prisma?: PrismaClient; now?: () => Date; client?: Pick<RunpodClient, "cancel"> } = {},
+): Promise<PausedSweepsDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = (deps.now ?? (() => new Date()))();
+  if (input.queuedTrials === "cancel" && !deps.client) throw new Error("pauseSweepsForEndpoint: cancelling queued trials needs a RunPod client");
+  const ep = await prisma.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true } });
+  if (!ep) throw new AppError("not_found", `Endpoint ${input.endpointId.slice(0, 128)} is not known to sweepwatch.`);
+  const out: PausedSweepsDto = { endpointId: input.endpointId, paused: [] };
+  const sweeps = await prisma.sweep.findMany({ where: { endpointId: input.endpointId, state: { in: ["pending", "running"] } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
+  for (const s of sweeps) {
+    const changed = await prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ state: string }[]>`SELECT state::text AS state FROM sweeps WHERE id = ${s.id} FOR UPDATE`;
+      const from = rows[0]?.state;
+      if (from !== "pending" && from !== "running") return null;
+      await tx.sweep.update({ where: { id: s.id }, data: { state: "paused", stateReason: input.reason.slice(0, 2_000) } });
+      const queued = await tx.trial.count({ where: { sweepId: s.id, status: "queued" } });
+      await recordAudit({ actor: input.actor, action: "sweep.pause", targetType: "sweep", targetId: s.id, detail: { from, endpointId: input.endpointId, incidentId: input.incidentId ?? null, queuedTrials: input.queuedTrials, reason: input.reason } }, tx);
+      return { from, queued };
+    });
+    if (!changed) continue;
+    let cancelled = 0;
+    if (input.queuedTrials === "cancel" && deps.client) {
+      const trials = await prisma.trial.findMany({ where: { sweepId: s.id, status: "queued", jobId: { not: null } }, select: { id: true, jobId: true } });
+      for (const t of trials) {
+        try {
+          await deps.client.cancel(input.endpointId, t.jobId!);
+        } catch (err) {
+          if (!(err instanceof RunpodError && err.kind === "not_found")) continue;
+        }
+        const r = await prisma.trial.updateMany({ where: { id: t.id, status: "queued" }, data: { status: "cancelled", error: "cancelled while queued: the sweep was paused from an incident", finishedAt: now } });
+        cancelled += r.count;
+      }
+    }
+    out.paused.push({ id: s.id, name: s.name, from: changed.from, keptQueued: changed.queued - cancelled, cancelledQueued: cancelled });
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+import { getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { AppError } from "@/lib/http/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { recordAudit } from "@/lib/data/audit";
+import { computeWaste, DEFAULT_GPU_PRICES, GpuPriceTableSchema, type GpuPriceTable, type WasteSummary, type WorkerSpan } from "@/lib/domain/cost/gpu-prices";
+
+type Deps = { prisma?: PrismaClient; now?: () => Date };
+
+export const GPU_PRICES_KEY = "cost.gpuPrices";
+
+export interface GpuPricesDto {
+  table: GpuPriceTable;
+  /** "default" until an admin saves a table. */
+  origin: "default" | "edited";
+  updatedAt: string | null;
+}
+
+export async function getGpuPrices(deps: Deps = {}): Promise<GpuPricesDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const row = await prisma.appSetting.findUnique({ where: { key: GPU_PRICES_KEY } });
+  const parsed = row ? GpuPriceTableSchema.safeParse(row.value) : null;
+  if (!row || !parsed?.success) return { table: DEFAULT_GPU_PRICES, origin: "default", updatedAt: null };
+  return { table: parsed.data, origin: "edited", updatedAt: row.updatedAt.toISOString() };
+}
+
+export async function setGpuPrices(input: { table: GpuPriceTable; actor: Principal }, deps: Deps = {}): Promise<GpuPricesDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const table = GpuPriceTableSchema.parse(input.table);
+  await prisma.$transaction(async (tx) => {
+    await tx.appSetting.upsert({ where: { key: GPU_PRICES_KEY }, create: { key: GPU_PRICES_KEY, value: table }, update: { value: table } });
+    await recordAudit({ actor: input.actor, action: "cost.prices.update", targetType: "setting", targetId: GPU_PRICES_KEY, detail: { asOf: table.asOf, entries: table.entries.length } }, tx);
+  });
+  return getGpuPrices(deps);
+}
+
+/** Every worker of the endpoint that overlaps [from, to ?? now], as spans for computeWaste. */
+export async function loadWorkerSpans(endpointId: string, from: Date, to: Date | null, deps: Deps = {}): Promise<WorkerSpan[]> {
+  const prisma = deps.prisma ?? getPrisma();
+  const workers = await prisma.worker.findMany({
+    where: { endpointId, firstSeenAt: to ? { lte: to } : undefined, OR: [{ goneAt: null }, { goneAt: { gte: from } }] },
+    select: { id: true, raw: true, firstSeenAt: true, goneAt: true, restartCount: true, lastExitCode: true, status: true },
+  });
+  if (workers.length === 0) return [];
+  const ids = workers.map((w) => w.id);
+  const [events, jobs] = await Promise.all([
+    prisma.workerEvent.groupBy({ by: ["workerId"], where: { endpointId, workerId: { in: ids }, kind: { in: ["restart", "exit"] } }, _count: { _all: true } }),
+    prisma.job.groupBy({ by: ["workerId"], where: { endpointId, workerId: { in: ids }, startedAt: { gte: from, ...(to ? { lte: to } : {}) } }, _count: { _all: true } }),
+  ]);
+  const crashedIds = new Set(events.map((e) => e.workerId));
+  const busyIds = new Set(jobs.map((j) => j.workerId));
+  return workers.map((w) => {
+    const raw = (w.raw ?? {}) as { gpuTypeId?: unknown; gpuCount?: unknown };
+    return {
+      workerId: w.id,
+      gpuTypeId: typeof raw.gpuTypeId === "string" ? raw.gpuTypeId : null,
+      gpuCount: typeof raw.gpuCount === "number" && raw.gpuCount > 0 ? raw.gpuCount : 1,
+      from: w.firstSeenAt,
+      to: w.goneAt,
+      crashed: crashedIds.has(w.id) || w.restartCount > 0 || w.lastExitCode !== null || w.status === "UNHEALTHY",
+      tookJob: busyIds.has(w.id),
+    };
+  });
+}
+
+export interface IncidentCostDto extends WasteSummary {
+  incidentId: string;
+  endpointId: string;
+  crashGroupId: string | null;
+  state: string;
+  computedAt: string;
+  /** How old the worker evidence is: the endpoint's last poll. */
+  evidenceAt: string | null;
+  pricesOrigin: "default" | "edited";
+}
+
+/** The incident's cost of failure: a running total while it is open, fixed once it is resolved. */
+export async function getIncidentCost(id: string, deps: Deps = {}): Promise<IncidentCostDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = (deps.now ?? (() => new Date()))();
+  if (!/^\d{1,19}$/.test(id)) throw new AppError("not_found", `Incident ${id.slice(0, 40)} does not exist.`);
+  const inc = await prisma.incident.findUnique({ where: { id: BigInt(id) }, select: { id: true, endpointId: true, crashGroupId: true, state: true, openedAt: true, resolvedAt: true, endpoint: { select: { lastPolledAt: true } } } });
+  if (!inc) throw new AppError("not_found", `Incident ${id} does not exist.`);
+  const end = inc.state === "resolved" ? (inc.resolvedAt ?? now) : null;
+  const [spans, prices] = await Promise.all([loadWorkerSpans(inc.endpointId, inc.openedAt, end, deps), getGpuPrices(deps)]);
+  return {
+    incidentId: inc.id.toString(),
+    endpointId: inc.endpointId,
+    crashGroupId: inc.crashGroupId?.toString() ?? null,
+    state: inc.state,
+    computedAt: now.toISOString(),
+    evidenceAt: inc.endpoint.lastPolledAt?.toISOString() ?? null,
+    pricesOrigin: prices.origin,
+    ...computeWaste(spans, { start: inc.openedAt, end }, now, prices.table),
+  };
+}

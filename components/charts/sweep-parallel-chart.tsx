@@ -81,7 +81,7 @@ export function SweepParallelChart({
 
   return (
     <figure aria-label={`Parallel coordinates of ${data.lines.length} trials over ${n - 1} parameters and ${metricName}`}>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <svg
           ref={svg}
           viewBox={`0 0 ${W} ${H}`}

@@ -66,10 +66,10 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
   return (
     <div className="space-y-6 print:space-y-2">
       <div className="flex flex-wrap items-end gap-3 print:hidden" role="toolbar" aria-label="Report">
-        <label className="text-xs font-medium text-muted">
+        <label className="min-w-0 max-w-full text-xs font-medium text-muted">
           Endpoint
           <select
-            className="mt-1 block h-8 rounded-md border border-line-strong bg-surface px-2 text-sm text-fg"
+            className="mt-1 block h-8 w-full max-w-full rounded-md border border-line-strong bg-surface px-2 text-sm text-fg"
             value={filter.endpointId ?? ""}
             onChange={(e) => router.push(criteriaUrls.page({ endpointId: e.target.value || undefined }))}
           >

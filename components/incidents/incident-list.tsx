@@ -86,7 +86,8 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
             )}
           </EmptyState>
         ) : (
-          <table className="w-full text-left text-sm">
+          <div className="relative overflow-x-auto">
+<table className="w-full text-left text-sm">
             <thead className="border-b border-line text-xs text-muted">
               <tr>
                 <th className="px-4 py-2 font-medium">Incident</th>
@@ -127,6 +128,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
               ))}
             </tbody>
           </table>
+</div>
         )}
       </Card>
     </div>

@@ -111,7 +111,7 @@ export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFi
           <p>Submit one with the form below; in demo mode a steady trickle of jobs arrives by itself.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="border-b border-line text-left text-xs text-muted">
               <tr>

@@ -140,7 +140,7 @@ export function TrialTable({
         </p>
       ) : null}
 
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className={cx("w-full text-sm", q.isPlaceholderData && "opacity-60")} aria-busy={q.isFetching && q.isPlaceholderData}>
           <caption className="sr-only">Trials of {sweep.name}</caption>
           <thead className="border-y border-line bg-subtle/60 text-left text-xs text-muted">

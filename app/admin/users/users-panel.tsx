@@ -70,7 +70,7 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
 
       <Card as="section" aria-labelledby="user-list">
         <CardHeader id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere." />
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-muted">
               <tr>

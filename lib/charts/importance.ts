@@ -48,7 +48,7 @@ function grow(X: number[][], y: number[], idx: number[], depth: number, o: Requi
   const parentSse = totalSq - (total * total) / idx.length;
   if (parentSse <= 1e-12) return { leaf: total / idx.length };
   for (let f = 0; f < p; f++) {
-    const sorted = [...idx].sort((a, b) => X[a][f] - X[b][f]);
+    const sorted = idx.slice().sort((a, b) => X[a][f] - X[b][f]);
     let ls = 0;
     let lsq = 0;
     for (let k = 0; k < sorted.length - 1; k++) {
@@ -73,9 +73,10 @@ function grow(X: number[][], y: number[], idx: number[], depth: number, o: Requi
   return { f: best.f, t: best.t, l: grow(X, y, left, depth + 1, o), r: grow(X, y, right, depth + 1, o) };
 }
 
-function predict(n: Node, x: number[]): number {
+/** Prediction for row x, with column `col` (if >= 0) read as `v` instead: permutation without copying rows. */
+function predict(n: Node, x: number[], col = -1, v = 0): number {
   let cur = n;
-  while (!("leaf" in cur)) cur = x[cur.f] <= cur.t ? cur.l : cur.r;
+  while (!("leaf" in cur)) cur = (cur.f === col ? v : x[cur.f]) <= cur.t ? cur.l : cur.r;
   return cur.leaf;
 }
 
@@ -85,7 +86,7 @@ function predict(n: Node, x: number[]): number {
  * X holds numbers; encode categories as their index and missing values as -Infinity.
  */
 export function forestImportance(X: number[][], y: number[], opts: ForestOptions = {}): number[] {
-  const o: Required<ForestOptions> = { trees: 48, maxDepth: 8, minLeaf: 2, seed: 1, maxRows: 1500, ...opts };
+  const o: Required<ForestOptions> = { trees: 32, maxDepth: 8, minLeaf: 2, seed: 1, maxRows: 800, ...opts };
   const p = X[0]?.length ?? 0;
   const zeros = new Array<number>(p).fill(0);
   if (X.length < 8 || p === 0) return zeros;
@@ -117,8 +118,7 @@ export function forestImportance(X: number[][], y: number[], opts: ForestOptions
     const cnt = new Uint16Array(n);
     for (const { tree, oob } of forest)
       for (const i of oob) {
-        const x = col === null ? X[i] : X[i].map((v, f) => (f === col ? X[perm![i]][f] : v));
-        sum[i] += predict(tree, x);
+        sum[i] += col === null ? predict(tree, X[i]) : predict(tree, X[i], col, X[perm![i]][col]);
         cnt[i]++;
       }
     for (let i = 0; i < n; i++)
@@ -134,7 +134,7 @@ export function forestImportance(X: number[][], y: number[], opts: ForestOptions
   if (variance === 0 || base >= variance) return zeros;
   const raw = zeros.map((_, f) => {
     let inc = 0;
-    const repeats = 3;
+    const repeats = 2;
     for (let r = 0; r < repeats; r++) {
       const perm = Array.from({ length: n }, (_, i) => i);
       for (let i = n - 1; i > 0; i--) {

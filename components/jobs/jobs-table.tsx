@@ -12,6 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { formatAgo, formatMs, formatTime, jobTone, statusLabel } from "@/components/endpoints/format";
 import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
+import { JobError } from "./job-error";
 import type { JobDto } from "@/lib/api/specs/jobs";
 import { jobListQueryOptions, jobQueryOptions, type JobListFilter } from "@/lib/queries/jobs";
 
@@ -312,7 +313,7 @@ function JobDetails({ job }: { job: JobDto }) {
         {job.error ? (
           <>
             <h4 className="mt-3 text-xs font-semibold text-fg">Error</h4>
-            <pre className="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded border border-line bg-surface p-2 text-xs">{job.error}</pre>
+            <JobError error={job.error} className="mt-1" />
           </>
         ) : null}
       </div>

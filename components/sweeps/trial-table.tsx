@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialStatusName } from "@/lib/api/specs/sweeps";
 import { sweepUrls, trialPageQueryOptions } from "@/lib/queries/sweeps";
 import { Button, buttonClasses } from "@/components/ui/button";
+import { parseRunpodError } from "@/lib/format/runpod-error";
 import { cx } from "@/components/ui/cx";
 import { TrialStatusBadge } from "./sweep-badges";
 import { formatDuration, formatMetric, formatParam, formatTimestamp, paramAt } from "./format";
@@ -33,7 +34,13 @@ export function TrialTable({
 }) {
   const q = useQuery(trialPageQueryOptions(sweep.id, toTrialPageParams(params), { live }));
   const page = q.data;
-  const trials = page?.trials ?? [];
+  const [pageSort, setPageSort] = useState<{ key: string; order: "asc" | "desc" } | null>(null);
+  const pageTrials = page?.trials ?? [];
+  // The API sorts by number and metric; the other columns sort the rows of the page shown.
+  const trials = pageSort ? sortTrialsOnPage(pageTrials, pageSort.key, pageSort.order) : pageTrials;
+  const sortPage = (key: string) => setPageSort(pageSort?.key === key ? { key, order: pageSort.order === "asc" ? "desc" : "asc" } : { key, order: "asc" });
+  const pageOrder = (key: string) => (pageSort?.key === key ? pageSort.order : undefined);
+  const pageAria = (key: string) => (pageSort?.key === key ? (pageSort.order === "asc" ? "ascending" : "descending") : undefined);
   // Cursors of the pages before this one (Previous pops); reset when sort or filters change.
   const [history, setHistory] = useState<(string | undefined)[]>([]);
   const paramCols = sweep.paramNames.slice(0, MAX_PARAM_COLUMNS);
@@ -46,6 +53,7 @@ export function TrialTable({
   const toggleStatus = (s: TrialStatusName) =>
     refilter({ status: params.status.includes(s) ? params.status.filter((x) => x !== s) : [...params.status, s].sort() });
   const sortBy = (sort: "number" | "metric") => {
+    setPageSort(null);
     if (params.sort !== sort) refilter({ sort, order: undefined });
     else {
       const current = params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
@@ -53,7 +61,7 @@ export function TrialTable({
     }
   };
   const orderOf = (sort: "number" | "metric") => {
-    if (params.sort !== sort) return undefined;
+    if (params.sort !== sort || pageSort) return undefined;
     return params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
   };
   const ariaSort = (sort: "number" | "metric") => {
@@ -148,25 +156,28 @@ export function TrialTable({
               <th scope="col" aria-sort={ariaSort("number")} className="px-3 py-2 font-medium">
                 <SortButton label="Trial" order={orderOf("number")} onClick={() => sortBy("number")} />
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                State
+              <th scope="col" aria-sort={pageAria("status")} className="px-3 py-2 font-medium">
+                <SortButton label="State" order={pageOrder("status")} onClick={() => sortPage("status")} pageOnly />
               </th>
               <th scope="col" aria-sort={ariaSort("metric")} className="px-3 py-2 text-right font-medium">
                 <SortButton label={metric.name} mono order={orderOf("metric")} onClick={() => sortBy("metric")} />
               </th>
               {paramCols.map((p) => (
-                <th key={p} scope="col" className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
-                  {p}
+                <th key={p} scope="col" aria-sort={pageAria(`param:${p}`)} className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
+                  <SortButton label={p} mono order={pageOrder(`param:${p}`)} onClick={() => sortPage(`param:${p}`)} pageOnly />
                 </th>
               ))}
-              <th scope="col" className="px-3 py-2 font-medium">
-                Job
+              <th scope="col" aria-sort={pageAria("error")} className="px-3 py-2 font-medium">
+                <SortButton label="Error" order={pageOrder("error")} onClick={() => sortPage("error")} pageOnly />
               </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Duration
+              <th scope="col" aria-sort={pageAria("job")} className="px-3 py-2 font-medium">
+                <SortButton label="Job" order={pageOrder("job")} onClick={() => sortPage("job")} pageOnly />
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Finished
+              <th scope="col" aria-sort={pageAria("duration")} className="px-3 py-2 text-right font-medium">
+                <SortButton label="Duration" order={pageOrder("duration")} onClick={() => sortPage("duration")} pageOnly />
+              </th>
+              <th scope="col" aria-sort={pageAria("finished")} className="px-3 py-2 font-medium">
+                <SortButton label="Finished" order={pageOrder("finished")} onClick={() => sortPage("finished")} pageOnly />
               </th>
             </tr>
           </thead>
@@ -176,7 +187,7 @@ export function TrialTable({
             ))}
             {page && trials.length === 0 ? (
               <tr>
-                <td colSpan={6 + paramCols.length} className="px-4 py-8 text-center text-sm text-muted">
+                <td colSpan={7 + paramCols.length} className="px-4 py-8 text-center text-sm text-muted">
                   {hasTrialFilters(params)
                     ? "No trial matches these filters."
                     : sweep.flag
@@ -263,14 +274,17 @@ function countFor(sweep: SweepDetailDto, s: TrialStatusName): number | null {
   }
 }
 
-function SortButton({ label, order, onClick, mono }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean }) {
+function SortButton({ label, order, onClick, mono, pageOnly }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean; pageOnly?: boolean }) {
   return (
     <button type="button" onClick={onClick} className={cx("inline-flex items-center gap-1 hover:text-fg", order && "text-fg", mono && "font-mono")}>
       {label}
       <span aria-hidden className="text-[10px]">
         {order === "asc" ? "▲" : order === "desc" ? "▼" : "↕"}
       </span>
-      <span className="sr-only">{order ? `, sorted ${order === "asc" ? "ascending" : "descending"}` : ", sort"}</span>
+      <span className="sr-only">
+        {order ? `, sorted ${order === "asc" ? "ascending" : "descending"}` : ", sort"}
+        {pageOnly ? " (rows on this page)" : ""}
+      </span>
     </button>
   );
 }
@@ -295,6 +309,9 @@ function TrialRow({ trial: t, paramCols, endpointId, best, onOpen }: { trial: Tr
           {formatParam(paramAt(t.params, p))}
         </td>
       ))}
+      <td className="max-w-64 px-3 py-1.5 text-xs text-red-800 dark:text-red-300" title={t.error ?? undefined}>
+        {errorSummary(t.error) ?? <span className="text-faint">—</span>}
+      </td>
       <td className="max-w-48 truncate px-3 py-1.5">
         <JobLink endpointId={endpointId} jobId={t.jobId} />
       </td>
@@ -324,4 +341,32 @@ function MetricRange({ name, min, max, onApply }: { name: string; min?: number; 
       <input aria-label={`${name} at most`} className={cls} placeholder="max" value={hi} onChange={(e) => setHi(e.target.value)} onBlur={apply} onKeyDown={onKey} />
     </fieldset>
   );
+}
+
+/** "ValueError: loss is NaN" from runpod-python's error JSON (first line only; the trial dialog has the traceback). */
+function errorSummary(error: string | null): string | null {
+  const e = parseRunpodError(error);
+  if (!e) return null;
+  const first = e.message.split("\n")[0];
+  return e.type ? `${e.type}: ${first}` : first;
+}
+
+function sortTrialsOnPage(trials: TrialDto[], key: string, order: "asc" | "desc"): TrialDto[] {
+  const value = (t: TrialDto): number | string | null => {
+    if (key === "status") return t.status;
+    if (key === "error") return errorSummary(t.error);
+    if (key === "job") return t.jobId;
+    if (key === "duration") return t.durationMs;
+    if (key === "finished") return t.finishedAt ? Date.parse(t.finishedAt) : null;
+    const v = paramAt(t.params, key.slice("param:".length));
+    return typeof v === "number" || typeof v === "string" ? v : v === null || v === undefined ? null : JSON.stringify(v);
+  };
+  const dir = order === "asc" ? 1 : -1;
+  return [...trials].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? a.number - b.number : x === null ? 1 : -1; // empty cells last
+    const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "en", { numeric: true });
+    return c !== 0 ? c * dir : a.number - b.number;
+  });
 }

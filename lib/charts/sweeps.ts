@@ -160,16 +160,32 @@ export function formatTick(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
+/** Round tick values (1, 2, 2.5, 5 × 10^k) inside [min, max], about `count` of them. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toFixed(digits)));
+  return out;
+}
+
 function numericTicks(min: number, max: number, log: boolean): { at: number; label: string }[] {
   if (min === max) return [{ at: 0.5, label: formatTick(min) }];
-  const n = 4;
-  const out: { at: number; label: string }[] = [];
-  for (let i = 0; i <= n; i++) {
-    const t = i / n;
-    const v = log && min > 0 ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min))) : min + t * (max - min);
-    out.push({ at: t, label: formatTick(v) });
+  if (log && min > 0) {
+    const lo = Math.log10(min);
+    const hi = Math.log10(max);
+    const vals: number[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++)
+      for (const m of hi - lo > 3 ? [1] : [1, 2, 5]) {
+        const v = m * 10 ** e;
+        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) vals.push(v);
+      }
+    if (vals.length >= 2) return vals.map((v) => ({ at: (Math.log10(v) - lo) / (hi - lo), label: formatTick(v) }));
   }
-  return out;
+  return niceTicks(min, max).map((v) => ({ at: (v - min) / (max - min), label: formatTick(v) }));
 }
 
 function clamp01(x: number): number {

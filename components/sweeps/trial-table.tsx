@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type KeyboardEvent } from "react";
+import { Fragment, useState, type KeyboardEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialStatusName } from "@/lib/api/specs/sweeps";
 import { sweepUrls, trialPageQueryOptions } from "@/lib/queries/sweeps";
@@ -34,6 +34,14 @@ export function TrialTable({
 }) {
   const q = useQuery(trialPageQueryOptions(sweep.id, toTrialPageParams(params), { live }));
   const page = q.data;
+  const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
+  const toggleGroup = (id: string) =>
+    setOpenGroups((o) => {
+      const n = new Set(o);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
   const [pageSort, setPageSort] = useState<{ key: string; order: "asc" | "desc" } | null>(null);
   const pageTrials = page?.trials ?? [];
   // The API sorts by number and metric; the other columns sort the rows of the page shown.
@@ -182,8 +190,20 @@ export function TrialTable({
             </tr>
           </thead>
           <tbody className="divide-y divide-line">
-            {trials.map((t) => (
-              <TrialRow key={t.id} trial={t} paramCols={paramCols} endpointId={sweep.endpointId} best={t.id === sweep.bestTrialId} onOpen={onOpenTrial} />
+            {groupAttempts(trials).map(({ main, earlier }) => (
+              <Fragment key={main.id}>
+                <TrialRow
+                  trial={main}
+                  paramCols={paramCols}
+                  endpointId={sweep.endpointId}
+                  best={main.id === sweep.bestTrialId}
+                  onOpen={onOpenTrial}
+                  attempts={earlier.length ? { count: earlier.length, open: openGroups.has(main.id), toggle: () => toggleGroup(main.id) } : undefined}
+                />
+                {openGroups.has(main.id)
+                  ? earlier.map((t) => <TrialRow key={t.id} trial={t} paramCols={paramCols} endpointId={sweep.endpointId} best={false} onOpen={onOpenTrial} sub />)
+                  : null}
+              </Fragment>
             ))}
             {page && trials.length === 0 ? (
               <tr>
@@ -289,13 +309,40 @@ function SortButton({ label, order, onClick, mono, pageOnly }: { label: string; 
   );
 }
 
-function TrialRow({ trial: t, paramCols, endpointId, best, onOpen }: { trial: TrialDto; paramCols: string[]; endpointId: string; best: boolean; onOpen: (id: string) => void }) {
+function TrialRow({
+  trial: t,
+  paramCols,
+  endpointId,
+  best,
+  onOpen,
+  attempts,
+  sub,
+}: {
+  trial: TrialDto;
+  paramCols: string[];
+  endpointId: string;
+  best: boolean;
+  onOpen: (id: string) => void;
+  /** Earlier attempts with the same parameters, folded under this row. */
+  attempts?: { count: number; open: boolean; toggle: () => void };
+  /** An earlier attempt shown under its trial. */
+  sub?: boolean;
+}) {
   return (
-    <tr className={cx("hover:bg-subtle/40", best && "bg-amber-50/60 dark:bg-amber-400/5")} data-trial={t.number}>
-      <td className="px-3 py-1.5">
+    <tr
+      className={cx("hover:bg-subtle/40", best && "bg-amber-50/60 dark:bg-amber-400/5", sub && "bg-subtle/30 text-muted")}
+      data-trial={sub ? undefined : t.number}
+      data-attempt-of={sub ? "" : undefined}
+    >
+      <td className={cx("whitespace-nowrap px-3 py-1.5", sub && "pl-8")}>
         <button type="button" onClick={() => onOpen(t.id)} className="font-mono text-xs text-accent hover:underline" aria-label={`Open trial ${t.number}`}>
-          #{t.number}
+          {sub ? `attempt #${t.number}` : `#${t.number}`}
         </button>
+        {attempts ? (
+          <button type="button" aria-expanded={attempts.open} onClick={attempts.toggle} className="ml-2 text-[11px] text-muted hover:text-fg hover:underline">
+            {attempts.open ? "hide" : "+"} {attempts.count} earlier attempt{attempts.count === 1 ? "" : "s"}
+          </button>
+        ) : null}
         {best ? <span className="ml-1.5 text-[10px] font-semibold uppercase text-amber-600 dark:text-amber-400">best</span> : null}
       </td>
       <td className="px-3 py-1.5">
@@ -368,5 +415,37 @@ function sortTrialsOnPage(trials: TrialDto[], key: string, order: "asc" | "desc"
     if (x === null || y === null) return x === y ? a.number - b.number : x === null ? 1 : -1; // empty cells last
     const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "en", { numeric: true });
     return c !== 0 ? c * dir : a.number - b.number;
+  });
+}
+
+/**
+ * A retried trial comes back as a new row with the same parameters and attempt + 1 (a job that was never
+ * submitted is requeued with the same attempt): lib/sweeps/controller.ts. Rows of the page that continue
+ * such a chain are one trial: its newest attempt is the row shown, the earlier ones fold under it.
+ * Trials that merely share parameters (a random sweep over few categories) stay separate.
+ */
+export function groupAttempts(trials: TrialDto[]): { main: TrialDto; earlier: TrialDto[] }[] {
+  const key = (t: TrialDto) => JSON.stringify(t.params, (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+  const chains: TrialDto[][] = [];
+  const open = new Map<string, TrialDto[][]>();
+  for (const t of [...trials].sort((a, b) => a.number - b.number)) {
+    const k = key(t);
+    const candidates = open.get(k) ?? [];
+    const chain = candidates.find((c) => {
+      const last = c[c.length - 1];
+      return last.status !== "completed" && (last.attempt === t.attempt - 1 || last.attempt === t.attempt);
+    });
+    if (chain) chain.push(t);
+    else {
+      const c = [t];
+      chains.push(c);
+      open.set(k, [...candidates, c]);
+    }
+  }
+  const byMain = new Map(chains.map((c) => [c[c.length - 1].id, c]));
+  // Keep the page's order (its sort) for the rows shown.
+  return trials.filter((t) => byMain.has(t.id)).map((t) => {
+    const c = byMain.get(t.id)!;
+    return { main: t, earlier: c.slice(0, -1).reverse() };
   });
 }

@@ -10,6 +10,7 @@ import {
   emptyForm,
   formToConfig,
   parseSweepConfig,
+  plainConfigErrors,
   type ConfigError,
   type ParseResult,
   type SweepForm,
@@ -104,7 +105,7 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
   }, [mode, form, deferredText]);
   const config = result?.ok ? result.config : null;
   const localErrors = result && !result.ok ? result.errors : [];
-  const allConfigErrors = [...localErrors, ...server.config];
+  const allConfigErrors = plainConfigErrors([...localErrors, ...server.config], mode === "editor" ? deferredText : "");
   const markers: EditorMarker[] = allConfigErrors.filter((e) => e.line !== undefined).map((e) => ({ line: e.line!, col: e.col, message: e.message, path: e.path }));
   const effectiveName = name.trim() || config?.name || "";
   const formEdit: TextEdit | null = useMemo(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyFormToText, configToForm, type SweepForm } from "./config-views";
-import { parseSweepConfigOrThrow } from "./parse-config";
+import { applyFormToText, configToForm, plainConfigErrors, type SweepForm } from "./config-views";
+import { parseSweepConfig, parseSweepConfigOrThrow } from "./parse-config";
 
 const PASTED = `# W&B sweep: keep this comment
 program: train.py
@@ -92,5 +92,25 @@ describe("applyFormToText", () => {
     const r = applyFormToText(text, f, edit(f, (x) => (x.method = "random")));
     expect(r.ok).toBe(true);
     if (r.ok) expect(parseSweepConfigOrThrow(r.text).method).toBe("random");
+  });
+});
+
+describe("plainConfigErrors", () => {
+  it("points an over-indented key at its own line, in plain words, once", () => {
+    const text = "method: grid\nparameters:\n  lr:\n    min: 1\n      max: 2\n";
+    const r = parseSweepConfig(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const errs = plainConfigErrors(r.errors, text);
+    expect(errs).toHaveLength(1);
+    expect(errs[0].line).toBe(5);
+    expect(errs[0].message).toMatch(/^line 5 is indented more than line 4 \(“min:”\)/);
+  });
+  it("explains misaligned keys on the misaligned line", () => {
+    const text = "method: grid\nparameters:\n  lr:\n    values: [1, 2]\n   bs:\n    values: [1]\n";
+    const r = parseSweepConfig(text);
+    const errs = r.ok ? [] : plainConfigErrors(r.errors, text);
+    expect(errs[0]).toMatchObject({ line: 5, col: 4 });
+    expect(errs[0].message).toMatch(/keys of one mapping must line up/);
   });
 });

@@ -333,3 +333,46 @@ export function applyFormToText(text: string, before: SweepForm, after: SweepFor
     return { ok: false, reason: "an in-place edit would not give the config the form describes" };
   return { ok: true, text: out, changed: true };
 }
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/**
+ * Rewrites the YAML parser's indentation errors in plain words, on the line that is wrong. The parser
+ * reports an over-indented `key: value` on the line *above* it ("Nested mappings are not allowed in
+ * compact mappings", plus "Implicit keys need to be on a single line" for the same spot).
+ */
+export function plainConfigErrors<E extends { path: string; message: string; line?: number; col?: number }>(errors: E[], text: string): E[] {
+  const lines = text.split(/\r?\n/);
+  const out: E[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    let fixed: E = e;
+    if (e.line !== undefined && /Nested mappings are not allowed in compact mappings|Implicit keys need to be on a single line/.test(e.message)) {
+      const above = e.line;
+      let n = above; // 0-based index of the next non-blank line = line number `above + 1` - 1
+      while (n < lines.length && lines[n].trim() === "") n++;
+      if (n < lines.length) {
+        const key = lines[above - 1].trim().split(":")[0];
+        fixed = {
+          ...e,
+          line: n + 1,
+          col: indentOf(lines[n]) + 1,
+          message: `line ${n + 1} is indented more than line ${above} (“${key}:”), which already has a value. Indent it like “${key}:” if it is a sibling key, or move the value of “${key}:” onto its own lines.`,
+        };
+      }
+    } else if (e.line !== undefined && /All mapping items must start at the same column/.test(e.message)) {
+      const l = lines[e.line - 1] ?? "";
+      fixed = {
+        ...e,
+        col: indentOf(l) + 1,
+        message: `line ${e.line} starts in column ${indentOf(l) + 1}, but the keys it follows start elsewhere: keys of one mapping must line up (use spaces, the same number for each level).`,
+      };
+    }
+    const k = `${fixed.line}:${fixed.message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(fixed);
+    }
+  }
+  return out;
+}

@@ -277,3 +277,11 @@ describe("niceTicks", () => {
     expect(niceTicks(3, 3)).toEqual([3]);
   });
 });
+
+describe("prepareHistory axis", () => {
+  it("starts and ends the y axis on round, labelled values", () => {
+    const d = prepareHistory({ points: [{ number: 1, value: -11.2 }, { number: 2, value: 250.3 }], bucketSize: 1 } as never, "minimize");
+    expect(d.ticks.every((t) => Number.isInteger(t / 50))).toBe(true);
+    expect(d.domain).toEqual([d.ticks[0], d.ticks[d.ticks.length - 1]]);
+  });
+});

@@ -78,8 +78,10 @@ export interface HistoryChartData {
   points: HistoryPoint[];
   /** trials the chart stands for (sum of bucket counts) */
   trials: number;
-  /** y-axis domain with a little headroom; null when there is nothing to draw */
+  /** y-axis domain with a little headroom, widened to round ticks; null when there is nothing to draw */
   domain: [number, number] | null;
+  /** y-axis ticks on round values */
+  ticks: number[];
   /** true when one point stands for more than one trial */
   aggregated: boolean;
   best: number | null;
@@ -96,10 +98,19 @@ export function prepareHistory(history: SweepAnalysisDto["history"], goal: Goal,
     hi = Math.max(hi, p.value, p.best);
   }
   const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  const ticks = points.length ? niceTicks(lo - pad, hi + pad) : [];
+  // Widen the domain to the round ticks just outside it, so the axis starts and ends on labelled values.
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+  const domain: [number, number] | null = points.length
+    ? step > 0
+      ? [Number((Math.floor((lo - pad) / step + 1e-9) * step).toPrecision(12)), Number((Math.ceil((hi + pad) / step - 1e-9) * step).toPrecision(12))]
+      : [lo - pad, hi + pad]
+    : null;
   return {
     points,
     trials: points.reduce((s, p) => s + p.count, 0),
-    domain: points.length ? [lo - pad, hi + pad] : null,
+    domain,
+    ticks: domain && step > 0 ? niceTicks(domain[0], domain[1]) : ticks,
     aggregated: history.bucketSize > 1 || points.some((p) => p.count > 1),
     best: points.length ? points[points.length - 1].best : null,
   };

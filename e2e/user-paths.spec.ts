@@ -120,3 +120,18 @@ test("the criteria page's first screen says how many of the nine criteria pass",
   await page.getByRole("button", { name: /^Details of / }).first().click();
   await expect(page.getByRole("button", { name: /^Hide details of / })).toHaveCount(1);
 });
+
+test("the incidents list filters by an endpoint's name or the start of its id", async ({ page, request, shell }) => {
+  await waitForId(request, "/api/incidents", "incidents", "an incident");
+  await page.goto("/incidents");
+  await shell.waitForHydration();
+  const input = page.getByLabel("Endpoint");
+  await input.fill("demo");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByText(/matches \d+ endpoints/)).toBeVisible();
+  await input.fill("randomdev");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/[?&]endpoint=demo-randomdevice(&|$)/);
+  await expect(page.getByRole("row").filter({ hasText: "tf-sweep-canary" })).toHaveCount(0);
+  await expect(page.getByRole("row").filter({ hasText: "tf-sweep (random_device crash loop)" }).first()).toBeVisible();
+});

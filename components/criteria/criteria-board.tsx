@@ -101,7 +101,7 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
         <label className="min-w-0 max-w-full text-xs font-medium text-muted">
           Endpoint
           <select
-            className="mt-1 block h-8 w-full max-w-full rounded-md border border-line-strong bg-surface px-2 text-sm text-fg"
+            className="mt-1 block h-8 w-full max-w-full rounded-md sm:w-auto border border-line-strong bg-surface px-2 text-sm text-fg"
             value={filter.endpointId ?? ""}
             onChange={(e) => router.push(criteriaUrls.page({ endpointId: e.target.value || undefined }))}
           >

@@ -107,7 +107,11 @@ function EndpointSummary({ id }: { id: string }) {
       />
       <StatGrid label="Endpoint now">
         <Stat label="In queue / in progress" value={s ? `${s.jobs.inQueue} / ${s.jobs.inProgress}` : "—"} hint={s ? `${s.jobs.completed} completed, ${s.jobs.failed} failed (RunPod counters)` : undefined} />
-        <Stat label="Tracked jobs" value={<CountBadges items={formatCounts(e.jobCounts, JOB_ORDER)} tone={jobTone} empty="none" />} />
+        <Stat
+          label="Tracked jobs"
+          value={<CountBadges items={formatCounts(e.jobCounts, JOB_ORDER)} tone={jobTone} empty="none" />}
+          hint={s ? `${e.jobCounts.IN_QUEUE ?? 0} of ${s.jobs.inQueue} queued jobs tracked by sweepwatch` : undefined}
+        />
         <Stat label="Workers" value={<CountBadges items={formatCounts(e.workerCounts, WORKER_ORDER)} tone={workerTone} empty="none listed" />} />
       </StatGrid>
       {e.lastError ? (

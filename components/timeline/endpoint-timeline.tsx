@@ -9,6 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ActivityIcon } from "@/components/ui/icons";
 import type { TimelineDto } from "@/lib/api/specs/crashes";
 import { fitTimelineRange, formatTimelineRange } from "@/lib/charts/timeline";
+import { formatUtcTime } from "@/lib/format/time";
 import { crashesAroundQueryOptions } from "@/lib/queries/incidents";
 import { timelineQueryOptions, TIMELINE_SPANS, type TimelineWindow } from "@/lib/queries/timeline";
 import { CrashLines } from "@/components/incidents/incident-view";
@@ -31,6 +32,8 @@ const SEGMENT_FILL: Record<string, string> = {
   backoff: "url(#sw-backoff)",
   other: "#d4d4d8",
 };
+
+const utcAt = (t: number) => formatUtcTime(new Date(t).toISOString());
 
 function fmt(t: number, span: number): string {
   const iso = new Date(t).toISOString();
@@ -233,7 +236,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                       {d.image.split("/").pop()}
                       {d.version ? ` (v${d.version})` : ""}
                     </text>
-                    <title>{`Image change: ${d.image}${d.version ? ` version ${d.version}` : ""} at ${new Date(d.t).toISOString()}`}</title>
+                    <title>{`Image change: ${d.image}${d.version ? ` version ${d.version}` : ""} at ${utcAt(d.t)}`}</title>
                   </g>
                 ))}
                 {/* worker lanes */}
@@ -260,7 +263,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                         ))}
                       {l.restarts.map((t) => (
                         <path key={`r${t}`} d={`M ${x(t)} ${y + 2} l 4 -4 l -8 0 z`} fill="#2563eb">
-                          <title>{`restart at ${new Date(t).toISOString()}`}</title>
+                          <title>{`restart at ${utcAt(t)}`}</title>
                         </path>
                       ))}
                       {l.crashes.map((c) => (
@@ -270,13 +273,13 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                           data-testid="crash-marker"
                           role="button"
                           tabIndex={0}
-                          aria-label={`Crash ${c.signature} at ${new Date(c.t).toISOString()} on worker ${l.workerId}`}
+                          aria-label={`Crash ${c.signature} at ${utcAt(c.t)} on worker ${l.workerId}`}
                           className="cursor-pointer focus:outline-none"
                           onClick={() => setSelected({ id: c.id, t: c.t })}
                           onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && setSelected({ id: c.id, t: c.t })}
                         >
                           <circle cx={x(c.t)} cy={y + LANE_H / 2} r={selected?.id === c.id ? 6.5 : 5} fill={c.color} stroke="white" strokeWidth={1.5} />
-                          <title>{`${c.title}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ""} at ${new Date(c.t).toISOString()}`}</title>
+                          <title>{`${c.title}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ""} at ${utcAt(c.t)}`}</title>
                         </g>
                       ))}
                     </g>

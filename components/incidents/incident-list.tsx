@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -28,6 +28,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
   const [endpoint, setEndpoint] = useState(filters.endpointId ?? "");
   const [endpointError, setEndpointError] = useState<string | null>(null);
   const endpoints = useQuery(endpointsListQueryOptions());
+  const qc = useQueryClient();
   const choices = endpoints.data?.endpoints ?? [];
   const go = (f: IncidentFilters) => router.replace(`${pathname}${incidentFiltersToSearch(f)}`, { scroll: false });
   const toggle = (s: (typeof INCIDENT_STATES)[number]) => {
@@ -61,17 +62,19 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
           onSubmit={(e) => {
             e.preventDefault();
             setEndpointError(null);
-            if (!endpoint.trim()) return go({ ...filters, endpointId: undefined });
-            // Without the endpoint list, the text is taken as an id (the API's own filter).
-            if (!endpoints.data) return go({ ...filters, endpointId: endpoint.trim() });
-            const m = matchEndpoint(endpoint, choices);
-            if (m.kind === "one") {
-              setEndpoint(m.id);
-              go({ ...filters, endpointId: m.id });
-            } else
-              setEndpointError(
-                m.kind === "none" ? `No watched endpoint matches “${endpoint.trim()}”.` : `“${endpoint.trim()}” matches ${m.ids.length} endpoints (${m.ids.join(", ")}); type more of it.`,
-              );
+            const text = endpoint.trim();
+            if (!text) return go({ ...filters, endpointId: undefined });
+            // The list may still be loading on a fresh page: wait for it rather than guess.
+            void (endpoints.data ? Promise.resolve(endpoints.data) : qc.fetchQuery(endpointsListQueryOptions()).catch(() => null)).then((list) => {
+              // Without the endpoint list, the text is taken as an id (the API's own filter).
+              if (!list) return go({ ...filters, endpointId: text });
+              const m = matchEndpoint(text, list.endpoints);
+              if (m.kind === "one") {
+                setEndpoint(m.id);
+                go({ ...filters, endpointId: m.id });
+              } else
+                setEndpointError(m.kind === "none" ? `No watched endpoint matches “${text}”.` : `“${text}” matches ${m.ids.length} endpoints (${m.ids.join(", ")}); type more of it.`);
+            });
           }}
         >
           <label className="text-xs text-muted" htmlFor="incident-endpoint">

@@ -12,7 +12,7 @@ import { AttestForm, ParamEditor, SmokeNowButton } from "./criterion-editors";
 import { CriterionHistory } from "./criterion-history";
 import { DayBars } from "./day-bars";
 import { EvidenceList } from "./evidence-list";
-import { formatSince, formatUtc } from "./format";
+import { formatSince, formatSpan, formatUtc } from "./format";
 import { StateBadge } from "./state-badge";
 
 const EDGE: Record<string, string> = { pass: "border-l-emerald-500", fail: "border-l-red-500", pending: "border-l-amber-400", unknown: "border-l-zinc-400" };

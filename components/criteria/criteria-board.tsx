@@ -19,7 +19,7 @@ import { StateBadge } from "./state-badge";
 
 /** How a criterion over several endpoints is combined (docs/criteria.md); shown beside the states. */
 export const ROLL_UP_RULE =
-  "A criterion over all endpoints is checked per endpoint and combined: it fails if any endpoint fails, is pending if any is pending, and passes when every endpoint with data passes.";
+  "A criterion over all endpoints is checked per endpoint, leaving out endpoints where its rule does not apply; of the rest the worst state wins (fail > pending > unknown > pass), so it passes only when every applicable endpoint passes on its own evidence, and with none applicable it is unknown.";
 
 const HORIZON_HINT = { immediate: "Must hold now.", short_term: "Over the coming days.", long_term: "Over weeks: the deployment is done." } as const;
 

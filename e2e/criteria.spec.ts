@@ -31,6 +31,8 @@ test("a manager sees the evidence of a failing criterion and prints the report",
 
   await page.getByRole("combobox", { name: "Endpoint", exact: true }).selectOption("demo-randomdevice");
   await expect(page).toHaveURL(/\/criteria\?endpoint=demo-randomdevice$/);
+  // One summary row per criterion; its card opens on demand.
+  await page.getByRole("button", { name: `Details of ${CRASH_TITLE}` }).click();
   const card = page.getByRole("article", { name: CRASH_TITLE });
   await expect(card).toBeVisible();
   await expect(card.getByText("Fail", { exact: true })).toBeVisible();

@@ -1,6 +1,7 @@
 "use client";
 
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
+import { formatUtcTime } from "@/lib/format/time";
 import type { QueueDepthChart as QueueDepthChartData } from "@/lib/charts/endpoints";
 import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
 
@@ -22,7 +23,7 @@ export function QueueDepthChart({ data, height = 220 }: { data: QueueDepthChartD
         ))}
         <Tooltip
           isAnimationActive={false}
-          labelFormatter={(l) => new Date(Number(l)).toISOString().replace("T", " ").slice(0, 19) + "Z"}
+          labelFormatter={(l) => formatUtcTime(new Date(Number(l)).toISOString())}
           contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
         />
         <Area dataKey="inQueueMax" name="in queue (peak)" stroke="none" fill="var(--sw-accent)" fillOpacity={0.12} isAnimationActive={false} connectNulls={false} />

@@ -18,6 +18,7 @@ export function SweepHistoryChart({ data, metricName, target }: { data: HistoryC
         <YAxis
           type="number"
           domain={data.domain}
+          ticks={data.ticks.length ? data.ticks : undefined}
           tick={AXIS_TICK}
           tickLine={false}
           width={56}

@@ -2,9 +2,10 @@
 
 import { Bar, BarChart, CartesianGrid, LabelList, Tooltip, XAxis, YAxis } from "recharts";
 import type { ImportanceBar } from "@/lib/charts/sweeps";
+import { IMPORTANCE_METHOD } from "@/lib/charts/importance";
 import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
 
-/** Parameter importance: share of the metric's variance each parameter explains. */
+/** Parameter importance: permutation importance on a random forest fitted to the completed trials. */
 export function SweepImportanceChart({ bars, sampled }: { bars: ImportanceBar[]; sampled: number }) {
   if (bars.length === 0 || sampled < 3 || bars.every((b) => b.percent === 0)) {
     return <SweepChartEmpty height={160}>Importance needs a few completed trials with different parameter values.</SweepChartEmpty>;
@@ -28,7 +29,10 @@ export function SweepImportanceChart({ bars, sampled }: { bars: ImportanceBar[];
           <LabelList dataKey="label" position="right" fill="var(--sw-muted)" fontSize={11} />
         </Bar>
       </BarChart>
-      <figcaption className="mt-1 text-xs text-muted">Share of the metric&apos;s variance explained by each parameter (eta², over {sampled.toLocaleString("en-US")} trials).</figcaption>
+      <figcaption className="mt-1 text-xs text-muted">
+        Method: {IMPORTANCE_METHOD}, over {sampled.toLocaleString("en-US")} completed trials. A bar is the share of the forest&apos;s error increase
+        when that parameter&apos;s values are shuffled; the tooltip gives the rank correlation with the metric.
+      </figcaption>
     </figure>
   );
 }

@@ -81,7 +81,7 @@ export function SweepParallelChart({
 
   return (
     <figure aria-label={`Parallel coordinates of ${data.lines.length} trials over ${n - 1} parameters and ${metricName}`}>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <svg
           ref={svg}
           viewBox={`0 0 ${W} ${H}`}
@@ -119,7 +119,7 @@ export function SweepParallelChart({
                     <rect x={x - 7} width={14} y={yOf(b[1])} height={Math.max(1, yOf(b[0]) - yOf(b[1]))} fill="var(--sw-accent)" fillOpacity={0.18} stroke="var(--sw-accent)" />
                     {range ? (
                       <text x={x + 9} y={yOf(b[1]) + 10} fontSize={10} fill="var(--sw-accent)">
-                        {formatTick(range[1])}–{formatTick(range[0])}
+                        {formatTick(range[0])} – {formatTick(range[1])}
                       </text>
                     ) : null}
                   </>

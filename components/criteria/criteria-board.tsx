@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { Button, ButtonLink, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -13,8 +14,12 @@ import { countByHorizon, HORIZON_LABEL, HORIZON_ORDER, STATE_ORDER } from "@/lib
 import { criteriaQueryOptions, criteriaUrls, evaluateCriteria, criteriaKeys, type CriteriaFilter } from "@/lib/queries/criteria";
 import { meQueryOptions } from "@/lib/queries/auth";
 import { CriterionCard } from "./criterion-card";
-import { formatUtc } from "./format";
+import { formatSince, formatUtc } from "./format";
 import { StateBadge } from "./state-badge";
+
+/** How a criterion over several endpoints is combined (docs/criteria.md); shown beside the states. */
+export const ROLL_UP_RULE =
+  "A criterion over all endpoints is checked per endpoint, leaving out endpoints where its rule does not apply; of the rest the worst state wins (fail > pending > unknown > pass), so it passes only when every applicable endpoint passes on its own evidence, and with none applicable it is unknown.";
 
 const HORIZON_HINT = { immediate: "Must hold now.", short_term: "Over the coming days.", long_term: "Over weeks: the deployment is done." } as const;
 
@@ -25,6 +30,8 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
   const router = useRouter();
   const now = useNow();
   const qc = useQueryClient();
+  const [openCards, setOpenCards] = useState<Set<string>>(new Set());
+  const [allCards, setAllCards] = useState(false);
   const evaluate = useMutation({
     mutationFn: evaluateCriteria,
     onSuccess: () => qc.invalidateQueries({ queryKey: criteriaKeys.all }),
@@ -62,14 +69,39 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
   const renderedAt = Date.parse(data.generatedAt);
   const totals = countByHorizon(data.criteria);
   const filterName = filter.endpointId ? (names.get(filter.endpointId) ?? filter.endpointId) : null;
+  const passing = data.criteria.filter((c) => c.state === "pass").length;
+  const others = STATE_ORDER.filter((st) => st !== "pass")
+    .map((st) => [st, data.criteria.filter((c) => c.state === st).length] as const)
+    .filter(([, n]) => n > 0);
+  const unlisted = data.criteria.filter((c) => !(STATE_ORDER as string[]).includes(c.state)).length;
+  const toggleCard = (id: string) =>
+    setOpenCards((o) => {
+      const n = new Set(o);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
 
   return (
     <div className="space-y-6 print:space-y-2">
+      {data.criteria.length > 0 ? (
+        <div role="status" aria-label="Criteria passing" className="space-y-1">
+          <p className="text-lg font-semibold text-fg" data-testid="criteria-headline">
+            {passing} of {data.criteria.length} criteria pass{filterName ? ` on ${filterName}` : ""}
+          </p>
+          <p className="text-sm text-muted">
+            {others.length || unlisted
+              ? [...others.map(([st, n]) => `${n} ${st}`), ...(unlisted ? [`${unlisted} in another state`] : [])].join(", ") + "."
+              : "Every criterion passes."}{" "}
+            {ROLL_UP_RULE}
+          </p>
+        </div>
+      ) : null}
       <div className="flex flex-wrap items-end gap-3 print:hidden" role="toolbar" aria-label="Report">
-        <label className="text-xs font-medium text-muted">
+        <label className="min-w-0 max-w-full text-xs font-medium text-muted">
           Endpoint
           <select
-            className="mt-1 block h-8 rounded-md border border-line-strong bg-surface px-2 text-sm text-fg"
+            className="mt-1 block h-8 w-full max-w-full rounded-md sm:w-auto border border-line-strong bg-surface px-2 text-sm text-fg"
             value={filter.endpointId ?? ""}
             onChange={(e) => router.push(criteriaUrls.page({ endpointId: e.target.value || undefined }))}
           >
@@ -83,6 +115,9 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
         </label>
         <div className="ml-auto flex flex-wrap items-center gap-2">
           {isError ? <span className="text-xs text-amber-700 dark:text-amber-300">Showing the last good data (refresh failed)</span> : null}
+          <Button size="md" variant="ghost" aria-pressed={allCards} onClick={() => setAllCards(!allCards)}>
+            {allCards ? "Hide all details" : "Show all details"}
+          </Button>
           {canEvaluate ? (
             <Button size="md" onClick={() => evaluate.mutate()} disabled={evaluate.isPending}>
               {evaluate.isPending ? "Evaluating…" : "Evaluate now"}
@@ -155,22 +190,40 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
                   </h2>
                   <span className="text-xs text-muted">{HORIZON_HINT[h]}</span>
                 </div>
-                <div className="grid gap-3 lg:grid-cols-2 print:grid-cols-3 print:gap-1.5">
-                  {list.map((c) => (
-                    <CriterionCard
-                      key={c.id}
-                      c={c}
-                      filter={filter}
-                      endpointName={c.endpointId ? (names.get(c.endpointId) ?? null) : null}
-                      endpointNames={names}
-                      now={now}
-                      renderedAt={renderedAt}
-                      canEdit={canEdit}
-                      canAttest={canAttest}
-                      trendDays={data.days}
-                    />
-                  ))}
-                </div>
+                <ul className="divide-y divide-line rounded-lg border border-line bg-surface print:divide-y-0 print:border-0">
+                  {list.map((c) => {
+                    const open = allCards || openCards.has(c.id);
+                    return (
+                      <li key={c.id} data-state={c.state} className="print:break-inside-avoid">
+                        <div className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 print:hidden">
+                          <StateBadge state={c.state} />
+                          <span className="min-w-48 flex-1 text-sm font-medium text-fg">{c.title}</span>
+                          <span className="text-xs text-muted">
+                            {c.endpointId ? (names.get(c.endpointId) ?? c.endpointId) : "all endpoints"}
+                            {formatSince(c.since, now) ? ` · since ${formatSince(c.since, now)}` : ""}
+                          </span>
+                          <Button size="sm" variant="ghost" aria-expanded={open} aria-controls={`criterion-card-${c.id}`} onClick={() => toggleCard(c.id)}>
+                            {open ? "Hide details" : "Details"}
+                            <span className="sr-only"> of {c.title}</span>
+                          </Button>
+                        </div>
+                        <div id={`criterion-card-${c.id}`} className={open ? "px-3 pb-3 print:p-0" : "hidden print:block"}>
+                          <CriterionCard
+                            c={c}
+                            filter={filter}
+                            endpointName={c.endpointId ? (names.get(c.endpointId) ?? null) : null}
+                            endpointNames={names}
+                            now={now}
+                            renderedAt={renderedAt}
+                            canEdit={canEdit}
+                            canAttest={canAttest}
+                            trendDays={data.days}
+                          />
+                        </div>
+                      </li>
+                    );
+                  })}
+                </ul>
               </section>
             );
           })}

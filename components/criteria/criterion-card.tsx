@@ -12,10 +12,10 @@ import { AttestForm, ParamEditor, SmokeNowButton } from "./criterion-editors";
 import { CriterionHistory } from "./criterion-history";
 import { DayBars } from "./day-bars";
 import { EvidenceList } from "./evidence-list";
-import { formatSpan, formatUtc } from "./format";
+import { formatSince, formatSpan, formatUtc } from "./format";
 import { StateBadge } from "./state-badge";
 
-const EDGE = { pass: "border-l-emerald-500", fail: "border-l-red-500", pending: "border-l-amber-400", unknown: "border-l-zinc-400" } as const;
+const EDGE: Record<string, string> = { pass: "border-l-emerald-500", fail: "border-l-red-500", pending: "border-l-amber-400", unknown: "border-l-zinc-400" };
 
 export function CriterionCard({
   c,
@@ -51,7 +51,7 @@ export function CriterionCard({
     <article
       aria-labelledby={headingId}
       data-state={c.state}
-      className={cx("break-inside-avoid rounded-md border border-l-4 border-line bg-surface p-4 print:p-2", EDGE[c.state], !c.enabled && "opacity-60")}
+      className={cx("break-inside-avoid rounded-md border border-l-4 border-line bg-surface p-4 print:p-2", EDGE[c.state] ?? "border-l-zinc-400", !c.enabled && "opacity-60")}
     >
       <div className="flex flex-wrap items-start gap-x-3 gap-y-2">
         <StateBadge state={c.state} />
@@ -80,7 +80,7 @@ export function CriterionCard({
         </ul>
       ) : null}
 
-      <p className={cx("mt-3 text-sm text-fg print:mt-1 print:line-clamp-3", c.perEndpoint.length > 1 && !expanded && "line-clamp-3")}>{c.summary}</p>
+      <p className={cx("mt-3 text-sm text-fg print:mt-1 print:line-clamp-none", c.perEndpoint.length > 1 && !expanded && "line-clamp-3")}>{c.summary}</p>
       {c.perEndpoint.length > 1 && c.summary.length > 240 ? (
         <button type="button" className="text-xs text-accent hover:underline print:hidden" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
           {expanded ? "Show less" : "Show the whole summary"}
@@ -91,14 +91,7 @@ export function CriterionCard({
         <div>
           <dt className="inline">Since </dt>
           <dd className="inline text-fg">
-            {c.since ? (
-              <>
-                {formatUtc(c.since)}
-                {now !== null ? <span className="text-muted"> ({formatSpan(now - Date.parse(c.since))})</span> : null}
-              </>
-            ) : (
-              "–"
-            )}
+            {formatSince(c.since, now) ?? "not known (no recorded change)"}
           </dd>
         </div>
         <div className="print:hidden">

@@ -17,3 +17,14 @@ export function formatSpan(ms: number): string {
   if (m > 0) return `${m} min`;
   return `${s} s`;
 }
+
+/**
+ * "2026-11-20 10:04 UTC (3 d 4 h)" for a state's start, or null when there is no real date: a missing or
+ * epoch-zero value must never read as "since 1970-01-01 (20792 d)".
+ */
+export function formatSince(iso: string | null | undefined, now: number | null): string | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t) || t < Date.UTC(2000, 0, 1)) return null;
+  return now !== null && now >= t ? `${formatUtc(iso)} (${formatSpan(now - t)})` : formatUtc(iso);
+}

@@ -16,7 +16,7 @@ import { SubmitJobForm } from "@/components/jobs/submit-job-form";
 import { LogViewer } from "@/components/logs/log-viewer";
 import { EndpointDetailDtoSchema } from "@/lib/api/specs/endpoints";
 import { prepareQueueDepthChart, prepareWorkerStateChart } from "@/lib/charts/endpoints";
-import { endpointKeys, endpointQueryOptions, snapshotsQueryOptions, TIME_RANGE_LABELS } from "@/lib/queries/endpoints";
+import { endpointKeys, endpointPageQuery, endpointQueryOptions, snapshotsQueryOptions, TIME_RANGE_LABELS } from "@/lib/queries/endpoints";
 import { sendJson } from "@/lib/queries/send-json";
 import { CountBadges, STALE_SNAPSHOT_SECONDS } from "./endpoints-list";
 import { formatCounts, formatDuration, formatTime, jobTone, workerTone } from "./format";
@@ -50,7 +50,13 @@ export function EndpointView({ id }: { id: string }) {
           document.getElementById("logs-heading")?.scrollIntoView({ behavior: "smooth" });
         }}
       />
-      <JobsTable filter={{ endpointId: id, status: state.status }} onFilter={(status) => setState({ status })} revealAfter={revealAfter} />
+      <JobsTable
+        filter={{ endpointId: id, status: state.status }}
+        onFilter={(status) => setState({ status })}
+        revealAfter={revealAfter}
+        focusJobId={state.job}
+        jobHref={(jobId) => `/endpoints/${encodeURIComponent(id)}${endpointPageQuery({ ...state, job: jobId })}`}
+      />
       <SubmitJobForm endpointId={id} onSubmitted={(job) => setRevealAfter(job.createdAt)} />
       <LogViewer
         key={`${state.worker ?? ""}|${state.job ?? ""}|${state.q ?? ""}`}
@@ -101,7 +107,11 @@ function EndpointSummary({ id }: { id: string }) {
       />
       <StatGrid label="Endpoint now">
         <Stat label="In queue / in progress" value={s ? `${s.jobs.inQueue} / ${s.jobs.inProgress}` : "—"} hint={s ? `${s.jobs.completed} completed, ${s.jobs.failed} failed (RunPod counters)` : undefined} />
-        <Stat label="Tracked jobs" value={<CountBadges items={formatCounts(e.jobCounts, JOB_ORDER)} tone={jobTone} empty="none" />} />
+        <Stat
+          label="Tracked jobs"
+          value={<CountBadges items={formatCounts(e.jobCounts, JOB_ORDER)} tone={jobTone} empty="none" />}
+          hint={s ? `${e.jobCounts.IN_QUEUE ?? 0} of ${s.jobs.inQueue} queued jobs tracked by sweepwatch` : undefined}
+        />
         <Stat label="Workers" value={<CountBadges items={formatCounts(e.workerCounts, WORKER_ORDER)} tone={workerTone} empty="none listed" />} />
       </StatGrid>
       {e.lastError ? (

@@ -56,7 +56,7 @@ export function EndpointsList() {
             </p>
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-sm">
               <thead className="border-b border-line text-left text-xs text-muted">
                 <tr>

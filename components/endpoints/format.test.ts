@@ -7,8 +7,8 @@ describe("endpoint formatting", () => {
   it("formats durations and ages compactly", () => {
     expect(formatDuration(4.4)).toBe("4 s");
     expect(formatDuration(125)).toBe("2 min");
-    expect(formatDuration(7300)).toBe("2 h");
-    expect(formatDuration(200_000)).toBe("2 d");
+    expect(formatDuration(7300)).toBe("2 h 1 min");
+    expect(formatDuration(200_000)).toBe("2 d 7 h");
     expect(formatAgo("2026-06-01T11:59:30Z", now)).toBe("30 s ago");
     expect(formatAgo(null, now)).toBe("never");
   });

@@ -1,12 +1,9 @@
+import { formatAge } from "@/lib/format/time";
 import type { BadgeTone } from "@/components/ui/badge";
 
-/** "12 s", "4 min", "3 h", "2 d": compact durations for ages and "x ago". */
+/** "12 s", "4 min", "1 h 43 min", "2 d 4 h": the UI's one age format (lib/format/time). */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
-  return `${Math.floor(s / 86_400)} d`;
+  return formatAge(Math.round(seconds));
 }
 
 export function formatAgo(iso: string | null, now: number): string {

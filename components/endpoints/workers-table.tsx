@@ -38,7 +38,7 @@ export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; o
           <p>The poller lists workers every 15 s; an endpoint scaled to zero has none.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="border-b border-line text-left text-xs text-muted">
               <tr>

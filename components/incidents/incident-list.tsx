@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,8 +11,10 @@ import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { useNow } from "@/components/hooks/use-now";
 import { INCIDENT_STATES } from "@/lib/api/specs/incidents";
+import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
 import { incidentFiltersToSearch, incidentListQueryOptions, type IncidentFilters } from "@/lib/queries/incidents";
 import { IncidentStateBadge, SignatureBadge } from "./incident-badges";
+import { matchEndpoint } from "./endpoint-match";
 import { ago } from "./format";
 
 const STATE_LABELS = { open: "Open", acknowledged: "Acknowledged", resolved: "Resolved" } as const;
@@ -24,6 +26,10 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
   const now = useNow();
   const q = useQuery(incidentListQueryOptions(filters));
   const [endpoint, setEndpoint] = useState(filters.endpointId ?? "");
+  const [endpointError, setEndpointError] = useState<string | null>(null);
+  const endpoints = useQuery(endpointsListQueryOptions());
+  const qc = useQueryClient();
+  const choices = endpoints.data?.endpoints ?? [];
   const go = (f: IncidentFilters) => router.replace(`${pathname}${incidentFiltersToSearch(f)}`, { scroll: false });
   const toggle = (s: (typeof INCIDENT_STATES)[number]) => {
     const cur = new Set(filters.state ?? []);
@@ -52,10 +58,23 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
           })}
         </div>
         <form
-          className="flex items-center gap-2"
+          className="flex flex-wrap items-center gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            go({ ...filters, endpointId: endpoint.trim() || undefined });
+            setEndpointError(null);
+            const text = endpoint.trim();
+            if (!text) return go({ ...filters, endpointId: undefined });
+            // The list may still be loading on a fresh page: wait for it rather than guess.
+            void (endpoints.data ? Promise.resolve(endpoints.data) : qc.fetchQuery(endpointsListQueryOptions()).catch(() => null)).then((list) => {
+              // Without the endpoint list, the text is taken as an id (the API's own filter).
+              if (!list) return go({ ...filters, endpointId: text });
+              const m = matchEndpoint(text, list.endpoints);
+              if (m.kind === "one") {
+                setEndpoint(m.id);
+                go({ ...filters, endpointId: m.id });
+              } else
+                setEndpointError(m.kind === "none" ? `No watched endpoint matches “${text}”.` : `“${text}” matches ${m.ids.length} endpoints (${m.ids.join(", ")}); type more of it.`);
+            });
           }}
         >
           <label className="text-xs text-muted" htmlFor="incident-endpoint">
@@ -64,14 +83,30 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
           <input
             id="incident-endpoint"
             value={endpoint}
-            onChange={(e) => setEndpoint(e.target.value)}
-            placeholder="endpoint id"
-            className="h-7 w-48 rounded-md border border-line-strong bg-surface px-2 text-xs"
+            list="incident-endpoint-choices"
+            onChange={(e) => {
+              setEndpoint(e.target.value);
+              setEndpointError(null);
+            }}
+            placeholder="name, id or the start of one"
+            aria-invalid={endpointError ? true : undefined}
+            aria-describedby="incident-endpoint-error"
+            className="h-7 w-48 min-w-0 rounded-md border border-line-strong bg-surface px-2 text-xs"
           />
+          <datalist id="incident-endpoint-choices">
+            {choices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.displayName ?? c.name}
+              </option>
+            ))}
+          </datalist>
           <Button size="sm" type="submit">
             Apply
           </Button>
         </form>
+        <span id="incident-endpoint-error" role="status" className="text-xs text-red-700 dark:text-red-300">
+          {endpointError}
+        </span>
         {q.isError ? <span className="text-xs text-red-600">Could not refresh: {q.error.message}{q.data ? " (showing the last good data)" : ""}</span> : null}
       </div>
       <Card>
@@ -86,7 +121,8 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
             )}
           </EmptyState>
         ) : (
-          <table className="w-full text-left text-sm">
+          <div className="relative overflow-x-auto">
+<table className="w-full text-left text-sm">
             <thead className="border-b border-line text-xs text-muted">
               <tr>
                 <th className="px-4 py-2 font-medium">Incident</th>
@@ -127,6 +163,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
               ))}
             </tbody>
           </table>
+</div>
         )}
       </Card>
     </div>

@@ -10,6 +10,9 @@ import { cx } from "@/components/ui/cx";
 import { useNow } from "@/components/hooks/use-now";
 import type { CrashEventDto } from "@/lib/api/specs/crashes";
 import type { IncidentDetailDto } from "@/lib/api/specs/incidents";
+import { crashingWorkerTime } from "@/lib/charts/incidents";
+import { endpointQueryOptions, workersQueryOptions } from "@/lib/queries/endpoints";
+import { formatDuration } from "@/components/endpoints/format";
 import { acknowledgeIncident, incidentKeys, incidentQueryOptions, resolveIncident, saveIncidentNotes } from "@/lib/queries/incidents";
 import { IncidentStateBadge, SignatureBadge } from "./incident-badges";
 import { Runbook, SafeMarkdown } from "./runbook";
@@ -195,8 +198,8 @@ export function IncidentView({ id }: { id: string }) {
       <Card>
         <StatGrid label="Incident figures">
           <Stat label="Crashes" value={<span className="tabular-nums">{ev.count}</span>} hint={`first ${utc(ev.firstSeenAt)}, last ${ago(ev.lastSeenAt, now)}`} />
-          <Stat label="Flagged queued jobs" value={<span className="tabular-nums">{br.flaggedJobs}</span>} hint={`${br.queuedJobs} queued on the endpoint`} />
-          <Stat label="Worker-minutes crashing" value={<span className="tabular-nums">{br.workerMinutesCrashing}</span>} hint={`${ev.workers.length} worker${ev.workers.length === 1 ? "" : "s"}`} />
+          <QueueFigures endpointId={i.endpointId} flagged={br.flaggedJobs} trackedQueued={br.queuedJobs} />
+          <WorkerTime endpointId={i.endpointId} workerIds={ev.workers} since={ev.firstSeenAt} />
         </StatGrid>
       </Card>
 
@@ -276,5 +279,36 @@ export function IncidentView({ id }: { id: string }) {
         </CardBody>
       </Card>
     </div>
+  );
+}
+
+/** "23 of 236 queued jobs tracked": sweepwatch's tracked jobs against RunPod's own queue counter. */
+function QueueFigures({ endpointId, flagged, trackedQueued }: { endpointId: string; flagged: number; trackedQueued: number }) {
+  const ep = useQuery(endpointQueryOptions(endpointId));
+  const inQueue = ep.data?.endpoint.latestSnapshot?.jobs.inQueue;
+  return (
+    <Stat
+      label="Flagged queued jobs"
+      value={<span className="tabular-nums">{flagged}</span>}
+      hint={
+        inQueue !== undefined
+          ? `${trackedQueued} of ${inQueue} queued jobs tracked (RunPod's queue counter)`
+          : `of ${trackedQueued} tracked queued jobs`
+      }
+    />
+  );
+}
+
+/** Worker time from the crashing workers' uptime (first seen to gone), not from the number of crashes. */
+function WorkerTime({ endpointId, workerIds, since }: { endpointId: string; workerIds: string[]; since: string | null }) {
+  const w = useQuery(workersQueryOptions(endpointId));
+  if (!w.data) return <Stat label="Worker time crashing" value="…" hint={`${workerIds.length} worker${workerIds.length === 1 ? "" : "s"}`} />;
+  const t = crashingWorkerTime(w.data.workers, workerIds, since);
+  return (
+    <Stat
+      label="Worker time crashing"
+      value={<span className="tabular-nums">{formatDuration(t.seconds)}</span>}
+      hint={`uptime of ${t.counted} crashing worker${t.counted === 1 ? "" : "s"} since the first crash${t.missing ? `; ${t.missing} more no longer listed (not counted)` : ""}`}
+    />
   );
 }

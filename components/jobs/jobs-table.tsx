@@ -1,6 +1,7 @@
 "use client";
 
-import { Fragment, useState } from "react";
+import Link from "next/link";
+import { Fragment, useEffect, useRef, useState, type ReactNode } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -11,6 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { formatAgo, formatMs, formatTime, jobTone, statusLabel } from "@/components/endpoints/format";
 import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
+import { JobError } from "./job-error";
 import type { JobDto } from "@/lib/api/specs/jobs";
 import { jobListQueryOptions, jobQueryOptions, type JobListFilter } from "@/lib/queries/jobs";
 
@@ -32,17 +34,47 @@ const VERDICT_LABEL: Record<string, string> = {
   cold_start: "cold start",
 };
 
-export function VerdictBadges({ job }: { job: Pick<JobDto, "verdict" | "flag"> }) {
+/** Verdict chips; with `href` each links to the evidence behind it (the job's expanded details). */
+export function VerdictBadges({ job, href }: { job: Pick<JobDto, "verdict" | "flag">; href?: string }) {
+  const wrap = (node: ReactNode, label: string) =>
+    href ? (
+      <Link href={href} scroll={false} className="rounded-md hover:underline" aria-label={`${label}: show the evidence`}>
+        {node}
+      </Link>
+    ) : (
+      node
+    );
   return (
     <>
-      {job.flag ? (
-        <Badge tone="danger" dot title={`Flagged by detection: ${job.flag}`}>
-          flag: {VERDICT_LABEL[job.flag] ?? job.flag.replace(/_/g, " ")}
-        </Badge>
-      ) : null}
-      {job.verdict && job.verdict !== job.flag ? <Badge tone="warning">{VERDICT_LABEL[job.verdict] ?? job.verdict.replace(/_/g, " ")}</Badge> : null}
+      {job.flag
+        ? wrap(
+            <Badge tone="danger" dot title={`Flagged by detection: ${job.flag}`}>
+              flag: {VERDICT_LABEL[job.flag] ?? job.flag.replace(/_/g, " ")}
+            </Badge>,
+            `flag ${VERDICT_LABEL[job.flag] ?? job.flag}`,
+          )
+        : null}
+      {job.verdict && job.verdict !== job.flag
+        ? wrap(<Badge tone="warning">{VERDICT_LABEL[job.verdict] ?? job.verdict.replace(/_/g, " ")}</Badge>, VERDICT_LABEL[job.verdict] ?? job.verdict)
+        : null}
     </>
   );
+}
+
+interface VerdictDetail {
+  reason?: string;
+  evidence?: { ts?: string; text?: string }[];
+  incidentId?: string | null;
+}
+
+function readVerdictDetail(v: unknown): VerdictDetail | null {
+  if (!v || typeof v !== "object") return null;
+  const o = v as Record<string, unknown>;
+  return {
+    reason: typeof o.reason === "string" ? o.reason : undefined,
+    evidence: Array.isArray(o.evidence) ? (o.evidence.filter((e) => e && typeof e === "object") as VerdictDetail["evidence"]) : undefined,
+    incidentId: typeof o.incidentId === "string" || typeof o.incidentId === "number" ? String(o.incidentId) : null,
+  };
 }
 
 /**
@@ -50,9 +82,25 @@ export function VerdictBadges({ job }: { job: Pick<JobDto, "verdict" | "flag"> }
  * polling; jobs newer than what is shown wait behind a "N new" button, so rows never jump
  * under the reader's eyes.
  */
-export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFilter; onFilter: (status: string | undefined) => void; revealAfter: string | null }) {
+export function JobsTable({
+  filter,
+  onFilter,
+  revealAfter,
+  focusJobId,
+  jobHref,
+}: {
+  filter: JobListFilter;
+  onFilter: (status: string | undefined) => void;
+  revealAfter: string | null;
+  /** A job named in the URL (?job=): shown expanded, scrolled into view and highlighted. */
+  focusJobId?: string;
+  jobHref?: (jobId: string) => string;
+}) {
   const q = useInfiniteQuery(jobListQueryOptions(filter));
-  const rows = q.data?.pages.flatMap((p) => p.jobs) ?? [];
+  const listed = q.data?.pages.flatMap((p) => p.jobs) ?? [];
+  // A linked job not on the loaded pages (older, or filtered out) is fetched on its own and shown first.
+  const focusQ = useQuery({ ...jobQueryOptions(focusJobId ?? ""), enabled: !!focusJobId && q.isSuccess && !listed.some((j) => j.id === focusJobId) });
+  const rows = focusJobId && focusQ.data && !listed.some((j) => j.id === focusJobId) ? [focusQ.data.job, ...listed] : listed;
   const newest = rows.reduce<string | null>((m, r) => (m === null || r.createdAt > m ? r.createdAt : m), null);
   const [cutoff, setCutoff] = useState<string | null>(newest);
   const [seenFilter, setSeenFilter] = useState(filter.status);
@@ -65,9 +113,21 @@ export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFi
   } else if (revealAfter && cutoff !== null && revealAfter > cutoff) {
     setCutoff(revealAfter);
   }
-  const shown = cutoff === null ? rows : rows.filter((r) => r.createdAt <= cutoff);
+  const shown = cutoff === null ? rows : rows.filter((r) => r.createdAt <= cutoff || r.id === focusJobId);
   const pending = cutoff === null ? 0 : rows.length - shown.length;
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<Set<string>>(() => new Set(focusJobId ? [focusJobId] : []));
+  const [seenFocus, setSeenFocus] = useState(focusJobId);
+  if (seenFocus !== focusJobId) {
+    setSeenFocus(focusJobId);
+    if (focusJobId) setOpen((o) => new Set(o).add(focusJobId));
+  }
+  const focusShown = !!focusJobId && shown.some((j) => j.id === focusJobId);
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focusJobId || !focusShown || scrolledTo.current === focusJobId) return;
+    scrolledTo.current = focusJobId;
+    document.getElementById(`job-${focusJobId}`)?.scrollIntoView({ block: "center" });
+  }, [focusJobId, focusShown]);
   const now = useNow() ?? 0;
 
   return (
@@ -111,7 +171,7 @@ export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFi
           <p>Submit one with the form below; in demo mode a steady trickle of jobs arrives by itself.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="border-b border-line text-left text-xs text-muted">
               <tr>
@@ -128,7 +188,11 @@ export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFi
                 const expanded = open.has(j.id);
                 return (
                   <Fragment key={j.id}>
-                    <tr className="align-top">
+                    <tr
+                      id={`job-${j.id}`}
+                      data-focused={j.id === focusJobId || undefined}
+                      className={cx("scroll-mt-24 align-top", j.id === focusJobId && "bg-amber-50 outline-2 -outline-offset-2 outline-amber-400 dark:bg-amber-400/10")}
+                    >
                       <th scope="row" className="px-4 py-2 text-left font-normal">
                         <button
                           type="button"
@@ -151,7 +215,7 @@ export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFi
                       </td>
                       <td className="px-4 py-2">
                         <div className="flex flex-wrap gap-1">
-                          <VerdictBadges job={j} />
+                          <VerdictBadges job={j} href={jobHref?.(j.id)} />
                           {!j.flag && !j.verdict ? <span className="text-xs text-faint">—</span> : null}
                         </div>
                       </td>
@@ -164,9 +228,12 @@ export function JobsTable({ filter, onFilter, revealAfter }: { filter: JobListFi
                       <td className="px-4 py-2 font-mono text-xs">{j.workerId ?? "—"}</td>
                     </tr>
                     {expanded ? (
-                      <tr id={`job-${j.id}-history`}>
+                      <tr id={`job-${j.id}-history`} className={cx(j.id === focusJobId && "bg-amber-50 dark:bg-amber-400/10")}>
                         <td colSpan={6} className="bg-subtle/50 px-4 py-3">
-                          <JobDetails job={j} />
+                          {/* On a phone the table scrolls sideways; the details stay in view. */}
+                          <div className="sticky left-4 max-w-[calc(100vw-4.5rem)] sm:max-w-none">
+                            <JobDetails job={j} />
+                          </div>
                         </td>
                       </tr>
                     ) : null}
@@ -197,8 +264,32 @@ function toggle(s: Set<string>, id: string): Set<string> {
 
 function JobDetails({ job }: { job: JobDto }) {
   const detail = useQuery(jobQueryOptions(job.id));
+  const why = readVerdictDetail(detail.data?.job.verdictDetail);
+  const lines = why?.evidence?.filter((e) => typeof e.text === "string") ?? [];
+  // The abort line is the one that names the error (what(): ...), else the last line before the exit.
+  const abort = [...lines].reverse().find((e) => /what\(\)|error|abort|terminate/i.test(e.text!)) ?? lines.at(-1);
   return (
     <div className="grid gap-4 md:grid-cols-2">
+      {(job.flag || job.verdict) && why?.reason ? (
+        <div className="md:col-span-2" aria-label="Why this job waits" role="group">
+          <h4 className="text-xs font-semibold text-fg">Why it {job.status === "IN_QUEUE" ? "waits" : "was flagged"}</h4>
+          <p className="mt-0.5 text-sm text-fg">
+            {why.reason.charAt(0).toUpperCase() + why.reason.slice(1)}
+            {detail.data?.job.verdictAt ? <span className="text-xs text-muted"> (verdict {formatTime(detail.data.job.verdictAt)})</span> : null}.
+          </p>
+          {abort?.text ? (
+            <p className="mt-1 text-xs text-muted">
+              Latest abort line{abort.ts ? ` (${formatTime(abort.ts)})` : ""}:{" "}
+              <code className="whitespace-pre-wrap break-all rounded bg-surface px-1 font-mono text-fg">{abort.text.trim()}</code>
+            </p>
+          ) : null}
+          {why.incidentId ? (
+            <Link className="mt-1 inline-block text-xs font-medium text-accent hover:underline" href={`/incidents/${encodeURIComponent(why.incidentId)}`}>
+              Open incident #{why.incidentId}: evidence, runbook, acknowledge
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
       <div>
         <h4 className="text-xs font-semibold text-fg">Status history</h4>
         {job.history.length === 0 ? (
@@ -222,7 +313,7 @@ function JobDetails({ job }: { job: JobDto }) {
         {job.error ? (
           <>
             <h4 className="mt-3 text-xs font-semibold text-fg">Error</h4>
-            <pre className="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded border border-line bg-surface p-2 text-xs">{job.error}</pre>
+            <JobError error={job.error} className="mt-1" />
           </>
         ) : null}
       </div>

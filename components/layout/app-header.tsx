@@ -18,7 +18,7 @@ export function AppHeader({ status }: { status: ReactNode }) {
           <span className="text-sm font-semibold tracking-tight">sweepwatch</span>
         </Link>
         <Nav />
-        <div className="ml-auto flex h-12 shrink-0 items-center gap-2">
+        <div className="ml-auto flex min-h-12 min-w-0 max-w-full flex-wrap items-center justify-end gap-x-2 gap-y-1 py-1 lg:shrink-0">
           {status}
           <UserMenu />
           <ThemeToggle />

@@ -79,7 +79,7 @@ export function OverviewBoard() {
             </p>
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-sm">
               <thead className="text-left text-xs text-muted">
                 <tr className="border-b border-line">
@@ -180,7 +180,7 @@ export function OverviewBoard() {
                 {data.flaggedJobs.byEndpoint.map((b) => (
                   <li key={b.endpointId}>
                     <Link href={`/endpoints/${encodeURIComponent(b.endpointId)}`} className="hover:underline">
-                      <Badge tone="danger" dot>
+                      <Badge tone="danger" dot className="whitespace-normal!">
                         {b.endpointName}: {b.count}
                       </Badge>
                     </Link>

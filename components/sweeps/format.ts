@@ -1,4 +1,5 @@
 // Formatting for the sweeps pages (pure; shared by server and client so both render the same text).
+import { formatUtcTime } from "@/lib/format/time";
 
 /** A metric value: 4 significant digits, exponent for very small or large magnitudes. */
 export function formatMetric(v: number | null | undefined): string {
@@ -50,8 +51,5 @@ export function progressPercent(done: number, total: number | null): number | nu
 
 /** A stable UTC timestamp (server and client agree; no locale/timezone mismatch on hydration). */
 export function formatTimestamp(iso: string | null | undefined): string {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "—";
-  return d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+  return formatUtcTime(iso);
 }

@@ -126,7 +126,7 @@ function SweepAnalysisView({ sweep }: { sweep: ChartSweep }) {
       </Card>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card as="section" aria-labelledby="sweep-importance">
-          <CardHeader id="sweep-importance" title="Parameter importance" />
+          <CardHeader id="sweep-importance" title="Parameter importance" description="Permutation importance on a random forest, as Optuna and W&B rank parameters." />
           <div className="p-4">
             <SweepImportanceChart bars={importance} sampled={a.sampledTrials} />
           </div>

@@ -4,14 +4,17 @@ import { useRouter } from "next/navigation";
 import { useDeferredValue, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import {
+  applyFormToText,
   configToForm,
   configToYaml,
   emptyForm,
   formToConfig,
   parseSweepConfig,
+  plainConfigErrors,
   type ConfigError,
   type ParseResult,
   type SweepForm,
+  type TextEdit,
 } from "@/lib/domain/sweep";
 import { SweepDetailDtoSchema } from "@/lib/api/specs/sweeps";
 import { csrfHeaders } from "@/lib/queries/send-json";
@@ -87,6 +90,10 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
   const [form, setForm] = useState<SweepForm>(() => ({ ...emptyForm(), params: [] }));
   const [formRev, setFormRev] = useState(0);
   const [switchError, setSwitchError] = useState<string | null>(null);
+  // The text the form was opened from and the form it gave: the text stays the source of truth and the
+  // form's changes are applied to it in place when going back or submitting.
+  const [formBase, setFormBase] = useState<{ text: string; form: SweepForm } | null>(null);
+  const [confirmRewrite, setConfirmRewrite] = useState<string | null>(null);
   const [server, setServer] = useState<ServerErrors>(NO_SERVER_ERRORS);
   const [submitting, setSubmitting] = useState(false);
   const [submitted, setSubmitted] = useState(false);
@@ -98,36 +105,58 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
   }, [mode, form, deferredText]);
   const config = result?.ok ? result.config : null;
   const localErrors = result && !result.ok ? result.errors : [];
-  const allConfigErrors = [...localErrors, ...server.config];
+  const allConfigErrors = plainConfigErrors([...localErrors, ...server.config], mode === "editor" ? deferredText : "");
   const markers: EditorMarker[] = allConfigErrors.filter((e) => e.line !== undefined).map((e) => ({ line: e.line!, col: e.col, message: e.message, path: e.path }));
   const effectiveName = name.trim() || config?.name || "";
+  const formEdit: TextEdit | null = useMemo(
+    () => (mode === "form" && formBase && formBase.text.trim() !== "" ? applyFormToText(formBase.text, formBase.form, form) : null),
+    [mode, formBase, form],
+  );
+  /** The config text to keep or send: the pasted text with the form's changes applied in place when possible. */
+  const textFromForm = (): string | null => {
+    if (formEdit?.ok) return formEdit.text;
+    const r = formToConfig(form);
+    return r.ok ? configToYaml(r.config) : null;
+  };
 
   const clearServer = () => {
     if (server !== NO_SERVER_ERRORS) setServer(NO_SERVER_ERRORS);
   };
 
-  const switchTo = (next: Mode) => {
+  const openForm = (fromText: string) => {
+    const f = fromText.trim() === "" ? { ...emptyForm(), params: [] } : (() => {
+      const r = parseSweepConfig(fromText);
+      return r.ok ? configToForm(r.config) : null;
+    })();
+    if (!f) return false;
+    setForm(f);
+    setFormBase({ text: fromText, form: f });
+    setFormRev((n) => n + 1);
+    return true;
+  };
+
+  const switchTo = (next: Mode, opts: { rewrite?: boolean } = {}) => {
     if (next === mode) return;
     setSwitchError(null);
+    setConfirmRewrite(null);
     if (next === "form") {
-      if (text.trim() === "") {
-        setForm({ ...emptyForm(), params: [] });
-      } else {
+      if (!openForm(text)) {
         const r = parseSweepConfig(text);
-        if (!r.ok) {
-          setSwitchError(`Fix the ${r.errors.length === 1 ? "error" : `${r.errors.length} errors`} in the config first: the form shows only a valid config.`);
-          return;
-        }
-        setForm(configToForm(r.config));
+        const n = r.ok ? 0 : r.errors.length;
+        setSwitchError(`Fix the ${n === 1 ? "error" : `${n} errors`} in the config first: the form shows only a valid config.`);
+        return;
       }
-      setFormRev((n) => n + 1);
     } else {
       const r = formToConfig(form);
       if (!r.ok) {
         setSwitchError(`Fix the ${r.errors.length === 1 ? "error" : `${r.errors.length} errors`} in the form first.`);
         return;
       }
-      setText(configToYaml(r.config));
+      if (formEdit && !formEdit.ok && !opts.rewrite) {
+        setConfirmRewrite(formEdit.reason);
+        return;
+      }
+      setText(formEdit?.ok ? formEdit.text : configToYaml(r.config));
     }
     clearServer();
     setMode(next);
@@ -136,14 +165,9 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
   const pasteExample = () => {
     setSwitchError(null);
     clearServer();
+    setConfirmRewrite(null);
     if (mode === "editor") setText(EXAMPLE_WANDB_CONFIG);
-    else {
-      const r = parseSweepConfig(EXAMPLE_WANDB_CONFIG);
-      if (r.ok) {
-        setForm(configToForm(r.config));
-        setFormRev((n) => n + 1);
-      }
-    }
+    else openForm(EXAMPLE_WANDB_CONFIG);
   };
 
   const submit = async (e: FormEvent) => {
@@ -157,8 +181,8 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", ...csrfHeaders() },
         credentials: "same-origin",
-        // The editor's text goes as typed (the server keeps it and its errors carry our line numbers).
-        body: JSON.stringify({ endpointId, name: effectiveName, config: mode === "editor" ? text : configToYaml(config) }),
+        // The text goes as pasted, with form edits applied in place (the server keeps it and its errors carry our line numbers).
+        body: JSON.stringify({ endpointId, name: effectiveName, config: mode === "editor" ? text : (textFromForm() ?? configToYaml(config)) }),
       });
       const body: unknown = await res.json().catch(() => undefined);
       if (res.ok) {
@@ -261,7 +285,7 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
       <Card>
         <CardHeader
           title="Sweep config"
-          description="Weights & Biases sweep configs (YAML or JSON) work unchanged; the form edits the same config."
+          description="Weights & Biases sweep configs (YAML or JSON) work unchanged; the form edits the pasted text in place, comments and key order kept."
           actions={
             <>
               <Button size="sm" variant="ghost" onClick={pasteExample}>
@@ -289,6 +313,28 @@ export function SweepCreator({ endpoints, defaultEndpointId }: { endpoints: Endp
           {switchError ? (
             <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-400/10 dark:text-amber-200">
               {switchError}
+            </p>
+          ) : null}
+          {confirmRewrite ? (
+            <div role="alert" className="space-y-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-400/10 dark:text-amber-200">
+              <p>
+                Your changes cannot be written into the pasted text in place ({confirmRewrite}). Going back rewrites the config: its comments, key order
+                and formatting would be lost.
+              </p>
+              <div className="flex flex-wrap gap-2">
+                <Button size="sm" variant="primary" onClick={() => switchTo("editor", { rewrite: true })}>
+                  Rewrite the config
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setConfirmRewrite(null)}>
+                  Stay in the form
+                </Button>
+              </div>
+            </div>
+          ) : null}
+          {mode === "form" && formEdit && !formEdit.ok && !confirmRewrite ? (
+            <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-400/10 dark:text-amber-200">
+              These changes cannot be applied to the pasted text in place ({formEdit.reason}): starting the sweep from here sends a rewritten
+              config without your comments.
             </p>
           ) : null}
           {mode === "editor" ? (

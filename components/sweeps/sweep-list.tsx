@@ -58,7 +58,7 @@ export function SweepList() {
           Showing the data from {formatTimestamp(new Date(dataUpdatedAt).toISOString())}: the latest refresh failed.
         </p>
       ) : null}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-sm">
           <caption className="sr-only">Sweeps, newest first</caption>
           <thead className="border-b border-line bg-subtle/60 text-left text-xs text-muted">

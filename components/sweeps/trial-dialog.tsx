@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import { JobError } from "@/components/jobs/job-error";
 import type { TrialDto, TrialStatusName } from "@/lib/api/specs/sweeps";
 import { Button } from "@/components/ui/button";
 import { TrialStatusBadge } from "./sweep-badges";
@@ -72,7 +73,7 @@ export function TrialDialog({ trial, metricName, endpointId, isBest, onClose }: 
         {trial.error ? (
           <div>
             <p className="mb-1 text-xs font-medium text-muted">Error</p>
-            <pre className="max-h-40 overflow-auto whitespace-pre-wrap rounded-md bg-red-50 p-2 text-xs text-red-900 dark:bg-red-400/10 dark:text-red-200">{trial.error}</pre>
+            <JobError error={trial.error} />
           </div>
         ) : null}
         <div>

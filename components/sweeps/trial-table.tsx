@@ -1,10 +1,11 @@
 "use client";
 
-import { useState, type KeyboardEvent } from "react";
+import { Fragment, useState, type KeyboardEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialStatusName } from "@/lib/api/specs/sweeps";
 import { sweepUrls, trialPageQueryOptions } from "@/lib/queries/sweeps";
 import { Button, buttonClasses } from "@/components/ui/button";
+import { parseRunpodError } from "@/lib/format/runpod-error";
 import { cx } from "@/components/ui/cx";
 import { TrialStatusBadge } from "./sweep-badges";
 import { formatDuration, formatMetric, formatParam, formatTimestamp, paramAt } from "./format";
@@ -33,7 +34,21 @@ export function TrialTable({
 }) {
   const q = useQuery(trialPageQueryOptions(sweep.id, toTrialPageParams(params), { live }));
   const page = q.data;
-  const trials = page?.trials ?? [];
+  const [openGroups, setOpenGroups] = useState<Set<string>>(new Set());
+  const toggleGroup = (id: string) =>
+    setOpenGroups((o) => {
+      const n = new Set(o);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const [pageSort, setPageSort] = useState<{ key: string; order: "asc" | "desc" } | null>(null);
+  const pageTrials = page?.trials ?? [];
+  // The API sorts by number and metric; the other columns sort the rows of the page shown.
+  const trials = pageSort ? sortTrialsOnPage(pageTrials, pageSort.key, pageSort.order) : pageTrials;
+  const sortPage = (key: string) => setPageSort(pageSort?.key === key ? { key, order: pageSort.order === "asc" ? "desc" : "asc" } : { key, order: "asc" });
+  const pageOrder = (key: string) => (pageSort?.key === key ? pageSort.order : undefined);
+  const pageAria = (key: string) => (pageSort?.key === key ? (pageSort.order === "asc" ? "ascending" : "descending") : undefined);
   // Cursors of the pages before this one (Previous pops); reset when sort or filters change.
   const [history, setHistory] = useState<(string | undefined)[]>([]);
   const paramCols = sweep.paramNames.slice(0, MAX_PARAM_COLUMNS);
@@ -46,6 +61,7 @@ export function TrialTable({
   const toggleStatus = (s: TrialStatusName) =>
     refilter({ status: params.status.includes(s) ? params.status.filter((x) => x !== s) : [...params.status, s].sort() });
   const sortBy = (sort: "number" | "metric") => {
+    setPageSort(null);
     if (params.sort !== sort) refilter({ sort, order: undefined });
     else {
       const current = params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
@@ -53,7 +69,7 @@ export function TrialTable({
     }
   };
   const orderOf = (sort: "number" | "metric") => {
-    if (params.sort !== sort) return undefined;
+    if (params.sort !== sort || pageSort) return undefined;
     return params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
   };
   const ariaSort = (sort: "number" | "metric") => {
@@ -140,7 +156,7 @@ export function TrialTable({
         </p>
       ) : null}
 
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className={cx("w-full text-sm", q.isPlaceholderData && "opacity-60")} aria-busy={q.isFetching && q.isPlaceholderData}>
           <caption className="sr-only">Trials of {sweep.name}</caption>
           <thead className="border-y border-line bg-subtle/60 text-left text-xs text-muted">
@@ -148,35 +164,50 @@ export function TrialTable({
               <th scope="col" aria-sort={ariaSort("number")} className="px-3 py-2 font-medium">
                 <SortButton label="Trial" order={orderOf("number")} onClick={() => sortBy("number")} />
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                State
+              <th scope="col" aria-sort={pageAria("status")} className="px-3 py-2 font-medium">
+                <SortButton label="State" order={pageOrder("status")} onClick={() => sortPage("status")} pageOnly />
               </th>
               <th scope="col" aria-sort={ariaSort("metric")} className="px-3 py-2 text-right font-medium">
                 <SortButton label={metric.name} mono order={orderOf("metric")} onClick={() => sortBy("metric")} />
               </th>
               {paramCols.map((p) => (
-                <th key={p} scope="col" className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
-                  {p}
+                <th key={p} scope="col" aria-sort={pageAria(`param:${p}`)} className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
+                  <SortButton label={p} mono order={pageOrder(`param:${p}`)} onClick={() => sortPage(`param:${p}`)} pageOnly />
                 </th>
               ))}
-              <th scope="col" className="px-3 py-2 font-medium">
-                Job
+              <th scope="col" aria-sort={pageAria("error")} className="px-3 py-2 font-medium">
+                <SortButton label="Error" order={pageOrder("error")} onClick={() => sortPage("error")} pageOnly />
               </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Duration
+              <th scope="col" aria-sort={pageAria("job")} className="px-3 py-2 font-medium">
+                <SortButton label="Job" order={pageOrder("job")} onClick={() => sortPage("job")} pageOnly />
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Finished
+              <th scope="col" aria-sort={pageAria("duration")} className="px-3 py-2 text-right font-medium">
+                <SortButton label="Duration" order={pageOrder("duration")} onClick={() => sortPage("duration")} pageOnly />
+              </th>
+              <th scope="col" aria-sort={pageAria("finished")} className="px-3 py-2 font-medium">
+                <SortButton label="Finished" order={pageOrder("finished")} onClick={() => sortPage("finished")} pageOnly />
               </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-line">
-            {trials.map((t) => (
-              <TrialRow key={t.id} trial={t} paramCols={paramCols} endpointId={sweep.endpointId} best={t.id === sweep.bestTrialId} onOpen={onOpenTrial} />
+            {groupAttempts(trials).map(({ main, earlier }) => (
+              <Fragment key={main.id}>
+                <TrialRow
+                  trial={main}
+                  paramCols={paramCols}
+                  endpointId={sweep.endpointId}
+                  best={main.id === sweep.bestTrialId}
+                  onOpen={onOpenTrial}
+                  attempts={earlier.length ? { count: earlier.length, open: openGroups.has(main.id), toggle: () => toggleGroup(main.id) } : undefined}
+                />
+                {openGroups.has(main.id)
+                  ? earlier.map((t) => <TrialRow key={t.id} trial={t} paramCols={paramCols} endpointId={sweep.endpointId} best={false} onOpen={onOpenTrial} sub />)
+                  : null}
+              </Fragment>
             ))}
             {page && trials.length === 0 ? (
               <tr>
-                <td colSpan={6 + paramCols.length} className="px-4 py-8 text-center text-sm text-muted">
+                <td colSpan={7 + paramCols.length} className="px-4 py-8 text-center text-sm text-muted">
                   {hasTrialFilters(params)
                     ? "No trial matches these filters."
                     : sweep.flag
@@ -263,25 +294,55 @@ function countFor(sweep: SweepDetailDto, s: TrialStatusName): number | null {
   }
 }
 
-function SortButton({ label, order, onClick, mono }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean }) {
+function SortButton({ label, order, onClick, mono, pageOnly }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean; pageOnly?: boolean }) {
   return (
     <button type="button" onClick={onClick} className={cx("inline-flex items-center gap-1 hover:text-fg", order && "text-fg", mono && "font-mono")}>
       {label}
       <span aria-hidden className="text-[10px]">
         {order === "asc" ? "▲" : order === "desc" ? "▼" : "↕"}
       </span>
-      <span className="sr-only">{order ? `, sorted ${order === "asc" ? "ascending" : "descending"}` : ", sort"}</span>
+      <span className="sr-only">
+        {order ? `, sorted ${order === "asc" ? "ascending" : "descending"}` : ", sort"}
+        {pageOnly ? " (rows on this page)" : ""}
+      </span>
     </button>
   );
 }
 
-function TrialRow({ trial: t, paramCols, endpointId, best, onOpen }: { trial: TrialDto; paramCols: string[]; endpointId: string; best: boolean; onOpen: (id: string) => void }) {
+function TrialRow({
+  trial: t,
+  paramCols,
+  endpointId,
+  best,
+  onOpen,
+  attempts,
+  sub,
+}: {
+  trial: TrialDto;
+  paramCols: string[];
+  endpointId: string;
+  best: boolean;
+  onOpen: (id: string) => void;
+  /** Earlier attempts with the same parameters, folded under this row. */
+  attempts?: { count: number; open: boolean; toggle: () => void };
+  /** An earlier attempt shown under its trial. */
+  sub?: boolean;
+}) {
   return (
-    <tr className={cx("hover:bg-subtle/40", best && "bg-amber-50/60 dark:bg-amber-400/5")} data-trial={t.number}>
-      <td className="px-3 py-1.5">
+    <tr
+      className={cx("hover:bg-subtle/40", best && "bg-amber-50/60 dark:bg-amber-400/5", sub && "bg-subtle/30 text-muted")}
+      data-trial={sub ? undefined : t.number}
+      data-attempt-of={sub ? "" : undefined}
+    >
+      <td className={cx("whitespace-nowrap px-3 py-1.5", sub && "pl-8")}>
         <button type="button" onClick={() => onOpen(t.id)} className="font-mono text-xs text-accent hover:underline" aria-label={`Open trial ${t.number}`}>
-          #{t.number}
+          {sub ? `attempt #${t.number}` : `#${t.number}`}
         </button>
+        {attempts ? (
+          <button type="button" aria-expanded={attempts.open} onClick={attempts.toggle} className="ml-2 text-[11px] text-muted hover:text-fg hover:underline">
+            {attempts.open ? "hide" : "+"} {attempts.count} earlier attempt{attempts.count === 1 ? "" : "s"}
+          </button>
+        ) : null}
         {best ? <span className="ml-1.5 text-[10px] font-semibold uppercase text-amber-600 dark:text-amber-400">best</span> : null}
       </td>
       <td className="px-3 py-1.5">
@@ -295,6 +356,9 @@ function TrialRow({ trial: t, paramCols, endpointId, best, onOpen }: { trial: Tr
           {formatParam(paramAt(t.params, p))}
         </td>
       ))}
+      <td className="max-w-64 px-3 py-1.5 text-xs text-red-800 dark:text-red-300" title={t.error ?? undefined}>
+        {errorSummary(t.error) ?? <span className="text-faint">—</span>}
+      </td>
       <td className="max-w-48 truncate px-3 py-1.5">
         <JobLink endpointId={endpointId} jobId={t.jobId} />
       </td>
@@ -324,4 +388,64 @@ function MetricRange({ name, min, max, onApply }: { name: string; min?: number; 
       <input aria-label={`${name} at most`} className={cls} placeholder="max" value={hi} onChange={(e) => setHi(e.target.value)} onBlur={apply} onKeyDown={onKey} />
     </fieldset>
   );
+}
+
+/** "ValueError: loss is NaN" from runpod-python's error JSON (first line only; the trial dialog has the traceback). */
+function errorSummary(error: string | null): string | null {
+  const e = parseRunpodError(error);
+  if (!e) return null;
+  const first = e.message.split("\n")[0];
+  return e.type ? `${e.type}: ${first}` : first;
+}
+
+function sortTrialsOnPage(trials: TrialDto[], key: string, order: "asc" | "desc"): TrialDto[] {
+  const value = (t: TrialDto): number | string | null => {
+    if (key === "status") return t.status;
+    if (key === "error") return errorSummary(t.error);
+    if (key === "job") return t.jobId;
+    if (key === "duration") return t.durationMs;
+    if (key === "finished") return t.finishedAt ? Date.parse(t.finishedAt) : null;
+    const v = paramAt(t.params, key.slice("param:".length));
+    return typeof v === "number" || typeof v === "string" ? v : v === null || v === undefined ? null : JSON.stringify(v);
+  };
+  const dir = order === "asc" ? 1 : -1;
+  return [...trials].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? a.number - b.number : x === null ? 1 : -1; // empty cells last
+    const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "en", { numeric: true });
+    return c !== 0 ? c * dir : a.number - b.number;
+  });
+}
+
+/**
+ * A retried trial comes back as a new row with the same parameters and attempt + 1 (a job that was never
+ * submitted is requeued with the same attempt): lib/sweeps/controller.ts. Rows of the page that continue
+ * such a chain are one trial: its newest attempt is the row shown, the earlier ones fold under it.
+ * Trials that merely share parameters (a random sweep over few categories) stay separate.
+ */
+export function groupAttempts(trials: TrialDto[]): { main: TrialDto; earlier: TrialDto[] }[] {
+  const key = (t: TrialDto) => JSON.stringify(t.params, (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+  const chains: TrialDto[][] = [];
+  const open = new Map<string, TrialDto[][]>();
+  for (const t of [...trials].sort((a, b) => a.number - b.number)) {
+    const k = key(t);
+    const candidates = open.get(k) ?? [];
+    const chain = candidates.find((c) => {
+      const last = c[c.length - 1];
+      return last.status !== "completed" && (last.attempt === t.attempt - 1 || last.attempt === t.attempt);
+    });
+    if (chain) chain.push(t);
+    else {
+      const c = [t];
+      chains.push(c);
+      open.set(k, [...candidates, c]);
+    }
+  }
+  const byMain = new Map(chains.map((c) => [c[c.length - 1].id, c]));
+  // Keep the page's order (its sort) for the rows shown.
+  return trials.filter((t) => byMain.has(t.id)).map((t) => {
+    const c = byMain.get(t.id)!;
+    return { main: t, earlier: c.slice(0, -1).reverse() };
+  });
 }

@@ -8,6 +8,8 @@ import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ActivityIcon } from "@/components/ui/icons";
 import type { TimelineDto } from "@/lib/api/specs/crashes";
+import { fitTimelineRange, formatTimelineRange } from "@/lib/charts/timeline";
+import { formatUtcTime } from "@/lib/format/time";
 import { crashesAroundQueryOptions } from "@/lib/queries/incidents";
 import { timelineQueryOptions, TIMELINE_SPANS, type TimelineWindow } from "@/lib/queries/timeline";
 import { CrashLines } from "@/components/incidents/incident-view";
@@ -30,6 +32,8 @@ const SEGMENT_FILL: Record<string, string> = {
   backoff: "url(#sw-backoff)",
   other: "#d4d4d8",
 };
+
+const utcAt = (t: number) => formatUtcTime(new Date(t).toISOString());
 
 function fmt(t: number, span: number): string {
   const iso = new Date(t).toISOString();
@@ -84,8 +88,9 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
   const svgRef = useRef<SVGSVGElement>(null);
 
   const data = q.data;
-  const from = data?.from ?? 0;
-  const to = data?.to ?? 1;
+  const fitted = data ? fitTimelineRange(data, win.kind === "live") : { from: 0, to: 1 };
+  const from = fitted.from;
+  const to = fitted.to;
   const span = Math.max(1, to - from);
   const x = (t: number) => LABEL + ((t - from) / span) * PLOT;
   const lanes = data?.lanes ?? [];
@@ -113,7 +118,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
         <CardHeader
           id="timeline-h"
           title="Crash timeline"
-          description={data ? `${new Date(from).toISOString().replace("T", " ").slice(0, 19)} → ${new Date(to).toISOString().slice(11, 19)} UTC${win.kind === "live" ? " (live)" : ""}. Drag across the chart to zoom in.` : "Queue depth, worker lanes with crashes, incidents, deploys and trials."}
+          description={data ? `${formatTimelineRange(from, to)}${win.kind === "live" ? ` (live${from > data.from ? ", from the first recorded point" : ""})` : ""}. Drag across the chart to zoom in.` : "Queue depth, worker lanes with crashes, incidents, deploys and trials."}
           actions={
             <>
               <div role="radiogroup" aria-label="Time span" className="inline-flex rounded-md border border-line-strong bg-surface p-0.5">
@@ -155,12 +160,14 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
           ) : (
             <>
               {q.isError ? <p className="mb-2 text-xs text-amber-700">Showing the last good data; refresh failed: {q.error.message}</p> : null}
+              {/* On a phone the chart keeps a readable scale and scrolls inside its own frame. */}
+              <div className="relative -mx-1 overflow-x-auto px-1" tabIndex={0} aria-label="Crash timeline chart (scrolls sideways)" role="region">
               <svg
                 ref={svgRef}
                 role="img"
                 aria-label={`Crash timeline of ${endpointId}: ${lanes.length} worker lanes, ${lanes.reduce((n, l) => n + l.crashes.length, 0)} crashes`}
                 viewBox={`0 0 ${W} ${H}`}
-                className="w-full select-none text-fg"
+                className="w-full min-w-[880px] select-none text-fg"
                 onPointerDown={(e) => {
                   if ((e.target as Element).closest("[data-crash]")) return;
                   const px = svgX(e);
@@ -229,7 +236,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                       {d.image.split("/").pop()}
                       {d.version ? ` (v${d.version})` : ""}
                     </text>
-                    <title>{`Image change: ${d.image}${d.version ? ` version ${d.version}` : ""} at ${new Date(d.t).toISOString()}`}</title>
+                    <title>{`Image change: ${d.image}${d.version ? ` version ${d.version}` : ""} at ${utcAt(d.t)}`}</title>
                   </g>
                 ))}
                 {/* worker lanes */}
@@ -256,7 +263,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                         ))}
                       {l.restarts.map((t) => (
                         <path key={`r${t}`} d={`M ${x(t)} ${y + 2} l 4 -4 l -8 0 z`} fill="#2563eb">
-                          <title>{`restart at ${new Date(t).toISOString()}`}</title>
+                          <title>{`restart at ${utcAt(t)}`}</title>
                         </path>
                       ))}
                       {l.crashes.map((c) => (
@@ -266,13 +273,13 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                           data-testid="crash-marker"
                           role="button"
                           tabIndex={0}
-                          aria-label={`Crash ${c.signature} at ${new Date(c.t).toISOString()} on worker ${l.workerId}`}
+                          aria-label={`Crash ${c.signature} at ${utcAt(c.t)} on worker ${l.workerId}`}
                           className="cursor-pointer focus:outline-none"
                           onClick={() => setSelected({ id: c.id, t: c.t })}
                           onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && setSelected({ id: c.id, t: c.t })}
                         >
                           <circle cx={x(c.t)} cy={y + LANE_H / 2} r={selected?.id === c.id ? 6.5 : 5} fill={c.color} stroke="white" strokeWidth={1.5} />
-                          <title>{`${c.title}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ""} at ${new Date(c.t).toISOString()}`}</title>
+                          <title>{`${c.title}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ""} at ${utcAt(c.t)}`}</title>
                         </g>
                       ))}
                     </g>
@@ -305,6 +312,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                 ))}
                 {drag ? <rect x={Math.min(drag.x0, drag.x1)} y={AXIS} width={Math.abs(drag.x1 - drag.x0)} height={H - AXIS} fill="#6366f1" fillOpacity={0.15} /> : null}
               </svg>
+              </div>
               <ul aria-label="Legend" className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted">
                 {data.signatures.map((s) => (
                   <li key={s.signature} className="flex items-center gap-1.5">

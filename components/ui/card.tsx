@@ -3,7 +3,7 @@ import { cx } from "./cx";
 
 /** A bordered surface. Use as="section" with aria-labelledby when it is a titled region of the page. */
 export function Card({ className, as: Tag = "div", ...props }: HTMLAttributes<HTMLElement> & { as?: "div" | "section" }) {
-  return <Tag className={cx("rounded-lg border border-line bg-surface shadow-xs shadow-black/[0.03]", className)} {...props} />;
+  return <Tag className={cx("min-w-0 rounded-lg border border-line bg-surface shadow-xs shadow-black/[0.03]", className)} {...props} />;
 }
 
 export function CardHeader({
@@ -21,14 +21,14 @@ export function CardHeader({
 }) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
-    <div className="flex items-start justify-between gap-4 border-b border-line px-4 py-3">
+    <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2 border-b border-line px-4 py-3">
       <div className="min-w-0">
         <Heading id={id} className="text-sm font-semibold text-fg">
           {title}
         </Heading>
         {description ? <p className="mt-0.5 text-xs text-muted">{description}</p> : null}
       </div>
-      {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
     </div>
   );
 }

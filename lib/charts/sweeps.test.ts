@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   bestSoFar,
+  niceTicks,
   brushValueRange,
   downsampleHistory,
   filterByBrushes,
@@ -143,7 +144,7 @@ describe("prepareParallel", () => {
     );
     expect(d.lines[0].ys).toEqual([0.5, 0.5]);
     const lr = prepareParallel(parallel, { name: "loss", goal: "minimize" }).axes[0];
-    expect(lr.ticks.map((t) => t.label)).toEqual(["0.001", "0.00316", "0.01", "0.0316", "0.1"]);
+    expect(lr.ticks.map((t) => t.label)).toEqual(["0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1"]);
   });
 
   it("filters lines by brushes on several axes, and maps brushes back to values", () => {
@@ -265,5 +266,22 @@ describe("roundRangeOutward", () => {
 
   it("keeps values that are already short", () => {
     expect(roundRangeOutward([0.5, 2])).toEqual([0.5, 2]);
+  });
+});
+
+describe("niceTicks", () => {
+  it("puts ticks on round values inside the range", () => {
+    expect(niceTicks(-5, 10)).toEqual([-5, 0, 5, 10]);
+    expect(niceTicks(0.0123, 0.987)).toEqual([0.25, 0.5, 0.75]);
+    expect(niceTicks(16, 256)).toEqual([100, 200]);
+    expect(niceTicks(3, 3)).toEqual([3]);
+  });
+});
+
+describe("prepareHistory axis", () => {
+  it("starts and ends the y axis on round, labelled values", () => {
+    const d = prepareHistory({ points: [{ number: 1, value: -11.2 }, { number: 2, value: 250.3 }], bucketSize: 1 } as never, "minimize");
+    expect(d.ticks.every((t) => Number.isInteger(t / 50))).toBe(true);
+    expect(d.domain).toEqual([d.ticks[0], d.ticks[d.ticks.length - 1]]);
   });
 });

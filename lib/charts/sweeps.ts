@@ -78,8 +78,10 @@ export interface HistoryChartData {
   points: HistoryPoint[];
   /** trials the chart stands for (sum of bucket counts) */
   trials: number;
-  /** y-axis domain with a little headroom; null when there is nothing to draw */
+  /** y-axis domain with a little headroom, widened to round ticks; null when there is nothing to draw */
   domain: [number, number] | null;
+  /** y-axis ticks on round values */
+  ticks: number[];
   /** true when one point stands for more than one trial */
   aggregated: boolean;
   best: number | null;
@@ -96,10 +98,19 @@ export function prepareHistory(history: SweepAnalysisDto["history"], goal: Goal,
     hi = Math.max(hi, p.value, p.best);
   }
   const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  const ticks = points.length ? niceTicks(lo - pad, hi + pad) : [];
+  // Widen the domain to the round ticks just outside it, so the axis starts and ends on labelled values.
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+  const domain: [number, number] | null = points.length
+    ? step > 0
+      ? [Number((Math.floor((lo - pad) / step + 1e-9) * step).toPrecision(12)), Number((Math.ceil((hi + pad) / step - 1e-9) * step).toPrecision(12))]
+      : [lo - pad, hi + pad]
+    : null;
   return {
     points,
     trials: points.reduce((s, p) => s + p.count, 0),
-    domain: points.length ? [lo - pad, hi + pad] : null,
+    domain,
+    ticks: domain && step > 0 ? niceTicks(domain[0], domain[1]) : ticks,
     aggregated: history.bucketSize > 1 || points.some((p) => p.count > 1),
     best: points.length ? points[points.length - 1].best : null,
   };
@@ -160,16 +171,32 @@ export function formatTick(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
+/** Round tick values (1, 2, 2.5, 5 × 10^k) inside [min, max], about `count` of them. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toFixed(digits)));
+  return out;
+}
+
 function numericTicks(min: number, max: number, log: boolean): { at: number; label: string }[] {
   if (min === max) return [{ at: 0.5, label: formatTick(min) }];
-  const n = 4;
-  const out: { at: number; label: string }[] = [];
-  for (let i = 0; i <= n; i++) {
-    const t = i / n;
-    const v = log && min > 0 ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min))) : min + t * (max - min);
-    out.push({ at: t, label: formatTick(v) });
+  if (log && min > 0) {
+    const lo = Math.log10(min);
+    const hi = Math.log10(max);
+    const vals: number[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++)
+      for (const m of hi - lo > 3 ? [1] : [1, 2, 5]) {
+        const v = m * 10 ** e;
+        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) vals.push(v);
+      }
+    if (vals.length >= 2) return vals.map((v) => ({ at: (Math.log10(v) - lo) / (hi - lo), label: formatTick(v) }));
   }
-  return out;
+  return niceTicks(min, max).map((v) => ({ at: (v - min) / (max - min), label: formatTick(v) }));
 }
 
 function clamp01(x: number): number {

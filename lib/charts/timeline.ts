@@ -201,3 +201,29 @@ export function prepareTimeline(raw: TimelineRaw, opts: PrepareTimelineOptions =
     truncated,
   };
 }
+
+/**
+ * The range the chart draws: a live window shrinks its start to the first recorded point (with a little
+ * room) so a short history is not squeezed into the right edge. Fixed windows the user chose stay as they are.
+ */
+export function fitTimelineRange(data: Pick<TimelineDto, "from" | "to" | "queue" | "lanes">, live: boolean): { from: number; to: number } {
+  const { from, to } = data;
+  if (!live) return { from, to };
+  let first = Infinity;
+  for (const p of data.queue) first = Math.min(first, p.t);
+  for (const l of data.lanes) {
+    for (const s of l.segments) first = Math.min(first, s.start);
+    for (const c of l.crashes) first = Math.min(first, c.t);
+  }
+  if (!Number.isFinite(first) || first <= from) return { from, to };
+  const minSpan = 60_000;
+  const start = Math.max(from, Math.min(first - (to - first) * 0.05, to - minSpan));
+  return { from: Math.floor(start), to };
+}
+
+/** "2026-12-05 14:03:47 → 14:18:47 UTC", with the end's date when it falls on another day. */
+export function formatTimelineRange(from: number, to: number): string {
+  const a = new Date(from).toISOString().replace("T", " ").slice(0, 19);
+  const b = new Date(to).toISOString().replace("T", " ").slice(0, 19);
+  return `${a} → ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC`;
+}

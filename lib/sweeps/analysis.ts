@@ -1,6 +1,7 @@
 // Pure preparers for the sweep analysis views: parallel-coordinate dimensions, parameter
-// importance (fANOVA-lite: eta² of the metric over each parameter's groups / quantile bins,
-// plus Spearman correlation) and slices. Inputs are a bounded sample of completed trials.
+// importance (permutation importance on a random forest, lib/charts/importance.ts; eta² and
+// Spearman correlation kept as per-parameter context) and slices. Inputs are a bounded sample of completed trials.
+import { forestImportance } from "@/lib/charts/importance";
 import { canonicalKey, flattenParameters, type ParamNode, type Params } from "@/lib/domain/sweep";
 import { getAtSegments } from "@/lib/domain/sweep/search-space";
 
@@ -122,9 +123,9 @@ function eta2(groups: number[], y: number[]): number {
 }
 
 /**
- * Importance of each parameter for the metric. Numeric params are cut into up to 10
- * quantile bins (on ranks), categorical ones grouped by value; eta² is the share of
- * metric variance the grouping explains. Normalised so the list sums to 1.
+ * Importance of each parameter for the metric: permutation importance on a random forest
+ * (normalised to sum to 1). eta² (numeric params cut into up to 10 quantile bins, categorical ones
+ * grouped by value) and the rank correlation stay as per-parameter context.
  */
 export function parameterImportance(rows: { flat: Record<string, FlatValue>; value: number }[], dims: Dimension[]): Importance[] {
   const out: Importance[] = [];
@@ -144,11 +145,20 @@ export function parameterImportance(rows: { flat: Record<string, FlatValue>; val
       out.push({ param: d.key, importance: 0, eta2: eta2(groups, y), correlation: null });
     }
   }
-  const sum = out.reduce((s, i) => s + i.eta2, 0);
-  for (const i of out) {
-    i.importance = sum > 0 ? Number((i.eta2 / sum).toFixed(4)) : 0;
+  const fit = rows.filter((r) => Number.isFinite(r.value));
+  const codes = dims.map((d) => new Map((d.values ?? []).map((v, i) => [v, i])));
+  const X = fit.map((r) =>
+    dims.map((d, j) => {
+      const v = r.flat[d.key];
+      if (v === null || v === undefined) return -Infinity;
+      return d.kind === "numeric" ? (v as number) : (codes[j].get(String(v)) ?? -Infinity);
+    }),
+  );
+  const imp = dims.length ? forestImportance(X, fit.map((r) => r.value)) : [];
+  out.forEach((i, j) => {
+    i.importance = Number((imp[j] ?? 0).toFixed(4));
     i.eta2 = Number(i.eta2.toFixed(4));
-  }
+  });
   return out.sort((a, b) => b.importance - a.importance || a.param.localeCompare(b.param));
 }
 

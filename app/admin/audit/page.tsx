@@ -30,7 +30,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {page.entries.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No audit entries{q.action ? ` for actions starting with "${q.action}"` : ""}.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-xs text-muted">
                 <tr>

@@ -50,7 +50,8 @@ export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
         {tokens.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No ingest tokens yet.</p>
         ) : (
-          <table className="w-full text-left text-sm">
+          <div className="relative overflow-x-auto">
+<table className="w-full text-left text-sm">
             <thead className="text-xs text-muted">
               <tr>
                 <th className="px-4 py-2 font-medium">Endpoint</th>
@@ -87,6 +88,7 @@ export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
               ))}
             </tbody>
           </table>
+</div>
         )}
       </Card>
     </div>

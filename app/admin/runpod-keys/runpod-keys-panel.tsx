@@ -63,7 +63,8 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
         {status.keys.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No stored keys.</p>
         ) : (
-          <table className="w-full text-left text-sm">
+          <div className="relative overflow-x-auto">
+<table className="w-full text-left text-sm">
             <thead className="text-xs text-muted">
               <tr>
                 <th className="px-4 py-2 font-medium">Label</th>
@@ -101,6 +102,7 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
               ))}
             </tbody>
           </table>
+</div>
         )}
       </Card>
     </div>

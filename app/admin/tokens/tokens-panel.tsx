@@ -64,7 +64,7 @@ export function TokensPanel({ tokens, grantable, showsAll }: { tokens: ApiTokenD
             Create one above, or on the server: <code className="font-mono">npx sweepwatch token create --role viewer --name ci</code>
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-xs text-muted">
                 <tr>

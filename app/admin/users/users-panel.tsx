@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { UserDtoSchema, type UserDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
 import { ErrorText, Field, formatTime, Select, TextInput, useAction } from "../_components/form";
@@ -70,7 +71,12 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
 
       <Card as="section" aria-labelledby="user-list">
         <CardHeader id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere." />
-        <div className="overflow-x-auto">
+        {users.length === 0 ? (
+          <EmptyState title="No user accounts yet" headingLevel={3} size="sm">
+            <p>Add one with the form above, or on the server: <code>npx sweepwatch user create --role admin --username you</code>.</p>
+          </EmptyState>
+        ) : (
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-muted">
               <tr>
@@ -120,6 +126,7 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
             </tbody>
           </table>
         </div>
+        )}
       </Card>
     </div>
   );

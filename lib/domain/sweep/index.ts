@@ -2,7 +2,7 @@
 export * from "./types";
 export { parseSweepConfig, parseSweepConfigOrThrow, formatConfigError, formatPath } from "./parse-config";
 export { canonicalKey } from "./canonical";
-export { configToYaml, configToRaw, configToForm, formToConfig, emptyForm, type SweepForm, type FormParam, type FormParamType } from "./config-views";
+export { configToYaml, configToRaw, configToForm, formToConfig, emptyForm, applyFormToText, plainConfigErrors, type TextEdit, type SweepForm, type FormParam, type FormParamType } from "./config-views";
 export {
   expandSearchSpace,
   gridPoints,

@@ -28,7 +28,6 @@ const config: KnipConfig = {
   ignoreDependencies: [
     "@prisma/client", // imported by the generated client in lib/generated (git-ignored)
     "tailwindcss", // imported by app/globals.css (knip does not read CSS)
-    "date-fns", // issue 15 item 4 (one lib/format on date-fns) is in progress; drop this line when it lands
   ],
   ignoreBinaries: [/^g\+\+$/, "unshare"], // lib/domain/crash/real-abort.test.ts runs them when present
   /**

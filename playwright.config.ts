@@ -112,7 +112,17 @@ export default defineConfig({
           {
             name: "demo",
             testDir: "./e2e",
-            testIgnore: ["**/api/**", "**/ui/**", "**/support/**"],
+            testIgnore: ["**/api/**", "**/ui/**", "**/support/**", "**/damage-control.spec.ts"],
+            timeout: 120_000,
+            expect: { timeout: 60_000 },
+            use: { ...chromium, baseURL: demoBaseURL },
+          },
+          {
+            // Purges the demo queue and scales workers to 0: runs after every other demo test.
+            name: "demo-damage",
+            testDir: "./e2e",
+            testMatch: "**/damage-control.spec.ts",
+            dependencies: ["demo"],
             timeout: 120_000,
             expect: { timeout: 60_000 },
             use: { ...chromium, baseURL: demoBaseURL },

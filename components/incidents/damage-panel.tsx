@@ -53,6 +53,7 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
                   Endpoint settings changed at {utc(diff.data.introducedBy.at)} ({diff.data.introducedBy.fields.join(", ")}) by {diff.data.introducedBy.changedBy ?? "unknown (RunPod does not say)"}.
                 </p>
               ) : null}
+              <div className="relative max-w-full overflow-x-auto">
               <table aria-label="Last good vs first crashed worker" className="w-full text-left text-xs">
                 <thead>
                   <tr>
@@ -68,8 +69,8 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
                     return (
                       <tr key={f} className={a !== b && f !== "workerId" && f !== "at" ? "font-semibold" : undefined}>
                         <th scope="row">{f}</th>
-                        <td className="font-mono">{show(a)}</td>
-                        <td className="font-mono">{show(b)}</td>
+                        <td className="font-mono break-all">{show(a)}</td>
+                        <td className="font-mono break-all">{show(b)}</td>
                       </tr>
                     );
                   })}
@@ -78,12 +79,13 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
                     .map((c) => (
                       <tr key={c.field} className="font-semibold">
                         <th scope="row">{c.field}</th>
-                        <td className="font-mono">{show(c.lastGood)}</td>
-                        <td className="font-mono">{show(c.firstCrashed)}</td>
+                        <td className="font-mono break-all">{show(c.lastGood)}</td>
+                        <td className="font-mono break-all">{show(c.firstCrashed)}</td>
                       </tr>
                     ))}
                 </tbody>
               </table>
+              </div>
               {diff.data.missing.length ? <p className="text-xs text-muted">Missing: {diff.data.missing.join("; ")}.</p> : null}
             </div>
           ) : null}
@@ -162,7 +164,7 @@ function StopTheBurn({ incidentId, endpointId }: { incidentId: string; endpointI
         {confirming ? (
           <div role="group" aria-label="Confirm action" className="mt-2 space-y-2 rounded-md border border-line-strong p-2 text-sm">
             <p>{WHAT[confirming]} This is recorded in the audit log.</p>
-            <div className="flex gap-2">
+            <div className="flex flex-wrap gap-2">
               <Button onClick={() => act.mutate(confirming)} disabled={act.isPending}>
                 Confirm
               </Button>

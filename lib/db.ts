@@ -8,7 +8,7 @@ import { poolConfigFromUrl, redactDatabaseUrl } from "@/lib/db/pg-config";
  * The one Prisma client module (server code only: route handlers, server components,
  * lib/data, poller, CLI). No `import "server-only"` here: that package throws outside
  * the react-server condition, i.e. in tsx processes and Vitest; client bundles cannot
- * import this anyway (pg needs Node builtins), and STYLE.md forbids it from client code.
+ * import this anyway (pg needs Node builtins), and CONTRIBUTING.md (import rule 3) forbids it from client code.
  */
 
 export type { PrismaClient };

@@ -1,6 +1,6 @@
 /**
- * `npm test`: lint, typecheck, unit tests, database tests (real PostgreSQL), end-to-end tests
- * (Chromium). Runs every step, exits non-zero if any failed, and ends with one summary line.
+ * `npm test`: lint (including the import rules of eslint.rooms.mjs), typecheck, unused code (knip),
+ * unit tests, database tests (real PostgreSQL), end-to-end tests (Chromium). Runs every step, exits non-zero if any failed, and ends with one summary line.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -73,6 +73,10 @@ async function main() {
   }));
   if (want("typecheck")) results.push(await step("typecheck", async () => {
     const code = await run(bin("tsc"), ["--noEmit"]);
+    return { ok: code === 0, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 };
+  }));
+  if (want("knip")) results.push(await step("unused code (knip)", async () => {
+    const code = await run(bin("knip"), ["--no-progress", "--no-config-hints"]);
     return { ok: code === 0, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 };
   }));
   if (want("unit")) results.push(await step("unit tests", () => vitestProject("unit")));

@@ -84,6 +84,107 @@ def load_config():
     }
 
 
+def _stdin_type():
+    """What the handler's stdin is (it inherits the wrapper's): RunPod serverless starts workers without a terminal."""
+    try:
+        st = os.fstat(0)
+    except OSError:
+        return "closed"
+    import stat as _stat
+    kind = "other"
+    if _stat.S_ISCHR(st.st_mode):
+        kind = "char-device"
+        try:
+            if os.isatty(0):
+                kind = "tty"
+            elif st.st_rdev == os.stat("/dev/null").st_rdev:
+                kind = "/dev/null"
+        except OSError:
+            pass
+    elif _stat.S_ISFIFO(st.st_mode):
+        kind = "pipe"
+    elif _stat.S_ISREG(st.st_mode):
+        kind = "file"
+    elif _stat.S_ISSOCK(st.st_mode):
+        kind = "socket"
+    return kind
+
+
+def _cpu_facts():
+    out = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("vendor_id", "model name", "flags") and key not in out:
+                    out[key] = value.strip()
+                if len(out) == 3:
+                    break
+    except Exception:
+        pass
+    flags = set(out.get("flags", "").split())
+    return {
+        "cpuVendor": out.get("vendor_id"),
+        "cpuModel": out.get("model name"),
+        # the instructions std::random_device and TF's CPU feature guard depend on
+        "cpuFlags": sorted(flags & {"rdrand", "rdseed", "avx", "avx2", "avx512f", "fma", "sse4_2", "hypervisor"}),
+        "cpuCount": os.cpu_count(),
+    }
+
+
+def _libstdcxx():
+    found = None
+    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/local/lib", "/opt/conda/lib"):
+        try:
+            names = sorted(n for n in os.listdir(d) if n.startswith("libstdc++.so.6."))
+        except OSError:
+            continue
+        if names:
+            found = os.path.join(d, names[-1])
+            break
+    if not found:
+        return None
+    glibcxx = None
+    try:
+        import re as _re
+        with open(found, "rb") as f:
+            versions = set(_re.findall(rb"GLIBCXX_3\.4(?:\.(\d+))?", f.read()))
+        glibcxx = "3.4.%d" % max(int(v or b"0") for v in versions) if versions else None
+    except Exception:
+        pass
+    return {"file": found, "glibcxx": glibcxx}
+
+
+def _versions(names):
+    out = {}
+    try:
+        from importlib import metadata
+    except ImportError:
+        return out
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except Exception:
+            pass
+    return out
+
+
+def startup_facts():
+    """Facts that separate the variants of the TF start-up abort (docs: lib/detection/runbooks/tf-serverless.md).
+    Read without importing any framework (importing TensorFlow is what may abort)."""
+    import platform
+    facts = {"wrapperVersion": VERSION, "stdin": _stdin_type(), "python": platform.python_version()}
+    try:
+        facts["libc"] = " ".join(platform.libc_ver()).strip() or None
+    except Exception:
+        pass
+    facts.update(_cpu_facts())
+    facts["libstdcxx"] = _libstdcxx()
+    facts["packages"] = _versions(("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "torch", "jax", "numpy", "runpod", "protobuf"))
+    return facts
+
+
 class Shipper(object):
     """Collects lines and sends them in batches from a daemon thread; never raises to its callers."""
 
@@ -138,6 +239,12 @@ class Shipper(object):
         return batch
 
     def _run(self):
+        try:
+            facts = startup_facts()
+        except Exception as e:
+            facts = {"error": repr(e)[:200]}
+        self.seq += 1
+        self._send({"endpointId": self.cfg["endpoint"], "workerId": self.cfg["worker"], "batchId": "%s-%d" % (self.boot, self.seq), "lines": [], "startup": facts})
         while True:
             with self.cond:
                 if not self.closing and len(self.lines) < self.cfg["batch_lines"]:

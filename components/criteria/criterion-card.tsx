@@ -105,6 +105,19 @@ export function CriterionCard({
           <dt className="inline">Checked </dt>
           <dd className="inline text-fg">{c.evaluatedAt ? formatUtc(c.evaluatedAt) : "not yet"}</dd>
         </div>
+        <div>
+          <dt className="inline">Evidence from </dt>
+          <dd className="inline text-fg">
+            {c.evidenceAt ? (
+              <>
+                {formatUtc(c.evidenceAt)}
+                {now !== null ? <span className="text-muted"> ({formatSpan(now - Date.parse(c.evidenceAt))} old)</span> : null}
+              </>
+            ) : (
+              "no timed evidence"
+            )}
+          </dd>
+        </div>
         {countdown ? (
           <div>
             <dt className="sr-only">Countdown</dt>

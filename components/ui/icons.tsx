@@ -51,17 +51,6 @@ export function MoonIcon(props: IconProps) {
   );
 }
 
-export function GridIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <rect x="3.5" y="3.5" width="7" height="7" rx="1.5" />
-      <rect x="13.5" y="3.5" width="7" height="7" rx="1.5" />
-      <rect x="3.5" y="13.5" width="7" height="7" rx="1.5" />
-      <rect x="13.5" y="13.5" width="7" height="7" rx="1.5" />
-    </Svg>
-  );
-}
-
 export function ServerIcon(props: IconProps) {
   return (
     <Svg {...props}>
@@ -120,28 +109,11 @@ export function ActivityIcon(props: IconProps) {
   );
 }
 
-export function BeakerIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <path d="M9 3h6M10 3v6.2L4.6 18.4A1.8 1.8 0 0 0 6.2 21h11.6a1.8 1.8 0 0 0 1.6-2.6L14 9.2V3" />
-      <path d="M7.2 15h9.6" />
-    </Svg>
-  );
-}
-
 export function InfoIcon(props: IconProps) {
   return (
     <Svg {...props}>
       <circle cx="12" cy="12" r="9" />
       <path d="M12 11v5.5M12 7.5h.01" />
-    </Svg>
-  );
-}
-
-export function ArrowRightIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <path d="M5 12h14M13 6l6 6-6 6" />
     </Svg>
   );
 }

@@ -125,7 +125,7 @@ describe("sign-in over HTTP", () => {
   it("lets the limiter window pass with an injected clock", async () => {
     const { username, password } = await newUser();
     let now = Date.now();
-    const limiter = new LoginRateLimiter({ windowMs: 60_000, perUserIp: 2, perUser: 10, maxKeys: 100 }, () => now);
+    const limiter = new LoginRateLimiter({ windowMs: 60_000, perUserIp: 2, perUser: 10 }, () => now);
     for (let i = 0; i < 2; i++) await expect(login({ username, password: "nope nope nope", ip: "1.2.3.4", userAgent: null }, { limiter })).rejects.toThrow(/Wrong username/);
     await expect(login({ username, password, ip: "1.2.3.4", userAgent: null }, { limiter })).rejects.toThrow(/Too many/);
     now += 60_001;

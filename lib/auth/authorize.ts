@@ -8,7 +8,7 @@ import { SESSION_COOKIE, isLocalRequest, readCookie } from "./request";
 import { assertCsrf, assertSameOrigin, demoCsrfExpected, looksLikeBrowser, SAFE_METHODS } from "./csrf";
 import { accessSatisfied, describeAccess } from "./roles";
 
-export { ANONYMOUS, SYSTEM_PRINCIPAL, cliPrincipal, type Principal } from "./principal";
+export type { Principal } from "./principal";
 
 /** The principal of demo-mode requests from localhost (no account needed; never in live mode). */
 export const DEMO_PRINCIPAL: Principal = { kind: "user", id: null, name: "demo (localhost)", role: "admin", via: "demo" };

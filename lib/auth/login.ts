@@ -16,7 +16,7 @@ export interface LoginResult {
 }
 
 /**
- * Checks a username and password (rate-limited per username+IP and per username) and opens
+ * Checks a username and password (rate-limited per username+IP and per username, shared by all web processes) and opens
  * a session. Every failure answers the same 401 message, whether the user exists or not.
  */
 export async function login(
@@ -26,7 +26,7 @@ export async function login(
   const limiter = opts.limiter ?? loginRateLimiter();
   const now = opts.now ?? new Date();
   await ensureAdminFromEnvOnce();
-  const wait = limiter.retryAfterSeconds(input.username, input.ip);
+  const wait = await limiter.retryAfterSeconds(input.username, input.ip);
   if (wait > 0) {
     throw new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${wait} s.`, { headers: { "retry-after": String(wait) } });
   }
@@ -35,11 +35,11 @@ export async function login(
   if (user) ok = await verifyPassword(input.password, user.passwordHash);
   else await burnPasswordCheck(input.password);
   if (!user || !ok || user.disabledAt) {
-    limiter.recordFailure(input.username, input.ip);
+    await limiter.recordFailure(input.username, input.ip);
     log.warn("sign-in refused", { username: input.username.slice(0, 64), ip: input.ip, reason: !user ? "unknown user" : !ok ? "wrong password" : "disabled" });
     throw new AppError("unauthorized", "Wrong username or password.");
   }
-  limiter.recordSuccess(input.username, input.ip);
+  await limiter.recordSuccess(input.username, input.ip);
   const session = await createSession(user.id, { userAgent: input.userAgent, ip: input.ip }, now);
   await recordLogin(user.id, now);
   const principal: Principal = { kind: "user", id: user.id, name: user.username, role: user.role, via: "session" };

@@ -1,66 +1,57 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { clearRateLimit, countInWindow, readWindows } from "@/lib/data/rate-limits";
+
 /**
- * Login throttling, in memory of the web process (sweepwatch runs one web process; with
- * several behind a load balancer each keeps its own counts, so the limits multiply).
- * Failures are counted per (username, IP) and per username over all IPs, in a sliding
- * window; a success clears the (username, IP) count.
+ * Login throttling, counted in PostgreSQL (lib/data/rate-limits.ts) so every web process shares
+ * the same counts. Failures are counted per (username, IP) and per username over all IPs, in a
+ * window that starts at the first failure; a success clears the (username, IP) count.
  */
 export interface LoginLimits {
   windowMs: number;
   perUserIp: number;
   perUser: number;
-  maxKeys: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60_000, perUserIp: 5, perUser: 30, maxKeys: 10_000 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60_000, perUserIp: 5, perUser: 30 };
 
 export class LoginRateLimiter {
-  private readonly failures = new Map<string, number[]>();
   constructor(
     private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
     private readonly now: () => number = Date.now,
+    private readonly deps: { prisma?: PrismaClient } = {},
   ) {}
 
-  private recent(key: string, t: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((x) => t - x < this.limits.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  private keys(username: string, ip: string | null) {
+    const u = username.toLowerCase();
+    return { userIp: `login:ui:${u}|${ip ?? "?"}`, user: `login:u:${u}` };
   }
 
   /** Seconds to wait before another attempt is allowed, or 0 when allowed now. */
-  retryAfterSeconds(username: string, ip: string | null): number {
+  async retryAfterSeconds(username: string, ip: string | null): Promise<number> {
     const t = this.now();
-    const u = username.toLowerCase();
+    const k = this.keys(username, ip);
+    const windows = await readWindows({ keys: [k.userIp, k.user], now: new Date(t) }, this.deps);
     let waitMs = 0;
-    for (const [key, max] of [[`ui:${u}|${ip ?? "?"}`, this.limits.perUserIp], [`u:${u}`, this.limits.perUser]] as const) {
-      const list = this.recent(key, t);
-      if (list.length >= max) waitMs = Math.max(waitMs, list[list.length - max] + this.limits.windowMs - t);
+    for (const [key, max] of [[k.userIp, this.limits.perUserIp], [k.user, this.limits.perUser]] as const) {
+      const w = windows.get(key);
+      if (w && w.count >= max) waitMs = Math.max(waitMs, w.expiresAt.getTime() - t);
     }
     return Math.ceil(waitMs / 1000);
   }
 
-  recordFailure(username: string, ip: string | null): void {
-    const t = this.now();
-    const u = username.toLowerCase();
-    for (const key of [`ui:${u}|${ip ?? "?"}`, `u:${u}`]) {
-      const list = this.recent(key, t);
-      list.push(t);
-      this.failures.delete(key);
-      this.failures.set(key, list); // re-insert: Map order = least recently failed first
-    }
-    while (this.failures.size > this.limits.maxKeys) {
-      const oldest = this.failures.keys().next().value as string;
-      this.failures.delete(oldest);
-    }
+  async recordFailure(username: string, ip: string | null): Promise<void> {
+    const now = new Date(this.now());
+    const k = this.keys(username, ip);
+    for (const key of [k.userIp, k.user]) await countInWindow({ key, now, windowMs: this.limits.windowMs }, this.deps);
   }
 
-  recordSuccess(username: string, ip: string | null): void {
-    this.failures.delete(`ui:${username.toLowerCase()}|${ip ?? "?"}`);
+  async recordSuccess(username: string, ip: string | null): Promise<void> {
+    await clearRateLimit(this.keys(username, ip).userIp, this.deps);
   }
 }
 
-const g = globalThis as typeof globalThis & { __sweepwatchLoginLimiter?: LoginRateLimiter };
+let shared: LoginRateLimiter | undefined;
 export function loginRateLimiter(): LoginRateLimiter {
-  g.__sweepwatchLoginLimiter ??= new LoginRateLimiter();
-  return g.__sweepwatchLoginLimiter;
+  shared ??= new LoginRateLimiter();
+  return shared;
 }

@@ -60,7 +60,7 @@ beforeAll(async () => {
   await seedDefaultCriteria(env.prisma);
   // Whatever else is registered besides the engine's own tasks (e.g. detection), plus smoke jobs every 5 s.
   const others = listPollerModules().filter((m) => !["criteria-evaluator", "smoke-jobs", "demo-traffic", "sweep-controller", "retention"].includes(m.name));
-  poller = env.poller({ modules: [...others, createSmokeJobsModule({ everyMs: 5_000 })] });
+  poller = env.poller({ modules: [...others, createSmokeJobsModule({ everyMs: 5_000, demo: true })] });
   await poller.tick();
 });
 
@@ -80,9 +80,9 @@ describe("criteria against the simulator's demo", () => {
     expect(c.evidence[0].endpointId).toBe(env.ep("demo-randomdevice"));
     expect(c.evidence[0].label).toMatch(/random_device/);
 
-    // Its smoke job waits in the queue behind the crash loop: pending, not passed.
+    // Its smoke job waits in the queue behind the crash loop: unknown (no finished run), not passed.
     const smoke = (await criteriaOf("demo-randomdevice")).get(SMOKE)!;
-    expect(smoke.state).toBe("pending");
+    expect(smoke.state).toBe("unknown");
     const runs = await env.prisma.smokeRun.findMany({ where: { endpointId: env.ep("demo-randomdevice") } });
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: "new_image", ok: null });

@@ -1,5 +1,6 @@
 import { evaluateAllCriteria, seedDefaultCriteria } from "@/lib/data/criteria";
-import { scheduleSmokeRuns, syncSmokeRuns } from "@/lib/data/smoke";
+import { optInDemoEndpoints, scheduleSmokeRuns, syncSmokeRuns } from "@/lib/data/smoke";
+import { loadEnv } from "@/lib/env";
 import { submitJob } from "@/lib/data/jobs-write";
 import type { PollerContext, PollerModule } from "@/lib/poller/types";
 
@@ -9,7 +10,9 @@ import type { PollerContext, PollerModule } from "@/lib/poller/types";
  *   first run, then evaluates every criterion and records the result. Pages only read the stored
  *   evaluations, so a slow evaluation never delays a page.
  * - smoke-jobs (per endpoint lease): copies finished smoke jobs onto their SmokeRun, then submits
- *   the smoke input where a new image appeared or the schedule is due.
+ *   the smoke input of opted-in endpoints where a new deployment appeared or the schedule is due. In
+ *   demo mode the simulator's endpoints nobody configured opt in first; in live mode nothing is sent
+ *   to an endpoint a user has not opted in.
  */
 
 export const CRITERIA_EVALUATE_EVERY_MS = 60_000;
@@ -32,13 +35,14 @@ export function createCriteriaEvaluatorModule(opts: { everyMs?: number } = {}): 
   };
 }
 
-export function createSmokeJobsModule(opts: { everyMs?: number } = {}): PollerModule {
+export function createSmokeJobsModule(opts: { everyMs?: number; /** Default: SWEEPWATCH_MODE is demo. */ demo?: boolean } = {}): PollerModule {
   return {
     name: "smoke-jobs",
     everyMs: opts.everyMs ?? SMOKE_EVERY_MS,
     scope: "endpoints",
     async run(ctx: PollerContext) {
       if (!ctx.endpoints.length) return;
+      if (opts.demo ?? loadEnv().mode === "demo") await optInDemoEndpoints(ctx.prisma, ctx.endpoints);
       await syncSmokeRuns(ctx.prisma, { endpointIds: ctx.endpoints, now: ctx.now });
       const r = await scheduleSmokeRuns(ctx.prisma, {
         endpointIds: ctx.endpoints,

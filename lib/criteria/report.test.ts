@@ -34,6 +34,9 @@ describe("buildCriteriaReport", () => {
     expect(md).toContain("## Short-term (0/1 pass)");
     expect(md).not.toContain("Long-term");
     expect(md).toContain("crash(es) \\| since rollout");
+    // the age of what each state rests on
+    expect(md).toContain("| Since | Evidence from | Summary |");
+    expect(md).toContain("| 2026-11-20 10:00 | 2026-11-20 10:00 | 2 random_device");
     expect(md).toContain("(passes in 3 d 4 h if nothing changes) Reset: countdown restarted by a crash.");
     expect(md).toContain("[Crash 2026-11-20 10:00:00: random_device on worker w1](http://sw.local/endpoints/demo-randomdevice?crash=17)");
     // 27 days without data, then today failing

@@ -53,13 +53,15 @@ export function buildCriteriaReport(input: {
     lines.push("");
     lines.push(`## ${HORIZON_LABEL[horizon]} (${h.counts.pass}/${h.total} pass)`);
     lines.push("");
-    lines.push("| State | Criterion | Since | Summary | Trend (4 weeks) |");
-    lines.push("|---|---|---|---|---|");
+    lines.push("| State | Criterion | Since | Evidence from | Summary | Trend (4 weeks) |");
+    lines.push("|---|---|---|---|---|---|");
     for (const c of list) {
       const trend = buildDayBars(c.history, { now, days: 28 }).map((b) => BAR[b.worst]).join("");
-      const cd = c.state === "pending" ? countdownText(c.countdownEndsAt, now.getTime()) : null;
+      const cd = c.state === "pending" || c.state === "fail" ? countdownText(c.countdownEndsAt, now.getTime()) : null;
+      const times = c.evidence.map((e) => (e.at ? Date.parse(e.at) : NaN)).filter((t) => !Number.isNaN(t));
+      const evidenceFrom = times.length ? new Date(Math.max(...times)).toISOString().slice(0, 16).replace("T", " ") : "–";
       const summary = [c.summary, cd ? `(passes in ${cd} if nothing changes)` : "", c.resetReason ? `Reset: ${c.resetReason}.` : ""].filter(Boolean).join(" ");
-      lines.push(`| ${MARK[c.state]} ${STATE_LABEL[c.state]} | ${esc(c.title)} | ${c.since ? c.since.slice(0, 16).replace("T", " ") : "–"} | ${esc(summary)} | ${trend} |`);
+      lines.push(`| ${MARK[c.state]} ${STATE_LABEL[c.state]} | ${esc(c.title)} | ${c.since ? c.since.slice(0, 16).replace("T", " ") : "–"} | ${evidenceFrom} | ${esc(summary)} | ${trend} |`);
     }
     const withEvidence = list.filter((c) => c.evidence.length && c.state !== "pass");
     for (const c of withEvidence) {

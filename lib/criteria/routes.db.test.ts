@@ -34,7 +34,7 @@ beforeAll(async () => {
     },
   });
   await evaluateAllCriteria(prisma, new Date());
-  for (const p of ["/api/criteria", "/api/criteria/{id}", "/api/criteria/{id}/attest", "/api/criteria/evaluate", "/api/criteria/report.md", "/api/criteria/smoke", "/api/overview"]) routes[p] = await t.importRoute(p);
+  for (const p of ["/api/criteria", "/api/criteria/{id}", "/api/criteria/{id}/attest", "/api/criteria/evaluate", "/api/criteria/report.md", "/api/criteria/smoke", "/api/criteria/smoke/settings", "/api/overview"]) routes[p] = await t.importRoute(p);
 });
 
 afterAll(async () => {
@@ -80,7 +80,7 @@ describe("criteria API", () => {
 
     const ok = await call("/api/criteria/{id}", "PATCH", `/api/criteria/${id}`, "admin", { params: { signature: "random_device", days: 3 } }, { id });
     expect(ok.status).toBe(200);
-    expect(ok.json.params).toEqual({ signature: "random_device", days: 3 });
+    expect(ok.json.params).toMatchObject({ signature: "random_device", days: 3 });
     const audit = await prisma.auditLog.findFirst({ where: { action: "criterion.update", targetId: id }, orderBy: { id: "desc" } });
     expect(audit).not.toBeNull();
     // restore for the other tests sharing the database
@@ -109,7 +109,7 @@ describe("criteria API", () => {
   });
 
   it("POST /api/criteria creates from the typed rule set (admin); unknown rules and duplicate keys are refused", async () => {
-    const body = { key: `smoke-${ep}`, horizon: "immediate", title: "Smoke on the canary", rule: "smoke_job_passed", endpointId: ep, params: { input: { x1: 1, x2: 2 }, everyMinutes: 30 } };
+    const body = { key: `smoke-${ep}`, horizon: "immediate", title: "Smoke on the canary", rule: "smoke_job_passed", endpointId: ep, params: { everyMinutes: 30 } };
     const created = await call("/api/criteria", "POST", "/api/criteria", "admin", body);
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ key: `smoke-${ep}`, endpointId: ep, rule: "smoke_job_passed", params: { everyMinutes: 30 } });
@@ -137,13 +137,33 @@ describe("criteria API", () => {
     expect(ov.json.endpoints.some((e: { id: string }) => e.id === ep)).toBe(true);
   });
 
+  it("PUT /api/criteria/smoke/settings opts an endpoint in (admin, audited, checked); nothing is sent before", async () => {
+    const notIn = await call("/api/criteria/smoke", "POST", "/api/criteria/smoke", "engineer", { endpointId: ep });
+    expect(notIn.status).toBe(409);
+    expect(notIn.json.error.message).toContain("not opted in");
+    expect(await prisma.smokeRun.count({ where: { endpointId: ep } })).toBe(0);
+    const body = { endpointId: ep, optIn: true, input: { op: "matmul" }, expect: { "result.sum": 6 } };
+    expect((await call("/api/criteria/smoke/settings", "PUT", "/api/criteria/smoke/settings", "engineer", body)).status).toBe(403);
+    const bad = await call("/api/criteria/smoke/settings", "PUT", "/api/criteria/smoke/settings", "admin", { ...body, expect: { loss: { $between: [0, 1] } } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.issues[0].path).toBe("body.expect");
+    const noInput = await call("/api/criteria/smoke/settings", "PUT", "/api/criteria/smoke/settings", "admin", { endpointId: ep, optIn: true });
+    expect(noInput.status).toBe(422);
+    expect((await prisma.endpoint.findUniqueOrThrow({ where: { id: ep } })).smokeOptIn).toBe(false);
+    const ok = await call("/api/criteria/smoke/settings", "PUT", "/api/criteria/smoke/settings", "admin", body);
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ endpointId: ep, optIn: true, input: { op: "matmul" }, expect: { "result.sum": 6 } });
+    expect(await prisma.auditLog.count({ where: { action: "endpoint.smoke_settings", targetId: ep } })).toBe(1);
+  });
+
   it("POST /api/criteria/smoke runs a manual smoke job (engineer); a submission RunPod refuses is recorded, not lost", async () => {
     expect((await call("/api/criteria/smoke", "POST", "/api/criteria/smoke", "viewer", { endpointId: ep })).status).toBe(403);
     expect((await call("/api/criteria/smoke", "POST", "/api/criteria/smoke", "engineer", { endpointId: "no-such-ep" })).status).toBe(404);
+    await prisma.endpoint.update({ where: { id: ep }, data: { smokeOptIn: true, smokeInput: { op: "matmul" } } });
     // RunPod points at the discard port in this test: the submission fails and is kept as SUBMIT_FAILED.
     const r = await call("/api/criteria/smoke", "POST", "/api/criteria/smoke", "engineer", { endpointId: ep });
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ endpointId: ep, trigger: "manual", status: "SUBMIT_FAILED", ok: false, jobId: null, image: "img:v1" });
+    expect(r.json).toMatchObject({ endpointId: ep, trigger: "manual", status: "SUBMIT_FAILED", ok: false, jobId: null, image: "img:v1", deployment: "image:img:v1" });
     expect(r.text).not.toContain(process.env.RUNPOD_API_KEY!);
     const list = await call("/api/criteria/smoke", "GET", `/api/criteria/smoke?endpointId=${ep}`, "viewer");
     expect(list.json.runs[0]).toMatchObject({ id: r.json.id, trigger: "manual" });

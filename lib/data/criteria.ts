@@ -4,8 +4,11 @@ import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { AppError } from "@/lib/http/errors";
 import { classifyLines } from "@/lib/domain/crash";
+import { deploymentOf } from "@/lib/domain/criteria/deployment";
 import {
+  applyHysteresis,
   combineResults,
+  evidenceAt,
   DEFAULT_CRITERIA,
   evaluateRule,
   parseRuleParams,
@@ -24,7 +27,6 @@ const DAY = 86_400_000;
 /** History keeps one row per state change and per hour; within an hour the newest row is updated in place. */
 const HISTORY_SAMPLE_MS = 60 * 60_000;
 const READY_STATUSES = ["IDLE", "RUNNING", "READY"];
-const TERMINAL_TRIAL = ["completed", "stopped"];
 
 /** How far back the log-line fallback looks for crashes (bounded: it scans log text). */
 const LOG_FALLBACK_MS = DAY;
@@ -81,52 +83,61 @@ export async function seedDefaultCriteria(prisma: PrismaClient): Promise<number>
 
 /** Gathers what the rules need about one endpoint. Bounded queries only. */
 export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: string, now: Date): Promise<EndpointFacts | null> {
-  const endpoint = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, name: true, displayName: true, image: true, createdAt: true } });
+  const endpoint = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, name: true, displayName: true, image: true, createdAt: true, smokeOptIn: true } });
   if (!endpoint) return null;
   const windowStart = new Date(now.getTime() - 31 * DAY);
 
-  const [newestWorker, imageRows, trafficRows] = await Promise.all([
-    prisma.worker.findFirst({ where: { endpointId, image: { not: null } }, orderBy: [{ startedAt: { sort: "desc", nulls: "last" } }, { firstSeenAt: "desc" }], select: { image: true } }),
-    prisma.$queryRaw<{ image: string; first_seen: Date }[]>`
-      SELECT image, min("firstSeenAt") AS first_seen FROM workers
-      WHERE "endpointId" = ${endpointId} AND image IS NOT NULL GROUP BY image`,
-    prisma.$queryRaw<{ image: string; first_traffic: Date }[]>`
-      SELECT w.image, min(j."startedAt") AS first_traffic FROM jobs j
+  const [newestWorker, deploymentRows, trafficRows] = await Promise.all([
+    prisma.worker.findFirst({
+      where: { endpointId, OR: [{ image: { not: null } }, { version: { not: null } }] },
+      orderBy: [{ startedAt: { sort: "desc", nulls: "last" } }, { firstSeenAt: "desc" }],
+      select: { image: true, version: true },
+    }),
+    prisma.$queryRaw<{ version: string | null; image: string | null; first_seen: Date }[]>`
+      SELECT version, (array_agg(image ORDER BY "firstSeenAt"))[1] AS image, min("firstSeenAt") AS first_seen FROM workers
+      WHERE "endpointId" = ${endpointId} AND (image IS NOT NULL OR version IS NOT NULL)
+      GROUP BY version, CASE WHEN version IS NULL THEN image END`,
+    prisma.$queryRaw<{ version: string | null; image: string | null; first_traffic: Date }[]>`
+      SELECT w.version, (array_agg(w.image))[1] AS image, min(j."startedAt") AS first_traffic FROM jobs j
       JOIN workers w ON w."endpointId" = j."endpointId" AND w.id = j."workerId"
-      WHERE j."endpointId" = ${endpointId} AND j.source = 'trial' AND j."startedAt" IS NOT NULL AND w.image IS NOT NULL
-      GROUP BY w.image`,
+      WHERE j."endpointId" = ${endpointId} AND j.source = 'trial' AND j."startedAt" IS NOT NULL AND (w.image IS NOT NULL OR w.version IS NOT NULL)
+      GROUP BY w.version, CASE WHEN w.version IS NULL THEN w.image END`,
   ]);
-  const currentImage = newestWorker?.image ?? endpoint.image ?? null;
-  const images = imageRows.map((r) => ({
-    image: r.image,
-    firstSeenAt: new Date(r.first_seen),
-    firstSweepTrafficAt: trafficRows.find((t) => t.image === r.image)?.first_traffic ?? null,
-  }));
-  const imageSince = images.find((i) => i.image === currentImage)?.firstSeenAt ?? null;
+  const current = newestWorker ? deploymentOf(newestWorker) : endpoint.image ? deploymentOf({ version: null, image: endpoint.image }) : null;
+  const deployments = deploymentRows.flatMap((r) => {
+    const d = deploymentOf(r);
+    if (!d) return [];
+    const t = trafficRows.find((x) => deploymentOf(x)?.key === d.key);
+    return [{ key: d.key, label: d.label, firstSeenAt: new Date(r.first_seen), firstSweepTrafficAt: t ? new Date(t.first_traffic) : null }];
+  });
+  const since = current ? (deployments.find((d) => d.key === current.key)?.firstSeenAt ?? null) : null;
+  const deployment = current && since ? { ...current, since } : null;
+  const dVersion = current?.key.startsWith("version:") ? current.key.slice(8) : null;
+  const dImage = current?.key.startsWith("image:") ? current.key.slice(6) : null;
 
-  const [ready, crashes, lastCrashPerSignature, lastRestart, snapshots, healthErrors, smokeRuns, sweeps, jobs, incidents] = await Promise.all([
-    currentImage
+  const [ready, crashes, lastCrashPerSignature, lastRestart, snapshots, healthErrors, smokeRuns, sweeps, jobs, incidents, activeRows] = await Promise.all([
+    current && since
       ? prisma.workerEvent.findFirst({
-          where: { endpointId, image: currentImage, toStatus: { in: READY_STATUSES }, ...(imageSince ? { at: { gte: imageSince } } : {}) },
+          where: { endpointId, ...(dVersion ? { version: dVersion } : { image: dImage }), toStatus: { in: READY_STATUSES }, at: { gte: since } },
           orderBy: { at: "desc" },
           select: { id: true, at: true },
         })
       : null,
     prisma.crashEvent.findMany({
-      where: { endpointId, at: { gte: imageSince ?? windowStart } },
+      where: { endpointId, live: true, at: { gte: since ?? windowStart } },
       orderBy: { at: "desc" },
       take: 50,
-      select: { id: true, at: true, signature: true, image: true, workerId: true, evidence: true },
+      select: { id: true, at: true, signature: true, image: true, deployment: true, workerId: true, evidence: true },
     }),
     prisma.$queryRaw<{ id: bigint; at: Date; signature: string; worker_id: string | null }[]>`
       SELECT DISTINCT ON (signature) id, at, signature, "workerId" AS worker_id FROM crash_events
-      WHERE "endpointId" = ${endpointId} ORDER BY signature, at DESC`,
+      WHERE "endpointId" = ${endpointId} AND live ORDER BY signature, at DESC`,
     prisma.workerEvent.findFirst({ where: { endpointId, kind: "restart" }, orderBy: { at: "desc" }, select: { id: true, at: true, workerId: true } }),
     prisma.healthSnapshot.findMany({
       where: { endpointId },
       orderBy: { takenAt: "desc" },
       take: 20,
-      select: { id: true, takenAt: true, workersIdle: true, workersRunning: true, workersReady: true },
+      select: { id: true, takenAt: true, workersIdle: true, workersRunning: true, workersReady: true, workersUnhealthy: true, workersInitializing: true, workersThrottled: true },
     }),
     prisma.pollError.findMany({ where: { endpointId, operation: "health" }, orderBy: { at: "desc" }, take: 20, select: { id: true, at: true } }),
     prisma.smokeRun.findMany({ where: { endpointId }, orderBy: { submittedAt: "desc" }, take: 20 }),
@@ -134,32 +145,57 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       where: { endpointId },
       orderBy: { createdAt: "desc" },
       take: 20,
-      select: { id: true, name: true, state: true, finishedAt: true, _count: { select: { trials: true } } },
+      select: { id: true, name: true, state: true, finishedAt: true, metricTarget: true, metricGoal: true, bestValue: true },
     }),
     prisma.job.findMany({
-      where: { endpointId, finishedAt: { gte: windowStart }, status: { in: ["COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED"] } },
-      orderBy: { finishedAt: "desc" },
+      where: { endpointId, OR: [{ finishedAt: { gte: windowStart } }, { expiredAt: { gte: windowStart } }], status: { in: ["COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "EXPIRED"] } },
+      orderBy: { finishedAt: { sort: "desc", nulls: "first" } },
       take: 2000,
-      select: { id: true, status: true, executionTime: true, finishedAt: true },
+      select: { id: true, status: true, executionTime: true, finishedAt: true, expiredAt: true, startedAt: true, updatedAt: true },
     }),
     prisma.incident.findMany({
       where: { endpointId, OR: [{ resolvedAt: null }, { resolvedAt: { gte: windowStart } }] },
       orderBy: { openedAt: "desc" },
-      take: 50,
+      take: 200,
       select: { id: true, title: true, openedAt: true, resolvedAt: true },
     }),
+    prisma.$queryRaw<{ day: string }[]>`
+      SELECT to_char(("finishedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day FROM jobs
+      WHERE "endpointId" = ${endpointId} AND status = 'COMPLETED' AND "finishedAt" >= ${windowStart}
+      UNION
+      SELECT to_char(("takenAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day FROM health_snapshots
+      WHERE "endpointId" = ${endpointId} AND "takenAt" >= ${windowStart} AND "workersRunning" > 0`,
   ]);
 
   // Without crash events (detection not running, or not yet), random_device aborts still show in the stored logs.
-  const logCrashes = crashes.length === 0 ? await findLogCrashes(prisma, endpointId, new Date(Math.max((imageSince ?? windowStart).getTime(), now.getTime() - LOG_FALLBACK_MS))) : [];
+  const logCrashes = crashes.length === 0 ? await findLogCrashes(prisma, endpointId, new Date(Math.max((since ?? windowStart).getTime(), now.getTime() - LOG_FALLBACK_MS))) : [];
 
-  const finishedBySweep = sweeps.length
-    ? await prisma.trial.groupBy({ by: ["sweepId"], where: { sweepId: { in: sweeps.map((s) => s.id) }, status: { in: TERMINAL_TRIAL as never[] } }, _count: { _all: true } })
+  const trialStats = sweeps.length
+    ? await prisma.$queryRaw<{ sweepId: string; total: number; completed: number; failed_unretried: number; cancelled: number }[]>`
+        SELECT t."sweepId", count(*)::int AS total,
+          count(*) FILTER (WHERE t.status = 'completed')::int AS completed,
+          count(*) FILTER (WHERE t.status IN ('failed', 'expired') AND NOT EXISTS (
+            SELECT 1 FROM trials r WHERE r."sweepId" = t."sweepId" AND r.params = t.params AND r.status = 'completed' AND r.attempt > t.attempt))::int AS failed_unretried,
+          count(*) FILTER (WHERE t.status = 'cancelled')::int AS cancelled
+        FROM trials t WHERE t."sweepId" = ANY(${sweeps.map((s) => s.id)}::text[]) GROUP BY t."sweepId"`
     : [];
 
+  const workerIds = [...new Set([...crashes.map((c) => c.workerId), ...logCrashes.map((c) => c.workerId)].filter((w): w is string => !!w))];
+  const crashWorkers = workerIds.length ? await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, version: true, image: true } }) : [];
+  const deploymentOfWorker = new Map(crashWorkers.map((w) => [w.id, deploymentOf(w)?.key ?? null]));
+  const crashDeployment = (workerId: string | null, image: string | null) =>
+    (workerId ? deploymentOfWorker.get(workerId) : null) ?? (image ? (deploymentOf({ version: null, image })?.key ?? null) : null);
+
   const polls = [
-    ...snapshots.map((s) => ({ id: String(s.id), at: s.takenAt, ok: true, readyWorkers: s.workersIdle + s.workersRunning + s.workersReady })),
-    ...healthErrors.map((e) => ({ id: `error-${e.id}`, at: e.at, ok: false, readyWorkers: 0 })),
+    ...snapshots.map((s) => ({
+      id: String(s.id),
+      at: s.takenAt,
+      ok: true,
+      readyWorkers: nullableSum(s.workersIdle, s.workersRunning, s.workersReady),
+      unhealthyWorkers: s.workersUnhealthy ?? null,
+      totalWorkers: nullableSum(s.workersIdle, s.workersRunning, s.workersInitializing, s.workersThrottled, s.workersUnhealthy),
+    })),
+    ...healthErrors.map((e) => ({ id: `error-${e.id}`, at: e.at, ok: false, readyWorkers: null, unhealthyWorkers: null, totalWorkers: null })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 
   const firstLine = (evidence: unknown): string | undefined => {
@@ -174,14 +210,13 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
     endpointId,
     endpointName: endpoint.displayName ?? endpoint.name,
     watchedSince: endpoint.createdAt,
-    currentImage,
-    imageSince,
-    images,
+    deployment,
+    deployments,
     workerReadyAt: ready?.at ?? null,
     workerReadyEventId: ready ? String(ready.id) : null,
     crashes: [
-      ...crashes.map((c) => ({ id: String(c.id), at: c.at, signature: c.signature, image: c.image, workerId: c.workerId, line: firstLine(c.evidence) })),
-      ...logCrashes,
+      ...crashes.map((c) => ({ id: String(c.id), at: c.at, signature: c.signature, deployment: c.deployment ?? crashDeployment(c.workerId, c.image), workerId: c.workerId, line: firstLine(c.evidence) })),
+      ...logCrashes.map((c) => ({ ...c, deployment: crashDeployment(c.workerId, c.image) })),
     ],
     restarts: [
       ...(logCrashes[0] && !lastCrashPerSignature.some((c) => c.signature === logCrashes[0].signature)
@@ -191,23 +226,53 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       ...(lastRestart ? [{ id: String(lastRestart.id), at: lastRestart.at, workerId: lastRestart.workerId, signature: null }] : []),
     ],
     healthPolls: polls,
-    smokeRuns: smokeRuns.map((r) => ({ id: String(r.id), jobId: r.jobId, image: r.image, ok: r.ok, status: r.status, submittedAt: r.submittedAt, finishedAt: r.finishedAt })),
-    sweeps: sweeps.map((s) => ({
-      id: s.id,
-      name: s.name,
-      state: s.state,
-      total: s._count.trials,
-      finished: finishedBySweep.find((f) => f.sweepId === s.id)?._count._all ?? 0,
-      completedAt: s.state === "completed" ? s.finishedAt : null,
-    })),
-    jobs: jobs.map((j) => ({ id: j.id, status: j.status, executionTimeMs: j.executionTime, finishedAt: j.finishedAt! })),
+    smokeRuns: smokeRuns.map((r) => ({ id: String(r.id), jobId: r.jobId, deployment: r.deployment ?? (r.image ? `image:${r.image}` : null), ok: r.ok, status: r.status, submittedAt: r.submittedAt, finishedAt: r.finishedAt, error: r.error })),
+    smokeOptIn: endpoint.smokeOptIn,
+    sweeps: sweeps.map((s) => {
+      const t = trialStats.find((x) => x.sweepId === s.id);
+      const targetReached = s.metricTarget !== null && s.bestValue !== null && (s.metricGoal === "maximize" ? s.bestValue >= s.metricTarget : s.bestValue <= s.metricTarget);
+      return {
+        id: s.id,
+        name: s.name,
+        state: s.state,
+        completedAt: s.state === "completed" ? s.finishedAt : null,
+        total: t?.total ?? 0,
+        completed: t?.completed ?? 0,
+        failedUnretried: t?.failed_unretried ?? 0,
+        cancelled: t?.cancelled ?? 0,
+        targetReached,
+      };
+    }),
+    jobs: jobs
+      .map((j) => ({ id: j.id, status: j.status, executionTimeMs: j.executionTime, finishedAt: j.finishedAt ?? j.expiredAt ?? j.updatedAt, startedAt: j.startedAt }))
+      .sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime()),
     incidents: incidents.map((i) => ({ id: String(i.id), title: i.title, openedAt: i.openedAt, resolvedAt: i.resolvedAt })),
     attestations: [],
+    activeDays: activeRows.map((r) => r.day),
   };
 }
 
-async function storeEvaluation(prisma: PrismaClient, criterionId: bigint, endpointId: string | null, result: RuleResult, now: Date) {
+/** Sum of /health counters; null when any is missing (a counter /health did not give is not zero). */
+function nullableSum(...xs: (number | null | undefined)[]): number | null {
+  let s = 0;
+  for (const x of xs) {
+    if (x === null || x === undefined) return null;
+    s += x;
+  }
+  return s;
+}
+
+async function storeEvaluation(prisma: PrismaClient, criterionId: bigint, endpointId: string | null, raw: RuleResult, now: Date) {
   const latest = await prisma.criterionEvaluation.findFirst({ where: { criterionId, endpointId }, orderBy: { at: "desc" } });
+  let result = raw;
+  if (latest && latest.state === "fail" && raw.state === "pass") {
+    const before = await prisma.criterionEvaluation.findFirst({
+      where: { criterionId, endpointId, at: { lt: latest.since ?? latest.at }, state: { not: "fail" } },
+      orderBy: { at: "desc" },
+      select: { state: true },
+    });
+    result = applyHysteresis({ state: "fail", since: latest.since ?? latest.at, previousState: (before?.state as CriterionState | undefined) ?? null }, raw, now);
+  }
   const changed = !latest || latest.state !== result.state;
   const since = changed ? (result.since ?? now) : (latest.since ?? result.since ?? now);
   const data = {
@@ -259,7 +324,7 @@ export async function evaluateAllCriteria(prisma: PrismaClient, now: Date = new 
       perEndpoint.push({ endpointId: id, endpointName: facts.endpointName, result: evaluateRule(parsed.rule, parsed.params, { ...facts, attestations }, now) });
     }
     if (parsed.rule === "attestation" && perEndpoint.length === 0) {
-      const empty = { endpointId: "", endpointName: "", watchedSince: now, currentImage: null, imageSince: null, images: [], workerReadyAt: null, crashes: [], restarts: [], healthPolls: [], smokeRuns: [], sweeps: [], jobs: [], incidents: [], attestations };
+      const empty: EndpointFacts = { endpointId: "", endpointName: "", watchedSince: now, deployment: null, deployments: [], workerReadyAt: null, crashes: [], restarts: [], healthPolls: [], smokeRuns: [], sweeps: [], jobs: [], incidents: [], attestations };
       perEndpoint.push({ endpointId: "", endpointName: "all", result: evaluateRule("attestation", parsed.params, empty, now) });
     }
     const combined = parsed.rule === "attestation" ? perEndpoint[0].result : combineResults(perEndpoint);
@@ -291,6 +356,8 @@ export interface CriterionDto {
   evaluatedAt: string | null;
   summary: string;
   evidence: Evidence[];
+  /** Newest time among the evidence: the age of what the state rests on (null: no timed evidence). */
+  evidenceAt: string | null;
   countdownEndsAt: string | null;
   resetReason: string | null;
 }
@@ -327,6 +394,7 @@ export async function listCriteria(prisma: PrismaClient, opts: { endpointId?: st
       evaluatedAt: e?.at.toISOString() ?? null,
       summary: e?.summary ?? (c.enabled ? "Not evaluated yet." : "Disabled."),
       evidence: (Array.isArray(e?.evidence) ? e.evidence : []) as unknown as Evidence[],
+      evidenceAt: evidenceAt({ evidence: (Array.isArray(e?.evidence) ? e.evidence : []) as unknown as Evidence[] })?.toISOString() ?? null,
       countdownEndsAt: e?.countdownEndsAt?.toISOString() ?? null,
       resetReason: e?.resetReason ?? null,
     };

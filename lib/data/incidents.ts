@@ -4,7 +4,8 @@ import { AppError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { crashEventSelect, toCrashEventDto } from "@/lib/data/crashes";
-import type { IncidentDetailDto, IncidentPageDto, IncidentSummaryDto } from "@/lib/api/specs/incidents";
+import type { DetectionSettingsDto, IncidentDetailDto, IncidentPageDto, IncidentSummaryDto } from "@/lib/api/specs/incidents";
+import { DEFAULT_DETECTION_CONFIG, DETECTION_SETTINGS_KEY, DetectionConfigSchema } from "@/lib/detection/config";
 import { enqueueIncidentNotification, incidentMessage } from "@/lib/detection/incidents";
 import { runbookFor } from "@/lib/detection/runbooks";
 import { FLAG } from "@/lib/domain/crash";
@@ -190,6 +191,21 @@ export async function getIncident(id: string, deps: Deps = {}): Promise<Incident
     : [];
   const sweepRows = sweeps.length ? await prisma.sweep.findMany({ where: { id: { in: sweeps.map((s) => s.sweepId) } }, select: { id: true, name: true, state: true } }) : [];
   const flagMap = new Map([[i.endpointId, flagged.length]]);
+  const workers = i.crashGroup?.workers?.length ? i.crashGroup.workers : ((i.events.find((e) => e.kind === "opened")?.detail as { workers?: string[] } | null)?.workers ?? []);
+  const [startupRows, lastSnap] = await Promise.all([
+    workers.length
+      ? prisma.workerEvent.findMany({ where: { endpointId: i.endpointId, kind: "startup", workerId: { in: workers.slice(0, 20) } }, orderBy: { at: "desc" }, take: 40, select: { workerId: true, at: true, detail: true } })
+      : prisma.workerEvent.findMany({ where: { endpointId: i.endpointId, kind: "startup" }, orderBy: { at: "desc" }, take: 3, select: { workerId: true, at: true, detail: true } }),
+    prisma.healthSnapshot.findFirst({ where: { endpointId: i.endpointId }, orderBy: { takenAt: "desc" }, select: { takenAt: true } }),
+  ]);
+  const seenWorker = new Set<string>();
+  const workerStartup = startupRows
+    .filter((r) => !seenWorker.has(r.workerId) && seenWorker.add(r.workerId))
+    .map((r) => ({ workerId: r.workerId, at: r.at.toISOString(), ...((r.detail ?? {}) as Record<string, unknown>) }));
+  const lastNoData = [...i.events].reverse().find((e) => e.kind === "no_data");
+  // silence recorded by detection after the newest crash: recovery cannot be judged (a scaled-to-zero endpoint still answers /health)
+  const noData = i.state !== "resolved" && !!lastNoData && (!latest || latest.at <= lastNoData.at);
+  const noDataDetail = (lastNoData?.detail ?? {}) as { since?: string | null; reason?: string };
   return {
     ...toSummary(i, flagMap),
     introducedImage: i.introducedImage,
@@ -216,6 +232,10 @@ export async function getIncident(id: string, deps: Deps = {}): Promise<Incident
     },
     runbook: runbookFor(i.signature),
     events: i.events.map((e) => ({ kind: e.kind, actor: e.actor, at: e.at.toISOString(), detail: e.detail ?? null })),
+    dataState: noData
+      ? { kind: "no_data", since: noDataDetail.since ?? null, reason: noDataDetail.reason ?? null }
+      : { kind: "current", since: lastSnap?.takenAt.toISOString() ?? null, reason: null },
+    workerStartup,
   };
 }
 
@@ -293,4 +313,36 @@ export async function updateIncidentNotes(input: { id: string; notes: string; no
     await recordAudit({ actor: input.actor, action: "incident.notes", targetType: "incident", targetId: input.id, detail: { notesVersion: input.notesVersion + 1 } }, tx);
   });
   return mustGet(prisma, input.id);
+}
+
+// ───────────── detection thresholds (AppSetting "detection.rules") ─────────────
+
+async function readDetectionSettings(prisma: PrismaClient): Promise<DetectionSettingsDto> {
+  const row = await prisma.appSetting.findUnique({ where: { key: DETECTION_SETTINGS_KEY }, select: { value: true } });
+  const stored = row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? (row.value as Record<string, number>) : {};
+  const parsed = DetectionConfigSchema.safeParse(stored);
+  return { values: (parsed.success ? parsed.data : DEFAULT_DETECTION_CONFIG) as unknown as Record<string, number>, defaults: DEFAULT_DETECTION_CONFIG as unknown as Record<string, number>, overridden: Object.keys(stored) };
+}
+
+export async function getDetectionSettings(deps: Deps = {}): Promise<DetectionSettingsDto> {
+  return readDetectionSettings(deps.prisma ?? getPrisma());
+}
+
+/** Sets (or with null resets) detection thresholds; unknown keys and invalid values are 422 naming the field, nothing changes. */
+export async function updateDetectionSettings(input: { changes: Record<string, number | null>; actor: Principal }, deps: Deps = {}): Promise<DetectionSettingsDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const known = Object.keys(DEFAULT_DETECTION_CONFIG);
+  const unknownKeys = Object.keys(input.changes).filter((k) => !known.includes(k));
+  if (unknownKeys.length) throw new AppError("validation_failed", "Unknown detection setting.", { issues: unknownKeys.map((k) => ({ path: `body.${k}`, message: `unknown; known: ${known.join(", ")}` })) });
+  const row = await prisma.appSetting.findUnique({ where: { key: DETECTION_SETTINGS_KEY }, select: { value: true } });
+  const stored = row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? { ...(row.value as Record<string, number>) } : {};
+  for (const [k, v] of Object.entries(input.changes)) {
+    if (v === null) delete stored[k];
+    else stored[k] = v;
+  }
+  const parsed = DetectionConfigSchema.safeParse(stored);
+  if (!parsed.success) throw new AppError("validation_failed", "Invalid detection settings.", { issues: parsed.error.issues.map((i) => ({ path: `body.${i.path.join(".")}`, message: i.message })) });
+  await prisma.appSetting.upsert({ where: { key: DETECTION_SETTINGS_KEY }, create: { key: DETECTION_SETTINGS_KEY, value: stored }, update: { value: stored } });
+  await recordAudit({ actor: input.actor, action: "detection.settings", targetType: "setting", targetId: DETECTION_SETTINGS_KEY, detail: { changes: input.changes } });
+  return readDetectionSettings(prisma);
 }

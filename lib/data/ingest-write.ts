@@ -107,38 +107,24 @@ export async function recordWorkerExit(
   });
 }
 
-// ───────────── uploads ─────────────
-
-const LEADING_TS = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s?/;
-
-/** Splits an uploaded file into lines; a leading ISO timestamp becomes the line's time (UTC when it has no zone). */
-export function parseUploadedLog(text: string, uploadedAt: Date, maxLineChars: number, marker: string): { lines: IngestLine[]; truncated: number } {
-  const raw = text.replace(/\r\n?/g, "\n").split("\n");
-  if (raw.length && raw[raw.length - 1] === "") raw.pop();
-  let last = uploadedAt;
-  let truncated = 0;
-  const lines = raw.map((l) => {
-    let line = l.replace(/\u0000/g, "\uFFFD");
-    const m = LEADING_TS.exec(line);
-    if (m) {
-      const iso = m[1].replace(" ", "T").replace(",", ".");
-      const d = new Date(/Z|[+-]\d{2}:?\d{2}$/.test(iso) ? iso : `${iso}Z`);
-      if (!Number.isNaN(d.getTime())) {
-        last = d;
-        line = line.slice(m[0].length);
-      }
-    }
-    if (line.length > maxLineChars) {
-      truncated++;
-      line = line.slice(0, maxLineChars - marker.length) + marker;
-    }
-    return { ts: last, stream: "upload", text: line };
+/**
+ * The wrapper's start-up facts of a worker (stdin type, CPU vendor/flags, libstdc++, framework versions):
+ * a WorkerEvent "startup". Incidents show the facts of their workers (lib/detection/incidents.ts).
+ */
+export async function recordWorkerStartup(input: { endpointId: string; workerId: string; facts: Record<string, unknown>; at: Date }, deps: Deps = {}): Promise<void> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = deps.now ?? input.at;
+  await prisma.$transaction(async (tx) => {
+    await tx.worker.createMany({ data: [{ endpointId: input.endpointId, id: input.workerId, status: "UNKNOWN", firstSeenAt: now, lastSeenAt: now }], skipDuplicates: true });
+    await tx.workerEvent.create({ data: { endpointId: input.endpointId, workerId: input.workerId, kind: "startup", at: input.at, detail: { reportedBy: "wrapper", ...input.facts } as object } });
   });
-  return { lines, truncated };
 }
 
+// ───────────── uploads ─────────────
+// Parsing (times from common prefixes, undated lines): lib/ingest/upload-times.ts.
+
 /**
- * Stores an uploaded log file as source "upload" lines. Dedupe keys derive from the file's
+ * Stores an uploaded log file as source "upload" lines (stream NULL, or "undated" for a line whose time is not known). Dedupe keys derive from the file's
  * content hash and the line number, so uploading the same file twice stores it once.
  */
 export async function storeUploadedLog(
@@ -156,9 +142,9 @@ export async function storeUploadedLog(
     const rows = await prisma.$queryRaw<{ n: number }[]>`
       WITH ins AS (
         INSERT INTO log_lines ("endpointId", "workerId", "jobId", source, stream, ts, "receivedAt", text, "dedupeKey")
-        SELECT ${input.endpointId}, ${input.workerId ?? null}, ${input.jobId ?? null}, 'upload'::log_source, NULL, u.t, ${now}, u.x,
+        SELECT ${input.endpointId}, ${input.workerId ?? null}, ${input.jobId ?? null}, 'upload'::log_source, NULLIF(u.s, 'upload'), u.t, ${now}, u.x,
                'upl:' || ${keyBase} || ':' || (u.o + ${i}::int)::text
-        FROM unnest(${chunk.map((l) => l.ts.toISOString())}::timestamptz[], ${chunk.map((l) => l.text)}::text[]) WITH ORDINALITY AS u(t, x, o)
+        FROM unnest(${chunk.map((l) => l.ts.toISOString())}::timestamptz[], ${chunk.map((l) => l.text)}::text[], ${chunk.map((l) => l.stream)}::text[]) WITH ORDINALITY AS u(t, x, s, o)
         ON CONFLICT ("dedupeKey") DO NOTHING
         RETURNING 1
       )

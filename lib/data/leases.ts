@@ -83,7 +83,3 @@ export async function releaseLeases(prisma: PrismaClient, input: { holder: strin
   });
   return r.count;
 }
-
-export async function listLeases(prisma: PrismaClient, prefix = "endpoint:") {
-  return prisma.lease.findMany({ where: { resource: { startsWith: prefix } }, orderBy: { resource: "asc" } });
-}

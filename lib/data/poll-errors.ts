@@ -32,11 +32,3 @@ export async function recordPollError(prisma: PrismaClient, input: PollErrorInpu
   });
   if (endpointId) await prisma.endpoint.updateMany({ where: { id: endpointId }, data: { lastError: `${input.operation}: ${message}`.slice(0, 2000), lastErrorAt: input.at } });
 }
-
-export async function listPollErrors(prisma: PrismaClient, input: { endpointId?: string; limit?: number } = {}) {
-  return prisma.pollError.findMany({
-    where: input.endpointId ? { endpointId: input.endpointId } : {},
-    orderBy: { at: "desc" },
-    take: input.limit ?? 100,
-  });
-}

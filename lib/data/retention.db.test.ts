@@ -3,6 +3,9 @@ import { randomBytes } from "node:crypto";
 import { createPrismaClient } from "@/lib/db";
 import { downsampleOlderThan } from "@/lib/data/retention";
 import { storeLogLines } from "@/lib/data/logs-write";
+import { createLogger } from "@/lib/log";
+import { retentionModule } from "@/lib/poller/tasks/retention";
+import type { PollerContext } from "@/lib/poller/types";
 
 const prisma = createPrismaClient(process.env.DATABASE_URL!, { max: 4 });
 afterAll(() => prisma.$disconnect());
@@ -43,5 +46,32 @@ describe("downsampleOlderThan", () => {
       where: { endpointId_resolutionSec_bucketStart: { endpointId: ep, resolutionSec: 60, bucketStart: new Date(t0 + 60_000) } },
     });
     expect([merged.count, merged.avgJobsInQueue, merged.maxJobsInQueue]).toEqual([6, 8.5, 11]);
+  });
+});
+
+describe("retention task", () => {
+  it("deletes expired sessions and rate-limit rows and keeps live ones", async () => {
+    const username = `ret-${randomBytes(4).toString("hex")}`;
+    const user = await prisma.user.create({ data: { username, passwordHash: "x" } });
+    // A tick "now" in 2001, so only this test's sessions are old enough to go.
+    const now = new Date("2001-01-01T00:00:00Z");
+    const session = (tag: string, expiresAt: string) =>
+      prisma.session.create({ data: { userId: user.id, tokenHash: `${username}-${tag}`, csrfToken: "c", expiresAt: new Date(expiresAt) } });
+    const expired = await session("expired", "2000-12-31T23:59:59Z");
+    const live = await session("live", "2001-01-01T00:00:01Z");
+    const limitKey = (tag: string) => `${username}:${tag}`;
+    await prisma.rateLimit.create({ data: { key: limitKey("old"), points: 3, at: now, expiresAt: new Date("2000-12-31T23:00:00Z") } });
+    await prisma.rateLimit.create({ data: { key: limitKey("live"), points: 3, at: now, expiresAt: new Date("2001-01-01T00:10:00Z") } });
+    const ctx = { prisma, now, config: { retentionRawDays: 7 }, log: createLogger("retention-test") } as unknown as PollerContext;
+
+    await retentionModule.run(ctx);
+    const left = await prisma.session.findMany({ where: { userId: user.id }, select: { id: true } });
+    expect(left.map((s) => s.id)).toEqual([live.id]);
+    expect(left.map((s) => s.id)).not.toContain(expired.id);
+    const limits = await prisma.rateLimit.findMany({ where: { key: { startsWith: `${username}:` } }, select: { key: true } });
+    expect(limits.map((l) => l.key)).toEqual([limitKey("live")]);
+    // a second run changes nothing
+    await retentionModule.run(ctx);
+    expect(await prisma.session.count({ where: { userId: user.id } })).toBe(1);
   });
 });

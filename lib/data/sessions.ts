@@ -1,4 +1,5 @@
 import { getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/http/spec";
 
 export interface SessionRecord {
@@ -62,7 +63,8 @@ export async function deleteSessionByTokenHash(tokenHash: string): Promise<void>
   await getPrisma().session.deleteMany({ where: { tokenHash } });
 }
 
-export async function deleteExpiredSessions(now: Date): Promise<number> {
-  const { count } = await getPrisma().session.deleteMany({ where: { expiresAt: { lt: now } } });
+/** Run by the poller's retention task: a session past its expiresAt can never be used again. */
+export async function deleteExpiredSessions(now: Date, deps: { prisma?: PrismaClient } = {}): Promise<number> {
+  const { count } = await (deps.prisma ?? getPrisma()).session.deleteMany({ where: { expiresAt: { lt: now } } });
   return count;
 }

@@ -23,8 +23,15 @@ function fakeRunpod() {
   return { calls, submit };
 }
 
-async function endpointOn(id: string, image: string, startedMin: number) {
-  await prisma.endpoint.upsert({ where: { id }, create: { id, name: id, createdAt: at(0) }, update: {} });
+const BRANIN = { smoke: true, x1: 3.14159, x2: 2.275 };
+
+/** An endpoint a user opted in to smoke jobs (input + expected-output check), with a worker on `image`. */
+async function endpointOn(id: string, image: string, startedMin: number, optIn = true) {
+  await prisma.endpoint.upsert({
+    where: { id },
+    create: { id, name: id, createdAt: at(0), smokeOptIn: optIn, smokeInput: optIn ? BRANIN : undefined, smokeExpect: optIn ? { loss: { $type: "number" } } : undefined },
+    update: {},
+  });
   await prisma.worker.create({
     data: { endpointId: id, id: `${id}-${image.replace(/\W/g, "")}`, status: "IDLE", image, startedAt: at(startedMin), firstSeenAt: at(startedMin), lastSeenAt: at(startedMin) },
   });
@@ -39,8 +46,8 @@ describe("smoke jobs", () => {
 
     let r = await scheduleSmokeRuns(prisma, { endpointIds: [ep], now: at(2), submit: rp.submit });
     expect(r.submitted).toEqual([expect.objectContaining({ endpointId: ep, trigger: "new_image" })]);
-    // the seeded criterion's default input (Branin, the simulator's default objective)
-    expect(rp.calls[0].input).toEqual({ smoke: true, x1: 3.14159, x2: 2.275 });
+    // the endpoint's own opted-in input
+    expect(rp.calls[0].input).toEqual(BRANIN);
 
     // still in flight: nothing new, even long after the schedule is due
     r = await scheduleSmokeRuns(prisma, { endpointIds: [ep], now: at(200), submit: rp.submit });
@@ -48,8 +55,8 @@ describe("smoke jobs", () => {
 
     // the poller records the job's completion; sync copies it onto the run
     const run = await prisma.smokeRun.findFirstOrThrow({ where: { endpointId: ep } });
-    expect(run).toMatchObject({ status: "IN_QUEUE", ok: null, image: "team/trainer:v1", trigger: "new_image", jobId: `${ep}-job-1` });
-    await prisma.job.update({ where: { id: run.jobId! }, data: { status: "COMPLETED", finishedAt: at(5), executionTime: 1200 } });
+    expect(run).toMatchObject({ status: "IN_QUEUE", ok: null, image: "team/trainer:v1", deployment: "image:team/trainer:v1", trigger: "new_image", jobId: `${ep}-job-1` });
+    await prisma.job.update({ where: { id: run.jobId! }, data: { status: "COMPLETED", finishedAt: at(5), executionTime: 1200, output: { loss: 0.4 } } });
     expect(await syncSmokeRuns(prisma, { endpointIds: [ep], now: at(6) })).toBe(1);
     expect(await syncSmokeRuns(prisma, { endpointIds: [ep], now: at(6) })).toBe(0);
     const done = await prisma.smokeRun.findUniqueOrThrow({ where: { id: run.id } });
@@ -72,8 +79,29 @@ describe("smoke jobs", () => {
     expect(r.submitted.map((s) => s.trigger)).toEqual(["new_image"]);
     await evaluateAllCriteria(prisma, at(67));
     const again = (await listCriteria(prisma, { endpointId: ep })).find((c) => c.key === "basic-tensorflow-operations")!;
-    expect(again.state).toBe("pending");
+    expect(again.state).toBe("unknown");
     expect(again.summary).toContain("team/trainer:v2");
+  });
+
+  it("a COMPLETED smoke job whose output fails the check is not ok, and says what differed", async () => {
+    const ep = uid();
+    await endpointOn(ep, "team/trainer:v1", 1);
+    const rp = fakeRunpod();
+    await scheduleSmokeRuns(prisma, { endpointIds: [ep], now: at(2), submit: rp.submit });
+    const run = await prisma.smokeRun.findFirstOrThrow({ where: { endpointId: ep } });
+    await prisma.job.update({ where: { id: run.jobId! }, data: { status: "COMPLETED", finishedAt: at(3), output: { error: "no TF" } } });
+    await syncSmokeRuns(prisma, { endpointIds: [ep], now: at(4) });
+    expect(await prisma.smokeRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "COMPLETED", ok: false, error: "output check failed: output.loss is missing" });
+  });
+
+  it("sends nothing to an endpoint nobody opted in, whatever criteria exist", async () => {
+    await seedDefaultCriteria(prisma);
+    const ep = uid();
+    await endpointOn(ep, "team/trainer:v1", 1, false);
+    const rp = fakeRunpod();
+    expect((await scheduleSmokeRuns(prisma, { endpointIds: [ep], now: at(2), submit: rp.submit })).submitted).toEqual([]);
+    expect((await scheduleSmokeRuns(prisma, { endpointIds: [ep], now: at(200), submit: rp.submit })).submitted).toEqual([]);
+    expect(rp.calls).toEqual([]);
   });
 
   it("records a failed job as not ok and a refused submission as SUBMIT_FAILED, changing nothing else", async () => {
@@ -100,14 +128,15 @@ describe("smoke jobs", () => {
     expect(smoke.state).toBe("fail");
   });
 
-  it("uses Endpoint.smokeInput over the all-endpoints criterion, and skips paused endpoints", async () => {
+  it("uses the opted-in endpoint's input and check; skips paused and not-opted-in endpoints", async () => {
     await seedDefaultCriteria(prisma);
-    const a = uid();
-    const b = uid();
-    await prisma.endpoint.create({ data: { id: a, name: a, smokeInput: { prompt: "ping" } } });
-    await prisma.endpoint.create({ data: { id: b, name: b, paused: true } });
-    const cfg = await resolveSmokeConfigs(prisma, [a, b]);
-    expect(cfg.get(a)).toMatchObject({ input: { prompt: "ping" }, from: "endpoint" });
+    const [a, b, c] = [uid(), uid(), uid()];
+    await prisma.endpoint.create({ data: { id: a, name: a, smokeOptIn: true, smokeInput: { prompt: "ping" }, smokeExpect: { reply: "pong" } } });
+    await prisma.endpoint.create({ data: { id: b, name: b, paused: true, smokeOptIn: true, smokeInput: { prompt: "ping" } } });
+    await prisma.endpoint.create({ data: { id: c, name: c, smokeInput: { prompt: "ping" } } });
+    const cfg = await resolveSmokeConfigs(prisma, [a, b, c]);
+    expect(cfg.get(a)).toMatchObject({ input: { prompt: "ping" }, expect: { reply: "pong" }, everyMinutes: 60 });
     expect(cfg.has(b)).toBe(false);
+    expect(cfg.has(c)).toBe(false);
   });
 });

@@ -1,13 +1,17 @@
 import type { PrismaClient } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { RuleParamSchemas } from "@/lib/domain/criteria/rules";
+import { checkSmokeOutput, DEMO_SMOKE, validateSmokeExpect } from "@/lib/domain/criteria/smoke-check";
+import { deploymentOf } from "@/lib/domain/criteria/deployment";
 import { AppError } from "@/lib/http/errors";
 import { isTerminalJobStatus } from "@/lib/runpod/schemas";
 
 /**
- * Smoke jobs: sweepwatch submits a known-good input (like the worker's test_input.json) to each
- * endpoint on a schedule and whenever a new image shows up, and records each attempt as a SmokeRun
- * linked to its Job. The poller keeps the Job's status current; syncSmokeRuns copies the outcome
- * onto the SmokeRun. The smoke and regression criteria read SmokeRun rows (lib/data/criteria.ts).
+ * Smoke jobs are opt-in per endpoint: a user sets Endpoint.smokeOptIn with the input to send and the
+ * expected-output check (Endpoint.smokeInput / smokeExpect, see docs/criteria.md "handler contract").
+ * Nothing is ever sent to an endpoint that is not opted in, whatever criteria exist. sweepwatch then
+ * submits the input on a schedule and whenever a new deployment shows up, and records each attempt as a
+ * SmokeRun linked to its Job; syncSmokeRuns copies the outcome (COMPLETED and the output check) onto it.
  */
 
 export type SmokeTrigger = "schedule" | "new_image" | "manual";
@@ -17,9 +21,8 @@ export type SmokeSubmitter = (endpointId: string, input: Record<string, unknown>
 
 export interface SmokeConfig {
   input: Record<string, unknown>;
+  expect: Record<string, unknown> | null;
   everyMinutes: number;
-  /** Where the input came from, for the UI. */
-  from: "criterion" | "endpoint" | "default";
 }
 
 const SUBMITTING = "SUBMITTING";
@@ -31,9 +34,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * The smoke configuration of each endpoint, or nothing for endpoints no enabled smoke criterion
- * covers and that have no Endpoint.smokeInput. Precedence of the input: a smoke criterion scoped to
- * the endpoint, then Endpoint.smokeInput, then the all-endpoints smoke criterion.
+ * The smoke configuration of each opted-in, unpaused endpoint with an input. The schedule comes from a
+ * smoke_job_passed criterion scoped to the endpoint, else the all-endpoints one, else 60 min.
  */
 export async function resolveSmokeConfigs(prisma: PrismaClient, endpointIds: string[]): Promise<Map<string, SmokeConfig>> {
   const out = new Map<string, SmokeConfig>();
@@ -44,7 +46,7 @@ export async function resolveSmokeConfigs(prisma: PrismaClient, endpointIds: str
       orderBy: { id: "asc" },
       select: { endpointId: true, params: true },
     }),
-    prisma.endpoint.findMany({ where: { id: { in: endpointIds } }, select: { id: true, smokeInput: true, paused: true } }),
+    prisma.endpoint.findMany({ where: { id: { in: endpointIds }, smokeOptIn: true, paused: false }, select: { id: true, smokeInput: true, smokeExpect: true } }),
   ]);
   const parse = (p: unknown) => {
     const r = RuleParamSchemas.smoke_job_passed.safeParse(p ?? {});
@@ -52,38 +54,71 @@ export async function resolveSmokeConfigs(prisma: PrismaClient, endpointIds: str
   };
   const global = criteria.filter((c) => c.endpointId === null).map((c) => parse(c.params)).find(Boolean) ?? null;
   for (const e of endpoints) {
-    if (e.paused) continue;
+    if (!isPlainObject(e.smokeInput)) continue;
     const scoped = criteria.filter((c) => c.endpointId === e.id).map((c) => parse(c.params)).find(Boolean) ?? null;
     const everyMinutes = (scoped ?? global)?.everyMinutes ?? RuleParamSchemas.smoke_job_passed.parse({}).everyMinutes;
-    if (scoped) out.set(e.id, { input: scoped.input, everyMinutes, from: "criterion" });
-    else if (isPlainObject(e.smokeInput)) out.set(e.id, { input: e.smokeInput, everyMinutes, from: "endpoint" });
-    else if (global) out.set(e.id, { input: global.input, everyMinutes, from: "criterion" });
+    out.set(e.id, { input: e.smokeInput, expect: isPlainObject(e.smokeExpect) ? e.smokeExpect : null, everyMinutes });
   }
   return out;
 }
 
-/** The image the endpoint runs now: the most recently started worker's, else the endpoint's configured one. */
-export async function getCurrentImage(prisma: PrismaClient, endpointId: string): Promise<string | null> {
+export interface SmokeSettingsInput {
+  optIn: boolean;
+  input?: Record<string, unknown> | null;
+  expect?: Record<string, unknown> | null;
+}
+
+/** Opts an endpoint in to (or out of) smoke jobs with its input and expected-output check; audited by the caller. */
+export async function setSmokeSettings(prisma: PrismaClient, endpointId: string, s: SmokeSettingsInput): Promise<{ endpointId: string; optIn: boolean; input: Record<string, unknown> | null; expect: Record<string, unknown> | null }> {
+  const e = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, smokeInput: true, smokeExpect: true } });
+  if (!e) throw new AppError("not_found", `Endpoint "${endpointId}" is not known to sweepwatch.`);
+  const input = s.input !== undefined ? s.input : isPlainObject(e.smokeInput) ? e.smokeInput : null;
+  const expect = s.expect !== undefined ? s.expect : isPlainObject(e.smokeExpect) ? e.smokeExpect : null;
+  if (s.optIn && !input) throw new AppError("validation_failed", "Opting in needs the input to send.", { issues: [{ path: "body.input", message: "required to opt in" }] });
+  if (expect) {
+    const bad = validateSmokeExpect(expect);
+    if (bad) throw new AppError("validation_failed", "Invalid expected-output check.", { issues: [{ path: "body.expect", message: bad }] });
+  }
+  await prisma.endpoint.update({
+    where: { id: endpointId },
+    data: { smokeOptIn: s.optIn, smokeInput: input ? (input as Prisma.InputJsonValue) : Prisma.DbNull, smokeExpect: expect ? (expect as Prisma.InputJsonValue) : Prisma.DbNull },
+  });
+  return { endpointId, optIn: s.optIn, input, expect };
+}
+
+/** Demo mode: the simulator's endpoints that nobody configured opt in with the Branin check (the handler the simulator runs). */
+export async function optInDemoEndpoints(prisma: PrismaClient, endpointIds: string[]): Promise<number> {
+  if (!endpointIds.length) return 0;
+  const r = await prisma.endpoint.updateMany({
+    where: { id: { in: endpointIds }, smokeOptIn: false, smokeInput: { equals: Prisma.DbNull } },
+    data: { smokeOptIn: true, smokeInput: DEMO_SMOKE.input as unknown as Prisma.InputJsonValue, smokeExpect: DEMO_SMOKE.expect as unknown as Prisma.InputJsonValue },
+  });
+  return r.count;
+}
+
+/** The deployment the endpoint runs now: the most recently started worker's (version, else image), else the endpoint's configured image. */
+export async function getCurrentDeployment(prisma: PrismaClient, endpointId: string): Promise<{ key: string; label: string; image: string | null } | null> {
   const [w, e] = await Promise.all([
     prisma.worker.findFirst({
-      where: { endpointId, image: { not: null } },
+      where: { endpointId, OR: [{ image: { not: null } }, { version: { not: null } }] },
       orderBy: [{ startedAt: { sort: "desc", nulls: "last" } }, { firstSeenAt: "desc" }],
-      select: { image: true },
+      select: { image: true, version: true },
     }),
     prisma.endpoint.findUnique({ where: { id: endpointId }, select: { image: true } }),
   ]);
-  return w?.image ?? e?.image ?? null;
+  const d = w ? deploymentOf(w) : e?.image ? deploymentOf({ version: null, image: e.image }) : null;
+  return d ? { ...d, image: w?.image ?? e?.image ?? null } : null;
 }
 
 /** Records a SmokeRun, submits the job and links it. A refused submission is recorded as SUBMIT_FAILED (ok = false). */
 export async function submitSmokeRun(
   prisma: PrismaClient,
-  input: { endpointId: string; image: string | null; trigger: SmokeTrigger; input: Record<string, unknown>; now: Date },
+  input: { endpointId: string; image: string | null; deployment: string | null; trigger: SmokeTrigger; input: Record<string, unknown>; now: Date },
   submit: SmokeSubmitter,
 ): Promise<{ id: string; jobId: string | null; status: string }> {
   // The row comes first so that a crash between /run and the insert leaves a trace, not a silent job.
   const run = await prisma.smokeRun.create({
-    data: { endpointId: input.endpointId, image: input.image, trigger: input.trigger, status: SUBMITTING, submittedAt: input.now },
+    data: { endpointId: input.endpointId, image: input.image, deployment: input.deployment, trigger: input.trigger, status: SUBMITTING, submittedAt: input.now },
   });
   try {
     const job = await submit(input.endpointId, input.input);
@@ -116,18 +151,18 @@ export async function scheduleSmokeRuns(
   const configs = await resolveSmokeConfigs(prisma, opts.endpointIds);
   const result: ScheduleSmokeResult = { submitted: [] };
   for (const [endpointId, cfg] of configs) {
-    const image = await getCurrentImage(prisma, endpointId);
-    if (!image) continue; // nothing to test yet: no worker and no configured image
+    const d = await getCurrentDeployment(prisma, endpointId);
+    if (!d) continue; // nothing to test yet: no worker and no configured image
     const [latest, onImage] = await Promise.all([
       prisma.smokeRun.findFirst({ where: { endpointId }, orderBy: [{ submittedAt: "desc" }, { id: "desc" }] }),
-      prisma.smokeRun.findFirst({ where: { endpointId, image }, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], select: { id: true } }),
+      prisma.smokeRun.findFirst({ where: { endpointId, deployment: d.key }, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], select: { id: true } }),
     ]);
     let trigger: SmokeTrigger | null = null;
     if (!onImage) trigger = "new_image";
     else if (latest && latest.finishedAt === null) trigger = null;
     else if (!latest || opts.now.getTime() - latest.submittedAt.getTime() >= cfg.everyMinutes * 60_000) trigger = "schedule";
     if (!trigger) continue;
-    const run = await submitSmokeRun(prisma, { endpointId, image, trigger, input: cfg.input, now: opts.now }, opts.submit);
+    const run = await submitSmokeRun(prisma, { endpointId, image: d.image, deployment: d.key, trigger, input: cfg.input, now: opts.now }, opts.submit);
     result.submitted.push({ endpointId, trigger, runId: run.id, jobId: run.jobId });
   }
   return result;
@@ -135,14 +170,14 @@ export async function scheduleSmokeRuns(
 
 /**
  * Copies each unfinished smoke run's Job status onto it; a terminal job finishes the run
- * (ok = COMPLETED). EXPIRED (RunPod forgot the job, e.g. its TTL passed in the queue) counts as not ok.
+ * (ok = COMPLETED and the output passes the endpoint's expected-output check). EXPIRED (RunPod forgot the job, e.g. its TTL passed in the queue) counts as not ok.
  */
 export async function syncSmokeRuns(prisma: PrismaClient, opts: { endpointIds?: string[]; now: Date }): Promise<number> {
   const open = await prisma.smokeRun.findMany({
     where: { finishedAt: null, jobId: { not: null }, ...(opts.endpointIds ? { endpointId: { in: opts.endpointIds } } : {}) },
     orderBy: { id: "asc" },
     take: 500,
-    select: { id: true, status: true, job: { select: { status: true, finishedAt: true, error: true } } },
+    select: { id: true, status: true, endpoint: { select: { smokeExpect: true } }, job: { select: { status: true, finishedAt: true, error: true, output: true } } },
   });
   let changed = 0;
   for (const r of open) {
@@ -150,10 +185,16 @@ export async function syncSmokeRuns(prisma: PrismaClient, opts: { endpointIds?: 
     const status = r.job.status;
     const final = isTerminalJobStatus(status) || status === EXPIRED;
     if (!final && status === r.status) continue;
+    const mismatch = final && status === "COMPLETED" ? checkSmokeOutput(r.endpoint.smokeExpect, r.job.output) : null;
     await prisma.smokeRun.update({
       where: { id: r.id },
       data: final
-        ? { status, ok: status === "COMPLETED", finishedAt: r.job.finishedAt ?? opts.now, error: status === "COMPLETED" ? null : (r.job.error?.slice(0, 2000) ?? null) }
+        ? {
+            status,
+            ok: status === "COMPLETED" && mismatch === null,
+            finishedAt: r.job.finishedAt ?? opts.now,
+            error: status === "COMPLETED" ? (mismatch ? `output check failed: ${mismatch}`.slice(0, 2000) : null) : (r.job.error?.slice(0, 2000) ?? null),
+          }
         : { status },
     });
     changed++;
@@ -165,6 +206,7 @@ export interface SmokeRunDto {
   id: string;
   endpointId: string;
   image: string | null;
+  deployment: string | null;
   jobId: string | null;
   trigger: string;
   status: string;
@@ -185,6 +227,7 @@ export async function listSmokeRuns(prisma: PrismaClient, opts: { endpointId?: s
     id: String(r.id),
     endpointId: r.endpointId,
     image: r.image,
+    deployment: r.deployment,
     jobId: r.jobId,
     trigger: r.trigger,
     status: r.status,
@@ -201,8 +244,8 @@ export async function runSmokeNow(prisma: PrismaClient, endpointId: string, now:
   if (!endpoint) throw new AppError("not_found", `Endpoint "${endpointId}" is not known to sweepwatch.`);
   if (endpoint.paused) throw new AppError("conflict", `Endpoint "${endpointId}" is paused.`);
   const cfg = (await resolveSmokeConfigs(prisma, [endpointId])).get(endpointId);
-  if (!cfg) throw new AppError("conflict", `No smoke input is configured for "${endpointId}": enable a "smoke_job_passed" criterion or set the endpoint's smoke input.`);
-  const image = await getCurrentImage(prisma, endpointId);
-  const run = await submitSmokeRun(prisma, { endpointId, image, trigger: "manual", input: cfg.input, now }, submit);
+  if (!cfg) throw new AppError("conflict", `"${endpointId}" is not opted in to smoke jobs: opt it in with an input and an expected-output check first.`);
+  const d = await getCurrentDeployment(prisma, endpointId);
+  const run = await submitSmokeRun(prisma, { endpointId, image: d?.image ?? null, deployment: d?.key ?? null, trigger: "manual", input: cfg.input, now }, submit);
   return (await listSmokeRuns(prisma, { endpointId, limit: 5 })).find((r) => r.id === run.id)!;
 }

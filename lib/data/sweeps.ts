@@ -1,4 +1,5 @@
 import { getPrisma, Prisma, type PrismaClient } from "@/lib/db";
+import { csvRecord } from "@/lib/data/csv";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
@@ -48,7 +49,6 @@ export const CRASH_LOOP_FLAG = "random_device_crash_loop";
 /** Prefix of Trial.error for a submission whose outcome is unknown (never resubmitted, not a failure of the trial). */
 export const UNKNOWN_SUBMISSION = "submission outcome unknown";
 export const ACTIVE_STATES: readonly SweepState[] = ["pending", "running", "paused", "stopping"];
-export const IN_FLIGHT_STATUSES: readonly TrialStatusName[] = ["pending", "submitting", "queued", "running"];
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -540,15 +540,6 @@ export async function listTrials(sweepId: string, q: Omit<ListTrialsQuery, "limi
 
 // ───────────── export ─────────────
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  let s = typeof v === "string" ? v : JSON.stringify(v);
-  // A text cell starting like a formula is neutralised, so a spreadsheet never evaluates it.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * Every trial matching the filters, in number order, as CSV (one column per flattened
  * parameter) or a JSON array. Streams in keyset batches, so memory stays bounded.
@@ -579,16 +570,13 @@ export async function exportTrials(
         if (done) return;
         let out = "";
         if (first) {
-          out += opts.format === "csv" ? [...["id", "number", "status", metricCol, "jobId", "attempt", "workerId", "submittedAt", "startedAt", "finishedAt", "error"], ...paths.map((p) => p.path)].map(csvCell).join(",") + "\n" : "[";
+          out += opts.format === "csv" ? csvRecord([...["id", "number", "status", metricCol, "jobId", "attempt", "workerId", "submittedAt", "startedAt", "finishedAt", "error"], ...paths.map((p) => p.path)]) : "[";
         }
         const rows = await prisma.$queryRaw<TrialRow[]>`SELECT ${TRIAL_COLUMNS} FROM trials WHERE ${where} AND number > ${after} ORDER BY number ASC LIMIT ${batch}`;
         for (const r of rows) {
           if (opts.format === "csv") {
             const flat = flattenTrialParams((r.params ?? {}) as Record<string, unknown>, paths);
-            out +=
-              [r.id, r.number, r.status, r.metricValue, r.jobId, r.attempt, r.workerId, iso(r.submittedAt), iso(r.startedAt), iso(r.finishedAt), r.error, ...paths.map((p) => flat[p.path])]
-                .map(csvCell)
-                .join(",") + "\n";
+            out += csvRecord([r.id, r.number, r.status, r.metricValue, r.jobId, r.attempt, r.workerId, iso(r.submittedAt), iso(r.startedAt), iso(r.finishedAt), r.error, ...paths.map((p) => flat[p.path])]);
           } else {
             out += (first ? "" : ",") + JSON.stringify(toTrialDto(r));
             first = false;

@@ -36,8 +36,6 @@ export class UserExistsError extends Error {
   }
 }
 
-export const USERNAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._@-]{1,63}$/;
-
 export function normaliseUsername(username: string): string {
   return username.trim().toLowerCase();
 }
@@ -71,11 +69,6 @@ export async function findUserForLogin(username: string) {
   });
 }
 
-export async function getUser(id: string): Promise<UserDto | null> {
-  const u = await getPrisma().user.findUnique({ where: { id }, select: USER_SELECT });
-  return u ? toUserDto(u) : null;
-}
-
 export async function getUserByUsername(username: string): Promise<UserDto | null> {
   const u = await getPrisma().user.findUnique({ where: { username: normaliseUsername(username) }, select: USER_SELECT });
   return u ? toUserDto(u) : null;
@@ -84,14 +77,6 @@ export async function getUserByUsername(username: string): Promise<UserDto | nul
 export async function listUsers(): Promise<UserDto[]> {
   const rows = await getPrisma().user.findMany({ orderBy: { username: "asc" }, select: USER_SELECT, take: 1000 });
   return rows.map(toUserDto);
-}
-
-export async function countActiveAdmins(): Promise<number> {
-  return getPrisma().user.count({ where: { role: "admin", disabledAt: null } });
-}
-
-export async function countUsers(): Promise<number> {
-  return getPrisma().user.count();
 }
 
 export class LastAdminError extends Error {

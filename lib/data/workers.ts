@@ -53,7 +53,7 @@ const time = (s: string | null) => {
 };
 
 /**
- * Pure diff between the stored workers and a fresh list. Rules (runpod-api.md 4.1, 9.2):
+ * Pure diff between the stored workers and a fresh list. Rules (docs/runpod-api.md 4.1 and 9, item 2):
  * a restart is startedAt moving forward for the same id, or uptimeSeconds going down while
  * startedAt did not move (counted once either way); image or config version changes are
  * recorded as a state_change with detail.change = "image" | "version"; a worker missing from

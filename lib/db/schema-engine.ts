@@ -44,11 +44,6 @@ export interface OpenSchemaEngineOptions {
   onLog?: (record: EngineLogRecord) => void;
 }
 
-export async function schemaEngineVersion(): Promise<string> {
-  await loadWasm();
-  return glue.version();
-}
-
 export interface OpenedSchemaEngine {
   engine: SchemaEngine;
   /** Frees the engine and closes its connections (which also releases Prisma's migration advisory lock). */

@@ -16,6 +16,17 @@ export const DetectionConfigSchema = CrashLoopRuleConfigSchema.extend({
   lookbackLines: z.number().int().min(0).max(200).default(24),
   /** Max new log lines classified per endpoint per pass (the rest waits for the next pass). */
   maxLinesPerPass: z.number().int().min(100).max(100_000).default(20_000),
+  /** The same output line from ingest, RunPod's stream and an upload is one line when its times are this close (same worker, same normalised text). */
+  duplicateToleranceMs: z.number().int().min(0).max(10 * 60_000).default(5_000),
+  /** Alerts without a classifier (0 disables one): the oldest IN_QUEUE job is older than this. */
+  alertQueueAgeMs: z.number().int().min(0).default(30 * 60_000),
+  /** The queue grew by at least this many jobs over alertQueueGrowthWindowMs with no completion. */
+  alertQueueGrowth: z.number().int().min(0).default(5),
+  alertQueueGrowthWindowMs: z.number().int().positive().default(10 * 60_000),
+  /** Completions in the last alertRateWindowMs fell below this share of the same-length baseline of the previous 24 h (needs alertRateMinBaseline completions per window). */
+  alertRateDropPct: z.number().min(0).max(100).default(50),
+  alertRateWindowMs: z.number().int().positive().default(30 * 60_000),
+  alertRateMinBaseline: z.number().int().min(1).default(10),
 });
 export type DetectionConfig = z.infer<typeof DetectionConfigSchema>;
 
@@ -27,8 +38,8 @@ export function parseDetectionConfig(input: unknown): DetectionConfig {
 }
 
 export function ruleConfigOf(cfg: DetectionConfig): CrashLoopRuleConfig {
-  const { windowMs, minCrashes, minWorkers, suspectAfterMs, minRestarts, coldStartMaxMs, quietMs } = cfg;
-  return { windowMs, minCrashes, minWorkers, suspectAfterMs, minRestarts, coldStartMaxMs, quietMs };
+  const { windowMs, minCrashes, minWorkers, suspectAfterMs, minRestarts, coldStartMaxMs, quietMs, maxBackoffGapMs, staleMs } = cfg;
+  return { windowMs, minCrashes, minWorkers, suspectAfterMs, minRestarts, coldStartMaxMs, quietMs, maxBackoffGapMs, staleMs };
 }
 
 /**

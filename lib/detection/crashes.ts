@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { classifyLines, fingerprint, signatureForExitCode, signatureRank, SIGNATURES, SIGNATURE_IDS, type Crash, type SignatureId } from "@/lib/domain/crash";
 import type { DetectionConfig } from "@/lib/detection/config";
+import { deploymentOf } from "@/lib/domain/criteria/deployment";
 
 /** Signatures detection adds for crashes seen without a classifiable log line. */
 export const UNKNOWN_RESTART = "unknown_restart";
@@ -42,6 +43,8 @@ interface Row {
   workerId: string | null;
   ts: Date;
   text: string;
+  source?: string;
+  stream?: string | null;
 }
 
 interface PlannedEvent {
@@ -49,6 +52,8 @@ interface PlannedEvent {
   endpointId: string;
   workerId: string | null;
   image: string | null;
+  /** Deployment key (lib/domain/criteria/deployment.ts): the worker's endpoint config version, else its image. */
+  deployment?: string | null;
   at: Date;
   signature: string;
   fingerprint: string;
@@ -57,6 +62,8 @@ interface PlannedEvent {
   source: "log" | "exit" | "restart";
   evidence: EvidenceLine[];
   logLineId: bigint | null;
+  /** false: read from an uploaded log without times (evidence only, never a live verdict or count). */
+  live?: boolean;
 }
 
 export async function readLogCursor(prisma: PrismaClient, endpointId: string): Promise<bigint> {
@@ -85,6 +92,71 @@ function evidenceFor(crash: Crash, rows: Row[]): { lines: EvidenceLine[]; first:
   return { lines, first: rows[firstLine - 1], last: rows[lastLine - 1] };
 }
 
+// ───────────── one crash is one crash: copies of a line from ingest, RunPod's stream and an upload ─────────────
+
+/** LogLine.stream of an uploaded line without a time of its own (lib/ingest/upload-times.ts). */
+const UNDATED_STREAM = "undated";
+
+/** Line text for matching copies: no ANSI colours, no leading time stamp or stream tag, collapsed spaces. */
+export function normalizeForMatch(text: string): string {
+  return text
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
+    .replace(/^\s*\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?:?\s*/, "")
+    .replace(/^\s*(?:stdout|stderr)\s*[:|]\s*/i, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * The rows of one worker without the copies of a line that another source already delivered (same
+ * normalised text, times within toleranceMs; the first stored copy is kept), so the classifier sees one
+ * abort once. Undated upload lines are never matched by time.
+ */
+export function dropCopies<R extends Row>(rows: R[], toleranceMs: number): R[] {
+  const seen = new Map<string, R[]>();
+  const out: R[] = [];
+  for (const r of rows) {
+    const key = normalizeForMatch(r.text);
+    const dated = !(r.source === "upload" && r.stream === UNDATED_STREAM);
+    const prev = seen.get(key) ?? [];
+    if (key && dated && prev.some((p) => p.source !== r.source && Math.abs(p.ts.getTime() - r.ts.getTime()) <= toleranceMs)) continue;
+    if (dated) seen.set(key, [...prev, r]);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Drops planned log crashes that are copies of a crash already recorded (or planned) for the same worker:
+ * same fingerprint, times within toleranceMs (e.g. the wrapper's copy classified in an earlier pass than
+ * the stream's). A copy with more evidence does not make a second crash.
+ */
+async function dropCrashCopies(prisma: PrismaClient, endpointId: string, events: PlannedEvent[], toleranceMs: number): Promise<void> {
+  if (!events.length) return;
+  const times = events.map((e) => e.at.getTime());
+  const existing = await prisma.crashEvent.findMany({
+    where: {
+      endpointId,
+      source: "log",
+      dedupeKey: { notIn: events.map((e) => e.dedupeKey) },
+      at: { gte: new Date(Math.min(...times) - toleranceMs), lte: new Date(Math.max(...times) + toleranceMs) },
+    },
+    select: { workerId: true, fingerprint: true, at: true },
+    take: 5_000,
+  });
+  const kept: { workerId: string | null; fingerprint: string; at: Date }[] = [...existing];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.live === false) continue; // undated upload: its time says nothing, so nothing is a copy by time
+    const copy = kept.some((k) => k.workerId === e.workerId && k.fingerprint === e.fingerprint && Math.abs(k.at.getTime() - e.at.getTime()) <= toleranceMs);
+    if (copy) {
+      events.splice(i--, 1);
+      continue;
+    }
+    kept.push(e);
+  }
+}
+
 /**
  * Classifies an endpoint's log lines stored since the last pass (LogLine.id high-water mark kept in
  * AppSetting "detection.cursor.<endpointId>"), per worker, with a few earlier lines of the same worker
@@ -98,7 +170,7 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
     where: { endpointId, id: { gt: cursor } },
     orderBy: { id: "asc" },
     take: cfg.maxLinesPerPass,
-    select: { id: true, workerId: true, ts: true, text: true },
+    select: { id: true, workerId: true, ts: true, text: true, source: true, stream: true },
   });
   if (!fresh.length) return { events: [], lines: 0 };
   const byWorker = new Map<string | null, Row[]>();
@@ -108,9 +180,9 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
     else byWorker.set(r.workerId, [r]);
   }
   const workerIds = [...byWorker.keys()].filter((w): w is string => w !== null);
-  const images = new Map(
-    (await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, image: true } })).map((w) => [w.id, w.image]),
-  );
+  const workerRows = await prisma.worker.findMany({ where: { endpointId, id: { in: workerIds } }, select: { id: true, image: true, version: true } });
+  const images = new Map(workerRows.map((w) => [w.id, w.image]));
+  const deployments = new Map(workerRows.map((w) => [w.id, deploymentOf(w)?.key ?? null]));
   const events: PlannedEvent[] = [];
   for (const [workerId, rows] of byWorker) {
     const before = cfg.lookbackLines
@@ -119,11 +191,11 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
             where: { endpointId, workerId, id: { lte: cursor } },
             orderBy: { id: "desc" },
             take: cfg.lookbackLines,
-            select: { id: true, workerId: true, ts: true, text: true },
+            select: { id: true, workerId: true, ts: true, text: true, source: true, stream: true },
           })
         ).reverse()
       : [];
-    const all = [...before, ...rows];
+    const all = dropCopies([...before, ...rows], cfg.duplicateToleranceMs);
     const crashes = classifyLines(all.map((r) => ({ text: r.text, ts: r.ts.toISOString() })));
     for (const c of crashes) {
       if (!c.evidence.length) continue;
@@ -134,6 +206,7 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
         endpointId,
         workerId,
         image: workerId ? (images.get(workerId) ?? null) : null,
+        deployment: workerId ? (deployments.get(workerId) ?? null) : null,
         at: ev.first.ts,
         signature: c.signature,
         fingerprint: storedFingerprint(fingerprint(c)),
@@ -142,9 +215,11 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
         source: "log",
         evidence: ev.lines,
         logLineId: ev.first.id,
+        live: !(ev.first.source === "upload" && ev.first.stream === UNDATED_STREAM),
       });
     }
   }
+  await dropCrashCopies(prisma, endpointId, events, cfg.duplicateToleranceMs);
   await writeCrashEvents(prisma, events);
   await saveLogCursor(prisma, endpointId, fresh[fresh.length - 1].id);
   return { events, lines: fresh.length };
@@ -166,7 +241,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
     where: { endpointId, kind: { in: ["exit", "restart"] }, at: { gte: since, lte: until } },
     orderBy: { at: "asc" },
     take: 2_000,
-    select: { id: true, workerId: true, kind: true, exitCode: true, signal: true, image: true, detail: true, at: true },
+    select: { id: true, workerId: true, kind: true, exitCode: true, signal: true, image: true, version: true, detail: true, at: true },
   });
   if (!wes.length) return [];
   const keys = wes.map((e) => `${e.kind}:${e.id}`);
@@ -196,6 +271,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
         endpointId,
         workerId: e.workerId,
         image: e.image,
+        deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
         at: e.at,
         signature: sig,
         fingerprint: `${sig}:exit code ${code}`,
@@ -219,6 +295,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
       endpointId,
       workerId: e.workerId,
       image: e.image,
+      deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
       at: Number.isNaN(startedAt) ? e.at : new Date(Math.min(startedAt, at)),
       signature: UNKNOWN_RESTART,
       fingerprint: `${UNKNOWN_RESTART}:restart`,
@@ -293,6 +370,7 @@ export async function writeCrashEvents(prisma: PrismaClient, events: PlannedEven
       endpointId: e.endpointId,
       workerId: e.workerId,
       image: e.image,
+      deployment: e.deployment ?? null,
       at: e.at,
       signature: e.signature,
       fingerprint: e.fingerprint,
@@ -303,6 +381,7 @@ export async function writeCrashEvents(prisma: PrismaClient, events: PlannedEven
       logLineId: e.logLineId,
       groupId,
       dedupeKey: e.dedupeKey,
+      live: e.live ?? true,
     });
   }
   if (inserts.length) await prisma.crashEvent.createMany({ data: inserts, skipDuplicates: true });
@@ -313,16 +392,17 @@ export async function refreshCrashGroups(prisma: PrismaClient, ids: bigint[]): P
   await prisma.$executeRaw`
     UPDATE crash_groups g SET
       count = s.c, "firstSeenAt" = s.f, "lastSeenAt" = s.l,
-      workers = s.w[1:50], images = s.i[1:20], "updatedAt" = now()
+      workers = s.w[1:50], images = s.i[1:20], deployments = s.d[1:20], "updatedAt" = now()
     FROM (
       SELECT "groupId", count(*)::int AS c, min(at) AS f, max(at) AS l,
         array_remove(array_agg(DISTINCT "workerId"), NULL) AS w,
-        array_remove(array_agg(DISTINCT image), NULL) AS i
-      FROM crash_events WHERE "groupId" = ANY(${ids}::bigint[]) GROUP BY "groupId"
+        array_remove(array_agg(DISTINCT image), NULL) AS i,
+        array_remove(array_agg(DISTINCT deployment), NULL) AS d
+      FROM crash_events WHERE "groupId" = ANY(${ids}::bigint[]) AND live GROUP BY "groupId"
     ) s
     WHERE g.id = s."groupId"`;
   // a group whose only event moved to a more specific fingerprint is empty now
   await prisma.$executeRaw`
-    UPDATE crash_groups g SET count = 0, workers = '{}', images = '{}', "updatedAt" = now()
-    WHERE g.id = ANY(${ids}::bigint[]) AND NOT EXISTS (SELECT 1 FROM crash_events e WHERE e."groupId" = g.id)`;
+    UPDATE crash_groups g SET count = 0, workers = '{}', images = '{}', deployments = '{}', "updatedAt" = now()
+    WHERE g.id = ANY(${ids}::bigint[]) AND NOT EXISTS (SELECT 1 FROM crash_events e WHERE e."groupId" = g.id AND e.live)`;
 }

@@ -16,14 +16,16 @@ const crash = (min: number, workerId = "w1", fingerprint = "random_device:random
 });
 
 describe("findLoopGroups", () => {
-  it("needs two crashes of one fingerprint inside the window, after the last completed job", () => {
+  it("needs two crashes of one fingerprint inside the window (completions elsewhere do not end one worker's loop)", () => {
     const facts = (crashes: ReturnType<typeof crash>[], lastCompletedAt: Date | null = null) => ({ health: null, restarts: [], crashes, lastCompletedAt });
     expect(findLoopGroups(facts([crash(1)]), now, DEFAULT_DETECTION_CONFIG)).toEqual([]);
     expect(findLoopGroups(facts([crash(1), crash(3, "w2")]), now, DEFAULT_DETECTION_CONFIG).map((g) => [g.fingerprint, g.count, g.workers.size])).toEqual([
       ["random_device:random_device could not be read", 2, 2],
     ]);
     expect(findLoopGroups(facts([crash(1), crash(11)]), now, DEFAULT_DETECTION_CONFIG)).toEqual([]);
-    expect(findLoopGroups(facts([crash(1), crash(3)], at(2)), now, DEFAULT_DETECTION_CONFIG)).toEqual([]);
+    expect(findLoopGroups(facts([crash(1), crash(3)], at(2)), now, DEFAULT_DETECTION_CONFIG)).toHaveLength(1);
+    // a back-off loop: three crashes 12 min apart
+    expect(findLoopGroups(facts([crash(1), crash(13), crash(25)]), now, DEFAULT_DETECTION_CONFIG)).toHaveLength(1);
     expect(findLoopGroups(facts([crash(1), crash(3, "w1", "segfault:x", "segfault" as never)]), now, DEFAULT_DETECTION_CONFIG)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import type { DetectionConfig } from "@/lib/detection/config";
+import { findCrashLoops, findUnknownLoop, recoveryEvidence, UNKNOWN_LOOP, type Recovery } from "@/lib/domain/crash";
+import { ruleConfigOf, type DetectionConfig } from "@/lib/detection/config";
 import type { EndpointDetectionFacts } from "@/lib/detection/verdicts";
 import { signatureTitle } from "@/lib/detection/crashes";
 
@@ -20,24 +21,9 @@ export interface LoopGroup {
   lastAt: number;
 }
 
-/**
- * Every fingerprint of the endpoint that crash-loops now under the rule of verdictForQueuedJob:
- * at least minCrashes crashes within windowMs, all after the last completed job, from at least
- * minWorkers workers. A single crash never qualifies (minCrashes >= 2).
- */
-export function findLoopGroups(facts: EndpointDetectionFacts, now: Date, cfg: DetectionConfig): LoopGroup[] {
-  const since = facts.lastCompletedAt ? facts.lastCompletedAt.getTime() : -Infinity;
-  const groups = new Map<string, LoopGroup>();
-  for (const c of facts.crashes) {
-    const at = new Date(c.at).getTime();
-    if (now.getTime() - at > cfg.windowMs || at <= since) continue;
-    let g = groups.get(c.fingerprint);
-    if (!g) groups.set(c.fingerprint, (g = { fingerprint: c.fingerprint, signature: c.signature, count: 0, workers: new Set(), lastAt: at }));
-    g.count++;
-    g.lastAt = Math.max(g.lastAt, at);
-    if (c.workerId) g.workers.add(c.workerId);
-  }
-  return [...groups.values()].filter((g) => g.count >= cfg.minCrashes && (g.workers.size >= cfg.minWorkers || (cfg.minWorkers === 1 && g.workers.size === 0)));
+/** Every fingerprint of the endpoint that crash-loops now: findCrashLoops (lib/domain/crash), the rule the verdicts use. */
+export function findLoopGroups(facts: Pick<EndpointDetectionFacts, "crashes"> & Partial<Pick<EndpointDetectionFacts, "completions" | "liveWorkers">>, now: Date, cfg: DetectionConfig): LoopGroup[] {
+  return findCrashLoops(facts.crashes, { now, config: ruleConfigOf(cfg), completions: facts.completions, liveWorkers: facts.liveWorkers }).map((l) => ({ fingerprint: l.fingerprint, signature: l.signature, count: l.count, workers: l.workers, lastAt: l.lastAt }));
 }
 
 /** Queues a webhook message once (Notification.dedupeKey); the sender delivers it. */
@@ -90,61 +76,185 @@ export interface LifecycleResult {
   openByFingerprint: Map<string, bigint>;
 }
 
+/** Something that pages: a classified crash loop, a loop without readable logs, or a per-endpoint queue alert. */
+export interface IncidentCondition {
+  fingerprint: string;
+  signature: string;
+  title: string;
+  /** The condition holds now. */
+  active: boolean;
+  /** Newest bad evidence (a crash, a restart, the poll that showed it). */
+  lastBadAt: number;
+  count?: number;
+  line?: string | null;
+  detail: Record<string, unknown>;
+}
+
+export const ALERT_QUEUE_AGE = "alert_queue_age";
+export const ALERT_QUEUE_STALLED = "alert_queue_stalled";
+export const ALERT_COMPLETION_RATE = "alert_completion_rate";
+export const CONDITION_TITLES: Record<string, string> = {
+  [UNKNOWN_LOOP]: "Crash loop, cause unknown",
+  [ALERT_QUEUE_AGE]: "Oldest queued job waits too long",
+  [ALERT_QUEUE_STALLED]: "Queue grows with no completions",
+  [ALERT_COMPLETION_RATE]: "Completion rate below its recent baseline",
+};
+
+/** The wrapper's start-up facts (stdin, CPU, libstdc++, frameworks) of the given workers, newest per worker. */
+async function startupFacts(prisma: PrismaClient, endpointId: string, workers: string[]): Promise<Record<string, unknown>[]> {
+  if (!workers.length) return [];
+  const rows = await prisma.workerEvent.findMany({
+    where: { endpointId, kind: "startup", workerId: { in: workers.slice(0, 20) } },
+    orderBy: { at: "desc" },
+    take: 40,
+    select: { workerId: true, at: true, detail: true },
+  });
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.workerId) && seen.add(r.workerId)).map((r) => ({ workerId: r.workerId, at: r.at.toISOString(), ...(r.detail as Record<string, unknown>) }));
+}
+
+/** Per-endpoint alerts that need no classifier: oldest IN_QUEUE age, a growing queue with no completions, completion rate below baseline. */
+async function queueAlerts(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig, facts: EndpointDetectionFacts): Promise<IncidentCondition[]> {
+  const out: IncidentCondition[] = [];
+  const fresh = facts.healthAt !== null && now.getTime() - facts.healthAt.getTime() <= cfg.staleMs;
+  if (cfg.alertQueueAgeMs > 0) {
+    const oldest = await prisma.job.findFirst({ where: { endpointId, status: "IN_QUEUE" }, orderBy: [{ submittedAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }], select: { id: true, submittedAt: true, createdAt: true } });
+    const since = oldest ? (oldest.submittedAt ?? oldest.createdAt).getTime() : null;
+    const age = since === null ? 0 : now.getTime() - since;
+    out.push({
+      fingerprint: ALERT_QUEUE_AGE,
+      signature: ALERT_QUEUE_AGE,
+      title: CONDITION_TITLES[ALERT_QUEUE_AGE],
+      active: age > cfg.alertQueueAgeMs,
+      lastBadAt: now.getTime(),
+      detail: { oldestJobId: oldest?.id ?? null, waitingMs: age, thresholdMs: cfg.alertQueueAgeMs },
+    });
+  }
+  if (cfg.alertQueueGrowth > 0) {
+    const from = now.getTime() - cfg.alertQueueGrowthWindowMs;
+    const pts = facts.healthSeries.filter((p) => p.at.getTime() >= from && p.inQueue !== null);
+    const growth = pts.length >= 2 ? pts[pts.length - 1].inQueue! - pts[0].inQueue! : 0;
+    const noCompletion = facts.lastCompletedAt === null || facts.lastCompletedAt.getTime() < from;
+    out.push({
+      fingerprint: ALERT_QUEUE_STALLED,
+      signature: ALERT_QUEUE_STALLED,
+      title: CONDITION_TITLES[ALERT_QUEUE_STALLED],
+      active: fresh && growth >= cfg.alertQueueGrowth && noCompletion,
+      lastBadAt: pts.length ? pts[pts.length - 1].at.getTime() : now.getTime(),
+      detail: { queueGrowth: growth, windowMs: cfg.alertQueueGrowthWindowMs, lastCompletedAt: facts.lastCompletedAt?.toISOString() ?? null },
+    });
+  }
+  if (cfg.alertRateDropPct > 0) {
+    const w = cfg.alertRateWindowMs;
+    const [recent, baseline] = await Promise.all([
+      prisma.job.count({ where: { endpointId, status: "COMPLETED", finishedAt: { gt: new Date(now.getTime() - w), lte: now } } }),
+      prisma.job.count({ where: { endpointId, status: "COMPLETED", finishedAt: { gt: new Date(now.getTime() - 24 * 3_600_000 - w), lte: new Date(now.getTime() - w) } } }),
+    ]);
+    const perWindow = baseline / ((24 * 3_600_000) / w);
+    const queued = (facts.healthSeries.at(-1)?.inQueue ?? 0) > 0;
+    out.push({
+      fingerprint: ALERT_COMPLETION_RATE,
+      signature: ALERT_COMPLETION_RATE,
+      title: CONDITION_TITLES[ALERT_COMPLETION_RATE],
+      // only while work waits: a quiet hour with an empty queue is not a drop
+      active: fresh && queued && perWindow >= cfg.alertRateMinBaseline && recent < (perWindow * cfg.alertRateDropPct) / 100,
+      lastBadAt: now.getTime(),
+      detail: { completedInWindow: recent, baselinePerWindow: Math.round(perWindow * 10) / 10, windowMs: w, dropPct: cfg.alertRateDropPct },
+    });
+  }
+  return out;
+}
+
 /**
- * Incident lifecycle of one endpoint (runs after its crash events were written):
- * - a fingerprint that crash-loops (findLoopGroups) and has no incident → open one (+ event, notification);
- * - its latest incident resolved and a crash of it came after the resolution → reopen as a regression;
- * - an open/acknowledged incident auto-resolves after quietMs without a crash of its fingerprint, or after
- *   recoveredQuietMs when a job of the endpoint completed after that last crash.
+ * Incident lifecycle of one endpoint (runs after its crash events were written). Conditions: each
+ * crash-looping fingerprint (findCrashLoops), a crash loop without readable logs (findUnknownLoop,
+ * kind "crash loop, cause unknown"), and the queue alerts. For each:
+ * - active and no incident → open one (+ event with the worker evidence and start-up facts, + notification);
+ * - active and its latest incident resolved before the newest bad evidence → reopen as a regression;
+ * - an open/acknowledged incident whose condition no longer holds resolves automatically only on positive
+ *   evidence (recoveryEvidence: jobs completed after the last crash, or workers ready for quietMs; queue
+ *   alerts: fresh data showing the condition cleared). An endpoint gone silent, scaled to zero or without
+ *   ready workers stays open with a "no_data" event ("no data since …").
  * Crash group states follow: new → ongoing (loop) → resolved → regressed → ongoing.
  */
 export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig, facts: EndpointDetectionFacts): Promise<LifecycleResult> {
   const out: LifecycleResult = { opened: [], regressed: [], resolved: [], openByFingerprint: new Map() };
-  const loops = findLoopGroups(facts, now, cfg);
+  const rule = ruleConfigOf(cfg);
+  const loops = findCrashLoops(facts.crashes, { now, config: rule, completions: facts.completions, liveWorkers: facts.liveWorkers });
+  const conditions: IncidentCondition[] = loops.map((l) => {
+    const latest = facts.crashes.filter((c) => c.fingerprint === l.fingerprint).sort((a, b) => +new Date(b.at) - +new Date(a.at))[0];
+    return {
+      fingerprint: l.fingerprint,
+      signature: l.signature,
+      title: `${signatureTitle(l.signature)}: crash loop`,
+      active: true,
+      lastBadAt: l.lastAt,
+      count: l.count,
+      line: latest ? firstMatch(latest.evidence) : null,
+      detail: { crashes: l.count, workers: [...l.workers], backoff: l.backoff },
+    };
+  });
+  const unknownLoop = loops.length
+    ? null
+    : findUnknownLoop({ now, restarts: facts.restarts, unexplained: facts.unexplained, series: facts.healthSeries, lastCompletedAt: facts.lastCompletedAt, config: rule });
+  const lastUnknownBad = Math.max(0, ...facts.restarts.map((r) => r.at.getTime()), ...facts.unexplained.map((u) => u.at.getTime()), ...facts.healthSeries.filter((p) => (p.unhealthy ?? 0) > 0).map((p) => p.at.getTime()));
+  conditions.push({
+    fingerprint: UNKNOWN_LOOP,
+    signature: UNKNOWN_LOOP,
+    title: CONDITION_TITLES[UNKNOWN_LOOP],
+    active: unknownLoop !== null,
+    lastBadAt: unknownLoop?.lastAt ?? lastUnknownBad,
+    line: unknownLoop ? `crash loop, cause unknown: ${unknownLoop.why}` : null,
+    detail: unknownLoop ? { why: unknownLoop.why, workers: unknownLoop.workers, unhealthy: facts.health?.unhealthy ?? null } : {},
+  });
+  conditions.push(...(await queueAlerts(prisma, endpointId, now, cfg, facts)));
+
   const endpoint = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { name: true, displayName: true } });
   const endpointName = endpoint?.displayName ?? endpoint?.name ?? endpointId;
-  const active = await prisma.incident.findMany({
-    where: { endpointId, OR: [{ state: { in: ["open", "acknowledged"] } }, { fingerprint: { in: loops.map((l) => l.fingerprint) } }] },
+  const activeFps = conditions.filter((c) => c.active).map((c) => c.fingerprint);
+  const incidents = await prisma.incident.findMany({
+    where: { endpointId, OR: [{ state: { in: ["open", "acknowledged"] } }, { fingerprint: { in: activeFps } }] },
     orderBy: { openedAt: "desc" },
     select: { id: true, fingerprint: true, state: true, resolvedAt: true, regressionCount: true, title: true, signature: true, crashGroupId: true },
   });
-  const latestByFp = new Map<string, (typeof active)[number]>();
-  for (const i of active) if (!latestByFp.has(i.fingerprint)) latestByFp.set(i.fingerprint, i);
+  const latestByFp = new Map<string, (typeof incidents)[number]>();
+  for (const i of incidents) if (!latestByFp.has(i.fingerprint)) latestByFp.set(i.fingerprint, i);
 
-  for (const loop of loops) {
-    const inc = latestByFp.get(loop.fingerprint);
-    const group = await prisma.crashGroup.findUnique({ where: { endpointId_fingerprint: { endpointId, fingerprint: loop.fingerprint } }, select: { id: true, title: true, state: true } });
-    const latestCrash = facts.crashes.filter((c) => c.fingerprint === loop.fingerprint).sort((a, b) => +new Date(b.at) - +new Date(a.at))[0];
-    const line = latestCrash ? firstMatch(latestCrash.evidence) : null;
+  for (const cond of conditions.filter((c) => c.active)) {
+    const inc = latestByFp.get(cond.fingerprint);
+    const group = await prisma.crashGroup.findUnique({ where: { endpointId_fingerprint: { endpointId, fingerprint: cond.fingerprint } }, select: { id: true, state: true, stateChangedAt: true } });
     if (!inc) {
-      const title = `${signatureTitle(loop.signature)}: crash loop`;
-      const first = await prisma.crashEvent.findFirst({ where: { endpointId, fingerprint: loop.fingerprint }, orderBy: { at: "asc" }, select: { image: true } });
+      const first = await prisma.crashEvent.findFirst({ where: { endpointId, fingerprint: cond.fingerprint }, orderBy: { at: "asc" }, select: { image: true } });
+      const workers = Array.isArray(cond.detail.workers) ? (cond.detail.workers as string[]) : [];
+      const startup = await startupFacts(prisma, endpointId, workers);
       const id = await prisma.$transaction(async (tx) => {
         // two pollers (a lease hand-over mid-pass) must not open the same incident twice
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`incident:${endpointId}:${loop.fingerprint}`}))`;
-        const existing = await tx.incident.findFirst({ where: { endpointId, fingerprint: loop.fingerprint }, select: { id: true } });
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`incident:${endpointId}:${cond.fingerprint}`}))`;
+        const existing = await tx.incident.findFirst({ where: { endpointId, fingerprint: cond.fingerprint, state: { in: ["open", "acknowledged"] } }, select: { id: true } });
         if (existing) return { id: existing.id, created: false };
         const created = await tx.incident.create({
-          data: { endpointId, crashGroupId: group?.id ?? null, signature: loop.signature, fingerprint: loop.fingerprint, title, openedAt: now, introducedImage: first?.image ?? null },
+          data: { endpointId, crashGroupId: group?.id ?? null, signature: cond.signature, fingerprint: cond.fingerprint, title: cond.title, openedAt: now, introducedImage: first?.image ?? null },
           select: { id: true },
         });
-        await tx.incidentEvent.create({ data: { incidentId: created.id, kind: "opened", actor: null, at: now, detail: { crashes: loop.count, workers: [...loop.workers] } } });
+        await tx.incidentEvent.create({
+          data: { incidentId: created.id, kind: "opened", actor: null, at: now, detail: { ...cond.detail, lastBadAt: new Date(cond.lastBadAt).toISOString(), ...(startup.length ? { startup } : {}) } as Prisma.InputJsonValue },
+        });
         await enqueueIncidentNotification(tx, {
           incidentId: created.id,
           kind: "opened",
           regressionCount: 0,
           now,
-          payload: incidentMessage({ id: created.id, endpointId, endpointName, title, signature: loop.signature, kind: "opened", regressionCount: 0, crashCount: loop.count, line }),
+          payload: incidentMessage({ id: created.id, endpointId, endpointName, title: cond.title, signature: cond.signature, kind: "opened", regressionCount: 0, crashCount: cond.count, line: cond.line }),
         });
         if (group) await tx.crashGroup.update({ where: { id: group.id }, data: { state: "ongoing", stateChangedAt: now } });
         return { id: created.id, created: true };
       });
       if (id.created) out.opened.push(id.id);
-      out.openByFingerprint.set(loop.fingerprint, id.id);
+      out.openByFingerprint.set(cond.fingerprint, id.id);
       continue;
     }
     if (inc.state === "resolved") {
-      if (!inc.resolvedAt || loop.lastAt <= inc.resolvedAt.getTime()) continue;
+      if (!inc.resolvedAt || cond.lastBadAt <= inc.resolvedAt.getTime()) continue;
       const n = inc.regressionCount + 1;
       await prisma.$transaction(async (tx) => {
         const upd = await tx.incident.updateMany({
@@ -152,50 +262,51 @@ export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: str
           data: { state: "open", regressionCount: n, lastRegressedAt: now, resolvedAt: null, resolvedBy: null, resolution: null, acknowledgedAt: null, acknowledgedBy: null },
         });
         if (!upd.count) return;
-        await tx.incidentEvent.create({ data: { incidentId: inc.id, kind: "regressed", actor: null, at: now, detail: { regressionCount: n, crashes: loop.count } } });
+        await tx.incidentEvent.create({ data: { incidentId: inc.id, kind: "regressed", actor: null, at: now, detail: { regressionCount: n, ...cond.detail } as Prisma.InputJsonValue } });
         await enqueueIncidentNotification(tx, {
           incidentId: inc.id,
           kind: "regressed",
           regressionCount: n,
           now,
-          payload: incidentMessage({ id: inc.id, endpointId, endpointName, title: inc.title, signature: inc.signature, kind: "regressed", regressionCount: n, crashCount: loop.count, line }),
+          payload: incidentMessage({ id: inc.id, endpointId, endpointName, title: inc.title, signature: inc.signature, kind: "regressed", regressionCount: n, crashCount: cond.count, line: cond.line }),
         });
         if (group) await tx.crashGroup.update({ where: { id: group.id }, data: { state: "regressed", stateChangedAt: now } });
       });
       out.regressed.push(inc.id);
-      out.openByFingerprint.set(loop.fingerprint, inc.id);
+      out.openByFingerprint.set(cond.fingerprint, inc.id);
       continue;
     }
-    out.openByFingerprint.set(loop.fingerprint, inc.id);
+    out.openByFingerprint.set(cond.fingerprint, inc.id);
     if (group && group.state === "regressed") {
-      const since = await prisma.crashGroup.findUnique({ where: { id: group.id }, select: { stateChangedAt: true } });
-      const after = facts.crashes.filter((c) => c.fingerprint === loop.fingerprint && since && +new Date(c.at) > since.stateChangedAt.getTime()).length;
+      const after = facts.crashes.filter((c) => c.fingerprint === cond.fingerprint && +new Date(c.at) > group.stateChangedAt.getTime()).length;
       if (after >= cfg.minCrashes) await prisma.crashGroup.update({ where: { id: group.id }, data: { state: "ongoing", stateChangedAt: now } });
     }
   }
 
-  // auto-resolve
-  const open = active.filter((i) => i.state === "open" || i.state === "acknowledged");
-  for (const inc of open) {
-    if (out.openByFingerprint.has(inc.fingerprint) && loops.some((l) => l.fingerprint === inc.fingerprint)) {
-      // still looping: no resolution, whatever the quiet rule says
-      const g = loops.find((l) => l.fingerprint === inc.fingerprint)!;
-      if (now.getTime() - g.lastAt < cfg.quietMs) continue;
+  // auto-resolve: only on positive evidence
+  const byFp = new Map(conditions.map((c) => [c.fingerprint, c]));
+  for (const inc of incidents.filter((i) => i.state === "open" || i.state === "acknowledged")) {
+    const cond = byFp.get(inc.fingerprint);
+    if (cond?.active) continue;
+    let rec: Recovery;
+    if (inc.fingerprint.startsWith("alert_")) {
+      const fresh = facts.healthAt !== null && now.getTime() - facts.healthAt.getTime() <= cfg.staleMs;
+      rec = fresh && cond ? { recovered: true, reason: "fresh data shows the condition cleared", evidenceAt: facts.healthAt!.getTime() } : { recovered: false, reason: facts.lastDataAt ? `no data since ${facts.lastDataAt.toISOString()}` : "no data about the endpoint", noDataSince: facts.lastDataAt?.getTime() ?? null };
+    } else {
+      const last = inc.fingerprint === UNKNOWN_LOOP ? null : await prisma.crashEvent.aggregate({ where: { endpointId, fingerprint: inc.fingerprint, live: true }, _max: { at: true } });
+      const lastBadAt = inc.fingerprint === UNKNOWN_LOOP ? (cond?.lastBadAt ?? 0) : (last?._max.at?.getTime() ?? 0);
+      rec = recoveryEvidence({ now, lastBadAt, lastCompletedAt: facts.lastCompletedAt, series: facts.healthSeries, lastDataAt: facts.lastDataAt, quietMs: cfg.quietMs, recoveredQuietMs: cfg.recoveredQuietMs, staleMs: cfg.staleMs });
     }
-    const last = await prisma.crashEvent.aggregate({ where: { endpointId, fingerprint: inc.fingerprint }, _max: { at: true } });
-    const lastAt = last._max.at?.getTime() ?? 0;
-    const quiet = now.getTime() - lastAt;
-    const recovered = facts.lastCompletedAt !== null && facts.lastCompletedAt.getTime() > lastAt && quiet >= cfg.recoveredQuietMs;
-    if (quiet < cfg.quietMs && !recovered) {
+    if (!rec.recovered) {
       out.openByFingerprint.set(inc.fingerprint, inc.id);
+      await recordNoData(prisma, inc.id, now, rec, cfg.staleMs);
       continue;
     }
+    const reason = rec.reason;
     const done = await prisma.$transaction(async (tx) => {
       const upd = await tx.incident.updateMany({ where: { id: inc.id, state: { in: ["open", "acknowledged"] } }, data: { state: "resolved", resolvedAt: now, resolvedBy: null, resolution: "auto" } });
       if (!upd.count) return false;
-      await tx.incidentEvent.create({
-        data: { incidentId: inc.id, kind: "resolved", actor: null, at: now, detail: { auto: true, reason: recovered ? "a job completed after the last crash" : `no crash for ${Math.round(cfg.quietMs / 60_000)} min` } },
-      });
+      await tx.incidentEvent.create({ data: { incidentId: inc.id, kind: "resolved", actor: null, at: now, detail: { auto: true, reason, evidenceAt: new Date(rec.recovered ? rec.evidenceAt : now.getTime()).toISOString() } } });
       await enqueueIncidentNotification(tx, {
         incidentId: inc.id,
         kind: "resolved",
@@ -212,4 +323,14 @@ export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: str
     }
   }
   return out;
+}
+
+/** Records once per silence that an open incident has no data to judge recovery ("no data since …"). */
+async function recordNoData(prisma: PrismaClient, incidentId: bigint, now: Date, rec: Recovery & { recovered: false }, staleMs: number): Promise<void> {
+  // a worker restarting for a minute is not silence; a stretch longer than staleMs is
+  if (rec.noDataSince === null || now.getTime() - rec.noDataSince <= staleMs) return;
+  const since = new Date(rec.noDataSince).toISOString();
+  const last = await prisma.incidentEvent.findFirst({ where: { incidentId, kind: "no_data" }, orderBy: { at: "desc" }, select: { detail: true } });
+  if ((last?.detail as { since?: string } | null)?.since === since) return;
+  await prisma.incidentEvent.create({ data: { incidentId, kind: "no_data", actor: null, at: now, detail: { since, reason: rec.reason } } });
 }

@@ -1,44 +1,122 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { verdictForQueuedJob, type CrashEventInput, type EndpointHealthCounts, type QueuedJobVerdict } from "@/lib/domain/crash";
+import { verdictForQueuedJob, type CrashEventInput, type EndpointHealthCounts, type QueuedJobVerdict, type VerdictEvidence } from "@/lib/domain/crash";
 import { ruleConfigOf, type DetectionConfig } from "@/lib/detection/config";
 import { isClassifierSignature } from "@/lib/detection/crashes";
+
+export interface HealthPoint {
+  at: Date;
+  ready: number | null;
+  unhealthy: number | null;
+  total: number | null;
+  inQueue: number | null;
+  completed: number | null;
+}
 
 /** What one endpoint's verdict pass needs, read in a handful of bounded queries. */
 export interface EndpointDetectionFacts {
   health: EndpointHealthCounts | null;
+  healthAt: Date | null;
+  /** Health snapshots of the lookback, oldest first (readiness streaks, queue growth). */
+  healthSeries: HealthPoint[];
+  /** Live crash events with a classified cause (uploads without times are evidence only, never here). */
   crashes: (CrashEventInput & { id: bigint; evidence: unknown })[];
+  /** Live crash events without a readable cause (restart-only, exit code only). */
+  unexplained: { id: bigint; at: Date; workerId: string | null; signature: string }[];
   restarts: { at: Date; workerId: string }[];
+  /** Newest completion: a tracked COMPLETED job, or a /health completed counter that went up. */
   lastCompletedAt: Date | null;
+  /** Completions of the lookback with their worker (counter-only completions have none). */
+  completions: { at: Date; workerId: string | null }[];
+  /** Workers the endpoint lists now. */
+  liveWorkers: Set<string>;
+  /** Newest data of any kind about the endpoint (health, log line, worker seen): "no data since …". */
+  lastDataAt: Date | null;
+}
+
+/** How far back a pass looks: long enough for a back-off chain of minCrashes + 1 crashes. */
+export function lookbackMs(cfg: DetectionConfig): number {
+  return Math.max(cfg.windowMs, cfg.maxBackoffGapMs * (cfg.minCrashes + 1), cfg.quietMs * 2);
 }
 
 export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig): Promise<EndpointDetectionFacts> {
-  const since = new Date(now.getTime() - cfg.windowMs);
-  const [snap, crashes, restarts, lastDone] = await Promise.all([
-    prisma.healthSnapshot.findFirst({
-      where: { endpointId, takenAt: { lte: now } },
+  const since = new Date(now.getTime() - lookbackMs(cfg));
+  // health is read only as far back as recovery, alerts and the unknown-loop rule look (a poll every ~10 s)
+  const healthSince = new Date(now.getTime() - Math.max(cfg.quietMs, cfg.alertQueueGrowthWindowMs, cfg.suspectAfterMs, cfg.windowMs) - 2 * cfg.staleMs);
+  const [snaps, crashes, restarts, lastDone, lastLog, lastWorker, done, live] = await Promise.all([
+    prisma.healthSnapshot.findMany({
+      where: { endpointId, takenAt: { gte: healthSince, lte: now } },
       orderBy: { takenAt: "desc" },
-      select: { workersIdle: true, workersInitializing: true, workersRunning: true, workersThrottled: true, workersUnhealthy: true },
+      take: 2_000,
+      select: { takenAt: true, workersIdle: true, workersInitializing: true, workersRunning: true, workersThrottled: true, workersUnhealthy: true, workersReady: true, jobsInQueue: true, jobsCompleted: true },
     }),
     prisma.crashEvent.findMany({
-      where: { endpointId, at: { gte: since, lte: now } },
+      where: { endpointId, live: true, at: { gte: since, lte: now } },
       orderBy: { at: "desc" },
-      take: 1_000,
+      take: 2_000,
       select: { id: true, at: true, fingerprint: true, signature: true, workerId: true, evidence: true },
     }),
     prisma.workerEvent.findMany({ where: { endpointId, kind: "restart", at: { gte: since, lte: now } }, take: 1_000, select: { at: true, workerId: true } }),
     prisma.job.aggregate({ where: { endpointId, status: "COMPLETED", finishedAt: { lte: now } }, _max: { finishedAt: true } }),
+    prisma.logLine.aggregate({ where: { endpointId, source: { not: "upload" }, ts: { lte: now } }, _max: { ts: true } }),
+    prisma.worker.aggregate({ where: { endpointId, lastSeenAt: { lte: now } }, _max: { lastSeenAt: true } }),
+    prisma.job.findMany({ where: { endpointId, status: "COMPLETED", finishedAt: { gte: since, lte: now } }, orderBy: { finishedAt: "desc" }, take: 500, select: { finishedAt: true, workerId: true } }),
+    prisma.worker.findMany({ where: { endpointId, goneAt: null }, take: 1_000, select: { id: true } }),
   ]);
+  // older health still tells since when there is no data ("no data since …")
+  const newest =
+    snaps[0] ??
+    (await prisma.healthSnapshot.findFirst({
+      where: { endpointId, takenAt: { lte: now } },
+      orderBy: { takenAt: "desc" },
+      select: { takenAt: true, workersIdle: true, workersInitializing: true, workersRunning: true, workersThrottled: true, workersUnhealthy: true, workersReady: true, jobsInQueue: true, jobsCompleted: true },
+    })) ??
+    null;
+  const series: HealthPoint[] = snaps
+    .map((s) => ({
+      at: s.takenAt,
+      ready: sum(s.workersIdle, s.workersRunning, s.workersReady),
+      unhealthy: s.workersUnhealthy ?? null,
+      total: sum(s.workersIdle, s.workersInitializing, s.workersRunning, s.workersThrottled, s.workersUnhealthy),
+      inQueue: s.jobsInQueue ?? null,
+      completed: s.jobsCompleted ?? null,
+    }))
+    .reverse();
+  // A /health completed counter that went up between two polls: jobs completed, tracked or not (other clients').
+  let counterDone: Date | null = null;
+  for (let i = 1; i < series.length; i++) {
+    const a = series[i - 1].completed;
+    const b = series[i].completed;
+    if (a !== null && b !== null && b > a) counterDone = series[i].at;
+  }
+  const tracked = lastDone._max.finishedAt ?? null;
+  const lastCompletedAt = [tracked, counterDone].filter((d): d is Date => d !== null).sort((x, y) => y.getTime() - x.getTime())[0] ?? null;
+  const lastDataAt = [newest?.takenAt ?? null, lastLog._max.ts ?? null, lastWorker._max.lastSeenAt ?? null].filter((d): d is Date => d !== null).sort((x, y) => y.getTime() - x.getTime())[0] ?? null;
   return {
-    health: snap
-      ? { idle: snap.workersIdle, initializing: snap.workersInitializing, running: snap.workersRunning, throttled: snap.workersThrottled, unhealthy: snap.workersUnhealthy }
+    health: newest
+      ? { idle: newest.workersIdle, initializing: newest.workersInitializing, running: newest.workersRunning, throttled: newest.workersThrottled, unhealthy: newest.workersUnhealthy }
       : null,
-    // restart-only and exit-code-only events feed the "suspected" rule through restarts, not the classified crash loop
+    healthAt: newest?.takenAt ?? null,
+    healthSeries: series,
     crashes: crashes
       .filter((c) => isClassifierSignature(c.signature))
       .map((c) => ({ id: c.id, at: c.at, fingerprint: c.fingerprint, signature: c.signature as CrashEventInput["signature"], workerId: c.workerId, evidence: c.evidence })),
+    unexplained: crashes.filter((c) => !isClassifierSignature(c.signature)).map((c) => ({ id: c.id, at: c.at, workerId: c.workerId, signature: c.signature })),
     restarts,
-    lastCompletedAt: lastDone._max.finishedAt ?? null,
+    lastCompletedAt,
+    completions: [...done.map((j) => ({ at: j.finishedAt!, workerId: j.workerId })), ...(counterDone ? [{ at: counterDone, workerId: null }] : [])],
+    liveWorkers: new Set(live.map((w) => w.id)),
+    lastDataAt,
   };
+}
+
+/** Sum of /health counters; null when one is missing (#12: a counter /health did not give is null, not 0). */
+function sum(...xs: (number | null | undefined)[]): number | null {
+  let s = 0;
+  for (const x of xs) {
+    if (x === null || x === undefined) return null;
+    s += x;
+  }
+  return s;
 }
 
 export interface VerdictDetail {
@@ -50,6 +128,13 @@ export interface VerdictDetail {
   crashEventId?: string;
   evidence?: { text: string; ts: string | null }[];
   incidentId?: string;
+  /** What the verdict rests on, each with its time, and the newest of those times (its age). */
+  basis?: VerdictEvidence[];
+  evidenceAt?: string | null;
+  /** "unknown": a crash loop seen only as restarts / unhealthy workers. */
+  cause?: "unknown";
+  /** Queued beside a crash-looping worker while others take jobs. */
+  besideLoop?: { fingerprint: string; signature: string; workers: string[] };
 }
 
 function matchedLines(evidence: unknown): { text: string; ts: string | null }[] {
@@ -97,13 +182,19 @@ export async function updateQueuedVerdicts(
   let flagged = 0;
   // A classified crash loop does not depend on the job: decide it once per endpoint. Without one, the
   // crash list cannot change the answer, so each job's (age-dependent) verdict is computed without it.
-  const base = { now, health: facts.health, restarts: facts.restarts, lastCompletedAt: facts.lastCompletedAt, config: rule };
+  const base = { now, health: facts.health, healthAt: facts.healthAt, restarts: facts.restarts, lastCompletedAt: facts.lastCompletedAt, completions: facts.completions, liveWorkers: facts.liveWorkers, config: rule };
   const loop = verdictForQueuedJob({ ...base, ageMs: 0, crashes: facts.crashes });
-  const endpointWide = loop.fingerprint ? loop : null;
+  const endpointWide = loop.signature || loop.besideLoop ? loop : null;
   for (const j of jobs) {
     const v: QueuedJobVerdict = endpointWide ?? verdictForQueuedJob({ ...base, queuedAt: j.submittedAt ?? j.createdAt, crashes: [] });
     if (v.flag) flagged++;
-    const detail: VerdictDetail = { reason: v.reason };
+    const detail: VerdictDetail = { reason: v.reason, basis: v.evidence, evidenceAt: v.evidenceAt };
+    if (v.cause) detail.cause = v.cause;
+    if (v.besideLoop) {
+      detail.besideLoop = v.besideLoop;
+      const inc = incidentIdByFingerprint.get(v.besideLoop.fingerprint);
+      if (inc !== undefined) detail.incidentId = inc.toString();
+    }
     if (v.signature) detail.signature = v.signature;
     if (v.fingerprint) {
       detail.fingerprint = v.fingerprint;

@@ -38,7 +38,3 @@ export class AppError extends Error {
     return ERROR_CODES[this.code];
   }
 }
-
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
-}

@@ -5,7 +5,8 @@ import { AppError, type ErrorIssue } from "@/lib/http/errors";
 import { readJsonBody, rejectUnstorable } from "@/lib/http/handler";
 import { loadEnv } from "@/lib/env";
 import { findIngestToken } from "@/lib/data/tokens";
-import { ingestLogBatch, parseUploadedLog, storeUploadedLog } from "@/lib/data/ingest-write";
+import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/data/ingest-write";
+import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/data/webhooks";
 import { applyWebhookUpdate } from "@/lib/data/jobs-write";
 import { getPrisma } from "@/lib/db";
@@ -32,13 +33,12 @@ function bearer(req: Request): string {
   return m[1];
 }
 
-const g = globalThis as typeof globalThis & { __sweepwatchIngestLimiter?: IngestRateLimiter };
+let shared: IngestRateLimiter | undefined;
 function limiter(): IngestRateLimiter {
   const env = loadEnv();
-  const want = { linesPerSecond: env.INGEST_RATE_LINES_PER_SEC, burst: env.INGEST_RATE_BURST, maxKeys: 10_000 };
-  const cur = g.__sweepwatchIngestLimiter;
-  if (!cur || cur.limits.linesPerSecond !== want.linesPerSecond || cur.limits.burst !== want.burst) g.__sweepwatchIngestLimiter = new IngestRateLimiter(want);
-  return g.__sweepwatchIngestLimiter!;
+  const want = { linesPerSecond: env.INGEST_RATE_LINES_PER_SEC, burst: env.INGEST_RATE_BURST };
+  if (!shared || shared.limits.linesPerSecond !== want.linesPerSecond || shared.limits.burst !== want.burst) shared = new IngestRateLimiter(want);
+  return shared;
 }
 
 /**
@@ -53,7 +53,7 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
   // Line text is normalised below (NUL and broken surrogates replaced); ids must be storable as they are.
   rejectUnstorable({ endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId }, "body");
   if (body.endpointId !== token.endpointId) throw new AppError("forbidden", "This ingest token belongs to another endpoint.");
-  const wait = limiter().take(token.id, body.lines.length);
+  const wait = await limiter().take(token.id, body.lines.length);
   if (wait > 0) throw new AppError("rate_limited", `Ingest rate limit of this token reached; retry in ${wait} s.`, { headers: { "Retry-After": String(wait) } });
   let truncatedLines = 0;
   const lines = body.lines.map((l) => {
@@ -68,6 +68,7 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
     { endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId ?? null, tokenId: token.id, lines, exit },
     { now },
   );
+  if (body.startup && !r.duplicate) await recordWorkerStartup({ endpointId: body.endpointId, workerId: body.workerId, facts: body.startup, at: now });
   return { accepted: !r.duplicate, duplicate: r.duplicate, lines: lines.length, inserted: r.inserted, truncatedLines, exitRecorded: r.exitRecorded };
 }
 
@@ -132,13 +133,14 @@ async function readUploadText(req: Request): Promise<string> {
 /** POST /api/logs/upload. */
 export async function handleLogUpload(
   req: Request,
-  target: { endpointId: string; workerId?: string; jobId?: string },
+  target: { endpointId: string; workerId?: string; jobId?: string; at?: string },
   now: Date = new Date(),
 ): Promise<UploadLogResultDto> {
   const text = await readUploadText(req);
   if (!text.trim()) throw new AppError("validation_failed", "The uploaded log is empty.", { issues: [{ path: "body", message: "empty" }] });
-  const { lines, truncated } = parseUploadedLog(text, now, INGEST_LIMITS.maxLineChars, TRUNCATION_MARKER);
+  const givenAt = target.at ? new Date(target.at) : null;
+  const { lines, truncated, undated } = parseUploadedLog(text, { uploadedAt: now, givenAt, maxLineChars: INGEST_LIMITS.maxLineChars, marker: TRUNCATION_MARKER });
   const fileHash = createHash("sha256").update(text).digest("hex");
   const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, { now });
-  return { endpointId: target.endpointId, workerId: target.workerId ?? null, lines: lines.length, inserted: r.inserted, truncatedLines: truncated };
+  return { endpointId: target.endpointId, workerId: target.workerId ?? null, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
 }

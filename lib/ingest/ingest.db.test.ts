@@ -330,6 +330,11 @@ describe("worker wrapper (scripts/worker-wrapper.py)", () => {
     );
     const exit = await prisma.workerEvent.findFirstOrThrow({ where: { endpointId: ep, kind: "exit" } });
     expect(exit).toMatchObject({ workerId: "pod-abc", exitCode: 3, signal: null });
+    // start-up facts that separate the TF abort variants: stdin (RunPod: no terminal), CPU, libstdc++, versions
+    const startup = await prisma.workerEvent.findFirstOrThrow({ where: { endpointId: ep, kind: "startup" } });
+    expect(startup.workerId).toBe("pod-abc");
+    expect(startup.detail).toMatchObject({ stdin: "/dev/null", wrapperVersion: "1" });
+    expect(Object.keys(startup.detail as object)).toEqual(expect.arrayContaining(["cpuVendor", "cpuFlags", "libstdcxx", "packages", "python"]));
   }, 30_000);
 
   it("reports death by signal and dies of the same signal", async () => {

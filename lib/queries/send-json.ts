@@ -3,7 +3,7 @@ import { ApiError } from "./fetch-json";
 
 /** Cookie and header of sweepwatch's CSRF protection (lib/auth/csrf.ts checks them). */
 export const CSRF_COOKIE = "sw_csrf";
-export const CSRF_HEADER = "x-csrf-token";
+const CSRF_HEADER = "x-csrf-token";
 
 export function readCsrfToken(): string | undefined {
   if (typeof document === "undefined") return undefined;

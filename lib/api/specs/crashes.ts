@@ -15,6 +15,8 @@ export const CrashEventDtoSchema = z.object({
   endpointId: z.string(),
   workerId: z.string().nullable(),
   image: z.string().nullable(),
+  /** Deployment key: "version:<endpoint config version>" or "image:<image>" (null for crashes recorded before it was kept). */
+  deployment: z.string().nullable(),
   at: z.string(),
   signature: z.string(),
   title: z.string(),

@@ -46,6 +46,8 @@ export const CriterionDtoSchema = z.object({
   evaluatedAt: IsoDate.nullable(),
   summary: z.string(),
   evidence: z.array(EvidenceDtoSchema),
+  /** Newest time among the evidence: the age of what the state rests on (null: no timed evidence). */
+  evidenceAt: IsoDate.nullable(),
   /** Quiet-period style criteria: when it passes if nothing happens. */
   countdownEndsAt: IsoDate.nullable(),
   resetReason: z.string().nullable(),
@@ -138,6 +140,8 @@ export const SmokeRunDtoSchema = z.object({
   id: z.string(),
   endpointId: z.string(),
   image: z.string().nullable(),
+  /** Deployment key: "version:<endpoint config version>" or "image:<image>". */
+  deployment: z.string().nullable(),
   jobId: z.string().nullable(),
   trigger: z.string(),
   status: z.string(),
@@ -149,6 +153,18 @@ export const SmokeRunDtoSchema = z.object({
 export type SmokeRunDto = z.infer<typeof SmokeRunDtoSchema>;
 
 export const SmokeNowBodySchema = z.strictObject({ endpointId: EndpointIdSchema });
+
+const JsonObject = z.record(z.string(), z.unknown());
+export const SmokeSettingsBodySchema = z.strictObject({
+  endpointId: EndpointIdSchema,
+  /** true: sweepwatch may send `input` to this endpoint on a schedule and on each new deployment. */
+  optIn: z.boolean(),
+  /** The job input, as the handler expects it (e.g. its test_input.json "input"). Required to opt in. */
+  input: JsonObject.nullable().optional(),
+  /** Expected-output check: dot paths into `output` → expected value or {$type,$min,$max,$exists}. null: COMPLETED is enough. */
+  expect: JsonObject.nullable().optional(),
+});
+export const SmokeSettingsDtoSchema = z.object({ endpointId: z.string(), optIn: z.boolean(), input: JsonObject.nullable(), expect: JsonObject.nullable() });
 
 // ───────────── overview (home page) ─────────────
 
@@ -324,6 +340,19 @@ export const runSmokeNowRoute = defineRoute({
   response: SmokeRunDtoSchema,
   successStatus: 201,
   errors: [404, 409],
+});
+
+export const smokeSettingsRoute = defineRoute({
+  method: "PUT",
+  path: "/api/criteria/smoke/settings",
+  summary:
+    "Opts an endpoint in to (or out of) smoke jobs with its input and expected-output check (admin; audited). Nothing is ever sent to an endpoint that is not opted in. 422 for a bad check, 404 for an unknown endpoint.",
+  tag: "criteria",
+  access: "admin",
+  body: SmokeSettingsBodySchema,
+  response: SmokeSettingsDtoSchema,
+  maxBodyBytes: 64 * 1024,
+  errors: [404],
 });
 
 export const overviewRoute = defineRoute({

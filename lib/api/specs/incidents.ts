@@ -83,6 +83,13 @@ export const IncidentDetailDtoSchema = IncidentSummaryDtoSchema.extend({
   blastRadius: BlastRadiusDtoSchema,
   runbook: RunbookDtoSchema,
   events: z.array(IncidentEventDtoSchema),
+  /**
+   * Whether recovery can be judged: while open, "no data since <at>" when the endpoint went silent (no health,
+   * logs or workers), else the newest data time. Never "resolved" on silence.
+   */
+  dataState: z.object({ kind: z.enum(["current", "no_data"]), since: z.string().nullable(), reason: z.string().nullable() }),
+  /** The worker wrapper's start-up facts of the incident's workers (stdin, CPU vendor/flags, libstdc++, versions), newest per worker. */
+  workerStartup: z.array(z.record(z.string(), z.unknown())),
 });
 export type IncidentDetailDto = z.infer<typeof IncidentDetailDtoSchema>;
 
@@ -160,4 +167,33 @@ export const updateIncidentNotesRoute = defineRoute({
   body: UpdateNotesBodySchema,
   response: z.object({ incident: IncidentDetailDtoSchema }),
   errors: [404, 409],
+});
+
+/** Detection thresholds (AppSetting "detection.rules"): every key with its value now and its default; docs/detection.md names them. */
+export const DetectionSettingsDtoSchema = z.object({
+  values: z.record(z.string(), z.number()),
+  defaults: z.record(z.string(), z.number()),
+  /** Keys set explicitly (the rest take the defaults). */
+  overridden: z.array(z.string()),
+});
+export type DetectionSettingsDto = z.infer<typeof DetectionSettingsDtoSchema>;
+
+export const getDetectionSettingsRoute = defineRoute({
+  method: "GET",
+  path: "/api/incidents/settings",
+  summary: "The crash-loop rule and the per-endpoint alert thresholds (oldest queued age, stalled queue, completion rate below baseline), with defaults.",
+  tag: "incidents",
+  access: "viewer",
+  response: DetectionSettingsDtoSchema,
+});
+
+export const updateDetectionSettingsRoute = defineRoute({
+  method: "PUT",
+  path: "/api/incidents/settings",
+  summary: "Changes detection thresholds (admin; audited). Only known keys, each validated (422 names the field); null resets a key to its default. 0 disables an alert.",
+  tag: "incidents",
+  access: "admin",
+  body: z.record(z.string().max(64), z.number().nullable()),
+  response: DetectionSettingsDtoSchema,
+  maxBodyBytes: 8 * 1024,
 });

@@ -46,8 +46,17 @@ export const IngestBatchBodySchema = z
       .refine((e) => (e.code ?? null) !== null || (e.signal ?? null) !== null, { message: "give code or signal" })
       .optional()
       .nullable(),
+    /**
+     * What the worker wrapper records at start-up (stdin type, CPU vendor/flags, libstdc++ and framework
+     * versions; lib/detection/runbooks/tf-serverless.md): stored as a WorkerEvent "startup", shown on incidents.
+     */
+    startup: z
+      .record(z.string().max(64), z.unknown())
+      .refine((o) => JSON.stringify(o).length <= 16_384, { message: "at most 16 KiB" })
+      .optional()
+      .nullable(),
   })
-  .refine((b) => b.lines.length > 0 || b.exit, { message: "a batch needs lines or an exit" });
+  .refine((b) => b.lines.length > 0 || b.exit || b.startup, { message: "a batch needs lines, an exit or start-up facts" });
 export type IngestBatchBody = z.infer<typeof IngestBatchBodySchema>;
 
 export const IngestResultDtoSchema = z.object({

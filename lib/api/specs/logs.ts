@@ -61,6 +61,13 @@ export const UploadLogQuerySchema = z.object({
   endpointId: EndpointIdSchema,
   workerId: z.string().trim().min(1).max(128).optional(),
   jobId: z.string().trim().min(1).max(128).optional(),
+  /** When the log was written, for lines without their own time (ISO 8601). Without it such lines are "undated": evidence only. */
+  at: z
+    .string()
+    .trim()
+    .max(64)
+    .refine((v) => !Number.isNaN(Date.parse(v)), { message: "must be an ISO 8601 date-time" })
+    .optional(),
 });
 
 export const UploadLogResultDtoSchema = z.object({
@@ -69,6 +76,8 @@ export const UploadLogResultDtoSchema = z.object({
   lines: z.number(),
   inserted: z.number(),
   truncatedLines: z.number(),
+  /** Lines with no time of their own, none inherited and none given (`at`): stored as evidence, never counted live. */
+  undatedLines: z.number(),
 });
 export type UploadLogResultDto = z.infer<typeof UploadLogResultDtoSchema>;
 
@@ -96,7 +105,7 @@ export const downloadLogsRoute = defineRoute({
 export const uploadLogRoute = defineRoute({
   method: "POST",
   path: "/api/logs/upload",
-  summary: `Uploads a log file (raw text body, or multipart field "file") for an endpoint and optional worker/job; stored as source "upload", one row per line, at most ${LOG_UPLOAD_MAX_BYTES / 1024 / 1024} MiB. A line starting with an ISO timestamp keeps it. Uploading the same file twice stores it once.`,
+  summary: `Uploads a log file (raw text body, or multipart field "file") for an endpoint and optional worker/job; stored as source "upload", one row per line, at most ${LOG_UPLOAD_MAX_BYTES / 1024 / 1024} MiB. A line keeps the time it starts with (ISO 8601, Python logging, epoch seconds, syslog), else the previous line's, else \`at\`; lines with none are "undated" evidence that never drives live verdicts. Uploading the same file twice stores it once.`,
   tag: "logs",
   access: "oncall",
   query: UploadLogQuerySchema,

@@ -2,9 +2,10 @@ import { SIGNATURES } from "@/lib/domain/crash";
 import type { RunbookDto } from "@/lib/api/specs/incidents";
 import { signatureTitle } from "@/lib/detection/crashes";
 import { RANDOM_DEVICE_RUNBOOK } from "./random-device";
+import { TF_SERVERLESS_RUNBOOK } from "./tf-serverless";
 
-/** Runbooks per crash signature (Markdown). */
-const RUNBOOKS: Record<string, string> = { random_device: RANDOM_DEVICE_RUNBOOK };
+/** Runbooks per crash signature (Markdown). A bare abort (exit 134) is the TensorFlow-on-serverless case first. */
+const RUNBOOKS: Record<string, string> = { random_device: RANDOM_DEVICE_RUNBOOK, abort: TF_SERVERLESS_RUNBOOK };
 
 /** The runbook's step 1 ("Confirm the variant"), as commands to paste into a shell of the same image. */
 const COMMANDS: Record<string, string[]> = {

@@ -2,11 +2,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RANDOM_DEVICE_RUNBOOK } from "./random-device";
+import { TF_SERVERLESS_RUNBOOK } from "./tf-serverless";
 import { runbookFor } from "./index";
 
 describe("runbooks", () => {
   it("embeds random-device.md verbatim", () => {
     expect(RANDOM_DEVICE_RUNBOOK).toBe(readFileSync(path.join(import.meta.dirname, "random-device.md"), "utf8"));
+  });
+
+  it("embeds tf-serverless.md verbatim and offers it for a bare abort", () => {
+    expect(TF_SERVERLESS_RUNBOOK).toBe(readFileSync(path.join(import.meta.dirname, "tf-serverless.md"), "utf8"));
+    const md = runbookFor("abort").markdown ?? "";
+    for (const part of ["Established", "Hypotheses for TensorFlow 2.16 to 2.19", "</dev/null", "TensorFlow-only variant", "Why serverless and not the laptop", "Run the diagnostics on RunPod", "Look-alikes"]) expect(md).toContain(part);
   });
 
   it("gives random_device its runbook with the confirmation commands, and other signatures an explanation only", () => {

@@ -43,9 +43,11 @@ describe("verdictForQueuedJob", () => {
     expect(v).toMatchObject({ verdict: "queued", flag: null });
   });
 
-  it("crashes after the last completed job still count", () => {
+  it("crashes after the last completed job still count; a completion only matters with workers taking jobs", () => {
     expect(verdictForQueuedJob(input({ crashes: [crash(3), crash(1)], lastCompletedAt: NOW - 5 * MIN })).flag).toBe("random_device_crash_loop");
-    expect(verdictForQueuedJob(input({ crashes: [crash(3), crash(1)], lastCompletedAt: NOW - 2 * MIN })).flag).toBeNull();
+    expect(verdictForQueuedJob(input({ crashes: [crash(3), crash(1)], lastCompletedAt: NOW - 2 * MIN })).flag).toBe("random_device_crash_loop");
+    const healthy = { idle: 1, initializing: 0, running: 1, throttled: 0, unhealthy: 0 };
+    expect(verdictForQueuedJob(input({ crashes: [crash(3), crash(1)], lastCompletedAt: NOW - 2 * MIN, health: healthy })).flag).toBeNull();
   });
 
   it("different fingerprints do not add up", () => {
@@ -67,7 +69,7 @@ describe("verdictForQueuedJob", () => {
   });
 
   it("no data at all is queued", () => {
-    expect(verdictForQueuedJob({ now: NOW, health: null, crashes: [] })).toMatchObject({ verdict: "queued", flag: null, reason: "no endpoint health data yet" });
+    expect(verdictForQueuedJob({ now: NOW, health: null, crashes: [] })).toMatchObject({ verdict: "queued", flag: null, reason: "no data: no endpoint health recorded yet", evidenceAt: null });
   });
 
   it("no workers at all is no_capacity", () => {

@@ -1,201 +1,226 @@
 import { describe, expect, it } from "vitest";
-import { combineResults, DEFAULT_CRITERIA, evaluateRule, formatDuration, parseRuleParams, type EndpointFacts } from "./rules";
+import { applyHysteresis, combineResults, DEFAULT_CRITERIA, evaluateRule, evidenceAt, formatDuration, HYSTERESIS_MS, parseRuleParams, type CriterionState, type EndpointFacts, type RuleName, type RuleResult } from "./rules";
 
 const T0 = new Date("2026-11-01T00:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const DAY_MIN = 24 * 60;
+const day = (m: number) => at(m).toISOString().slice(0, 10);
+
+const V1 = { key: "version:1", label: "version 1 (team/trainer:latest)", since: at(0) };
+const V2 = { key: "version:2", label: "version 2 (team/trainer:latest)", since: at(60) };
 
 function facts(over: Partial<EndpointFacts> = {}): EndpointFacts {
   return {
     endpointId: "ep1",
     endpointName: "trainer",
     watchedSince: T0,
-    currentImage: "img:v1",
-    imageSince: at(0),
-    images: [{ image: "img:v1", firstSeenAt: at(0), firstSweepTrafficAt: null }],
+    deployment: V1,
+    deployments: [{ key: V1.key, label: V1.label, firstSeenAt: at(0), firstSweepTrafficAt: null }],
     workerReadyAt: null,
     crashes: [],
     restarts: [],
     healthPolls: [],
     smokeRuns: [],
+    smokeOptIn: true,
     sweeps: [],
     jobs: [],
     incidents: [],
     attestations: [],
+    activeDays: [],
     ...over,
   };
 }
 
-describe("no_crash_since_rollout", () => {
-  it("is unknown without any worker data", () => {
-    expect(evaluateRule("no_crash_since_rollout", {}, facts({ currentImage: null, imageSince: null }), at(10)).state).toBe("unknown");
+const rd = (id: string, m: number, deployment: string | null = V1.key) => ({ id, at: at(m), signature: "random_device", deployment, workerId: "w1", line: "what():  random_device could not be read" });
+const poll = (m: number, ready: number | null, unhealthy = 0, total: number | null = ready === null ? null : ready + unhealthy) => ({ id: `h${m}`, at: at(m), ok: true, readyWorkers: ready, unhealthyWorkers: unhealthy, totalWorkers: total });
+const smoke = (id: string, m: number, ok: boolean | null, deployment = V1.key, status = ok ? "COMPLETED" : ok === false ? "FAILED" : "IN_QUEUE") => ({
+  id,
+  jobId: `j-${id}`,
+  deployment,
+  ok,
+  status,
+  submittedAt: at(m - 1),
+  finishedAt: ok === null ? null : at(m),
+});
+const job = (id: string, m: number, status: string, startedAt: Date | null = at(m - 1), executionTimeMs: number | null = 1000) => ({ id, status, finishedAt: at(m), startedAt, executionTimeMs });
+const jobs = (n: number, status: string, from = 0, startedAt: "started" | "queued" = "started") =>
+  Array.from({ length: n }, (_, i) => job(`${status}-${from + i}`, from + i + 1, status, startedAt === "started" ? at(from + i) : null));
+const sweep = (over: Partial<EndpointFacts["sweeps"][number]>) => ({ id: "s1", name: "lr-search", state: "completed", completedAt: at(100), total: 10, completed: 10, failedUnretried: 0, cancelled: 0, targetReached: false, ...over });
+const incident = (i: number, openedMin: number, minutes: number | null) => ({ id: `i${i}`, title: "random_device crash loop", openedAt: at(openedMin), resolvedAt: minutes === null ? null : at(openedMin + minutes) });
+const everyDay = (fromMin: number, toMin: number) => Array.from({ length: Math.floor((toMin - fromMin) / DAY_MIN) + 1 }, (_, i) => day(fromMin + i * DAY_MIN));
+
+interface Case {
+  name: string;
+  params?: Record<string, unknown>;
+  f: Partial<EndpointFacts>;
+  now: Date;
+  want: CriterionState;
+  /** Text the summary must contain (what made the state, or what is missing). */
+  says?: string;
+}
+
+const TABLE: Record<RuleName, Case[]> = {
+  no_crash_since_rollout: [
+    { name: "pass: a worker on the current deployment became ready and no crash since the rollout", f: { workerReadyAt: at(5), workerReadyEventId: "we1" }, now: at(10), want: "pass" },
+    { name: "fail: a random_device crash on the current deployment", f: { workerReadyAt: at(2), crashes: [rd("c1", 5)] }, now: at(10), want: "fail", says: "random_device crash" },
+    { name: "unknown: no worker seen, so no deployment", f: { deployment: null }, now: at(10), want: "unknown", says: "Missing" },
+    { name: "unknown: no worker on the deployment became ready yet (was pending)", f: { workerReadyAt: null }, now: at(10), want: "unknown", says: "became ready" },
+    {
+      name: "pass: a fix through env vars under the same tag is a new deployment (version 2); crashes of version 1 do not count",
+      f: { deployment: V2, workerReadyAt: at(62), crashes: [rd("c1", 30, V1.key), rd("c2", 40, V1.key)] },
+      now: at(70),
+      want: "pass",
+    },
+    { name: "fail: a crash read only from the stored log lines counts", f: { workerReadyAt: at(1), crashes: [{ ...rd("77", 5, null), kind: "log_line" as const }] }, now: at(10), want: "fail" },
+  ],
+  health_responds: [
+    { name: "pass: the last 3 polls answered, the newest is fresh and shows ready workers now", f: { healthPolls: [poll(9, 2), poll(8, 2), poll(7, 1)] }, now: at(10), want: "pass", says: "2 ready" },
+    { name: "fail: one of the last polls did not answer", f: { healthPolls: [poll(9, 2), { id: "e", at: at(8), ok: false, readyWorkers: null }, poll(7, 1)] }, now: at(10), want: "fail" },
+    {
+      name: "fail: 0 ready and unhealthy workers during a crash loop, although a worker on the image was once ready",
+      f: { workerReadyAt: at(1), healthPolls: [poll(9, 0, 3), poll(8, 0, 3), poll(7, 0, 2)] },
+      now: at(10),
+      want: "fail",
+      says: "0 ready",
+    },
+    { name: "unknown: no poll at all", f: {}, now: at(10), want: "unknown" },
+    { name: "unknown: the newest poll is older than 5 min (poller blind)", f: { healthPolls: [poll(9, 2), poll(8, 2), poll(7, 2)] }, now: at(30), want: "unknown", says: "no data since" },
+    { name: "unknown: scaled to zero, nothing ready to check", f: { healthPolls: [poll(9, 0, 0, 0), poll(8, 0, 0, 0), poll(7, 0, 0, 0)] }, now: at(10), want: "unknown", says: "scaled to zero" },
+    { name: "unknown: /health gave no worker counts (nullable counters)", f: { healthPolls: [poll(9, null), poll(8, null), poll(7, null)] }, now: at(10), want: "unknown" },
+  ],
+  smoke_job_passed: [
+    { name: "pass: the latest smoke job on the current deployment passed recently", f: { smokeRuns: [smoke("s2", 50, true), smoke("s1", 20, false)] }, now: at(60), want: "pass" },
+    { name: "fail: an old success, but the latest smoke jobs failed", f: { smokeRuns: [smoke("s3", 50, false), smoke("s2", 40, false), smoke("s1", 10, true)] }, now: at(60), want: "fail" },
+    { name: "unknown: the latest success is older than the window", f: { smokeRuns: [smoke("s1", 10, true)] }, params: { maxAgeMinutes: 30 }, now: at(60), want: "unknown", says: "recent smoke job" },
+    { name: "unknown: only a run on another deployment", f: { deployment: V2, smokeRuns: [smoke("s1", 50, true, V1.key)] }, now: at(70), want: "unknown" },
+    { name: "unknown: the endpoint is not opted in (and is left out of a roll-up)", f: { smokeOptIn: false }, now: at(60), want: "unknown", says: "not opted in" },
+  ],
+  sweep_completed: [
+    { name: "pass: every trial completed", f: { sweeps: [sweep({})] }, now: at(200), want: "pass" },
+    { name: "pass: one failed trial was retried to success", f: { sweeps: [sweep({ total: 11, completed: 10, failedUnretried: 0 })] }, now: at(200), want: "pass" },
+    { name: "pass: pending trials cancelled after the target was reached", f: { sweeps: [sweep({ total: 10, completed: 6, cancelled: 4, targetReached: true })] }, now: at(200), want: "pass", says: "after the target" },
+    { name: "fail: a failed trial never completed in a retry", f: { sweeps: [sweep({ completed: 9, failedUnretried: 1 })] }, now: at(200), want: "fail", says: "never completed" },
+    { name: "fail: trials cancelled before the target was reached", f: { sweeps: [sweep({ completed: 6, cancelled: 4 })] }, now: at(200), want: "fail" },
+    { name: "fail: the sweep ended failed", f: { sweeps: [sweep({ state: "failed", completedAt: null })] }, now: at(200), want: "fail" },
+    { name: "unknown: no sweep ever ran", f: {}, now: at(200), want: "unknown" },
+    { name: "unknown: the only sweep still runs", f: { sweeps: [sweep({ state: "running", completedAt: null })] }, now: at(200), want: "unknown" },
+  ],
+  job_success_rate: [
+    { name: "pass: 20 of 20 served, steady execution times", f: { jobs: jobs(20, "COMPLETED") }, now: at(60), want: "pass" },
+    {
+      name: "fail: purging a stuck queue (CANCELLED while queued, EXPIRED) counts as not served",
+      f: { jobs: [...jobs(10, "COMPLETED"), ...jobs(3, "CANCELLED", 20, "queued"), ...jobs(2, "EXPIRED", 30, "queued")] },
+      now: at(60),
+      want: "fail",
+      says: "served",
+    },
+    { name: "pass: CANCELLED after a worker took it is the user's decision and left out", f: { jobs: [...jobs(20, "COMPLETED"), ...jobs(3, "CANCELLED", 30)] }, now: at(60), want: "pass" },
+    { name: "unknown: fewer finished jobs than minJobs", f: { jobs: jobs(3, "COMPLETED") }, now: at(60), want: "unknown", says: "more finished job" },
+    { name: "unknown: the jobs are older than maxAgeDays", f: { jobs: jobs(20, "COMPLETED") }, now: at(DAY_MIN * 8), want: "unknown" },
+  ],
+  quiet_period: [
+    {
+      name: "pass: 7 days without a random_device restart while workers worked every day",
+      params: { signature: "random_device", days: 7 },
+      f: { activeDays: everyDay(0, DAY_MIN * 8) },
+      now: at(DAY_MIN * 8),
+      want: "pass",
+    },
+    {
+      name: "fail: a random_device restart 2 days ago, with the countdown",
+      params: { signature: "random_device", days: 7 },
+      f: { restarts: [{ id: "r1", at: at(DAY_MIN * 6), workerId: "w1", signature: "random_device" }], activeDays: everyDay(0, DAY_MIN * 8) },
+      now: at(DAY_MIN * 8),
+      want: "fail",
+      says: "passes in",
+    },
+    { name: "unknown: no activity at all for 7 days is not stability", params: { signature: "random_device", days: 7 }, f: { activeDays: [] }, now: at(DAY_MIN * 8), want: "unknown", says: "silence is not stability" },
+    { name: "pending: watched for less than the period", params: { days: 7 }, f: { activeDays: everyDay(0, DAY_MIN * 3) }, now: at(DAY_MIN * 3), want: "pending" },
+  ],
+  production_ready: [
+    {
+      name: "pass: 30 days, every job served, one short incident",
+      params: { days: 30 },
+      f: { jobs: jobs(100, "COMPLETED", DAY_MIN * 30), incidents: [incident(1, DAY_MIN * 20, 10)] },
+      now: at(DAY_MIN * 31),
+      want: "pass",
+    },
+    {
+      name: "fail: ten 30-minute incidents in 7 days (frequency and time to recover)",
+      params: { days: 30 },
+      f: { jobs: jobs(100, "COMPLETED", DAY_MIN * 30), incidents: Array.from({ length: 10 }, (_, i) => incident(i, DAY_MIN * 24 + i * 900, 30)) },
+      now: at(DAY_MIN * 31),
+      want: "fail",
+      says: "10 incidents opened",
+    },
+    { name: "fail: one incident open for 90 min", params: { days: 30 }, f: { jobs: jobs(100, "COMPLETED", DAY_MIN * 30), incidents: [incident(1, DAY_MIN * 20, 90)] }, now: at(DAY_MIN * 31), want: "fail" },
+    { name: "unknown: no job in the period", params: { days: 30 }, f: {}, now: at(DAY_MIN * 31), want: "unknown" },
+    { name: "pending: less than 30 days of history", params: { days: 30 }, f: { jobs: jobs(100, "COMPLETED") }, now: at(DAY_MIN * 10), want: "pending" },
+  ],
+  attestation: [
+    { name: "pass: attested", f: { attestations: [{ id: "a1", by: "dana", at: at(1), link: "https://wiki/x" }] }, now: at(2), want: "pass", says: "dana" },
+    { name: "unknown: nobody attested", f: {}, now: at(2), want: "unknown" },
+    { name: "unknown: the attestation is older than maxAgeDays", params: { maxAgeDays: 30 }, f: { attestations: [{ id: "a1", by: "dana", at: at(1), link: null }] }, now: at(DAY_MIN * 40), want: "unknown" },
+  ],
+  smoke_before_traffic: [
+    {
+      name: "pass: the deployment passed the smoke job before sweep traffic",
+      f: { deployments: [{ key: V2.key, label: V2.label, firstSeenAt: at(60), firstSweepTrafficAt: at(80) }], smokeRuns: [smoke("s1", 70, true, V2.key)] },
+      now: at(90),
+      want: "pass",
+    },
+    {
+      name: "fail: the smoke job passed only after traffic",
+      f: { deployments: [{ key: V2.key, label: V2.label, firstSeenAt: at(60), firstSweepTrafficAt: at(80) }], smokeRuns: [smoke("s1", 85, true, V2.key)] },
+      now: at(90),
+      want: "fail",
+    },
+    { name: "unknown: no deployment took traffic", f: {}, now: at(90), want: "unknown" },
+  ],
+};
+
+describe.each(Object.entries(TABLE))("%s", (rule, cases) => {
+  it("has a pass, a fail and an unknown scenario (attestation: no fail state)", () => {
+    const states = new Set(cases.map((c) => c.want));
+    expect(states.has("pass")).toBe(true);
+    expect(states.has("unknown")).toBe(true);
+    if (rule !== "attestation") expect(states.has("fail")).toBe(true);
   });
 
-  it("fails with the crash as evidence", () => {
-    const r = evaluateRule(
-      "no_crash_since_rollout",
-      { signature: "random_device" },
-      facts({ crashes: [{ id: "c1", at: at(5), signature: "random_device", image: "img:v1", workerId: "w1", line: "what():  random_device could not be read" }] }),
-      at(10),
-    );
-    expect(r.state).toBe("fail");
-    expect(r.evidence[0]).toMatchObject({ kind: "crash", id: "c1" });
-  });
-
-  it("a new image resets 'since the rollout': old crashes no longer count", () => {
-    const f = facts({
-      currentImage: "img:v2",
-      imageSince: at(60),
-      workerReadyAt: at(62),
-      crashes: [{ id: "c1", at: at(30), signature: "random_device", image: "img:v1", workerId: "w1" }],
-    });
-    const r = evaluateRule("no_crash_since_rollout", {}, f, at(70));
-    expect(r.state).toBe("pass");
-    expect(r.since).toEqual(at(62));
-  });
-
-  it("stays pending until a worker on the new image becomes ready", () => {
-    const f = facts({ currentImage: "img:v2", imageSince: at(60), workerReadyAt: at(10) });
-    expect(evaluateRule("no_crash_since_rollout", {}, f, at(70)).state).toBe("pending");
-  });
-
-  it("ignores other signatures", () => {
-    const f = facts({ workerReadyAt: at(1), crashes: [{ id: "c1", at: at(5), signature: "cuda_oom", image: "img:v1", workerId: "w1" }] });
-    expect(evaluateRule("no_crash_since_rollout", { signature: "random_device" }, f, at(10)).state).toBe("pass");
+  it.each(cases)("$name", (c) => {
+    const r = evaluateRule(rule as RuleName, c.params ?? {}, facts(c.f), c.now);
+    expect(r.state).toBe(c.want);
+    if (c.says) expect(r.summary).toContain(c.says);
+    if (r.state === "unknown") expect(r.missing).toBeTruthy();
+    if (r.state === "pass") expect(evidenceAt(r)).not.toBeNull();
   });
 });
 
-describe("health_responds", () => {
-  const poll = (i: number, ok: boolean, ready = 1) => ({ id: `h${i}`, at: at(i), ok, readyWorkers: ready });
-  it("unknown with no polls, pending with too few", () => {
-    expect(evaluateRule("health_responds", { lastPolls: 3 }, facts(), at(1)).state).toBe("unknown");
-    expect(evaluateRule("health_responds", { lastPolls: 3 }, facts({ healthPolls: [poll(1, true)] }), at(1)).state).toBe("pending");
-  });
-  it("fails when one of the last N did not answer", () => {
-    const r = evaluateRule("health_responds", { lastPolls: 3 }, facts({ healthPolls: [poll(3, true), poll(2, false), poll(1, true)] }), at(4));
-    expect(r.state).toBe("fail");
-    expect(r.evidence.map((e) => e.id)).toEqual(["h2"]);
-  });
-  it("needs a ready worker", () => {
-    const polls = [poll(3, true, 0), poll(2, true, 0), poll(1, true, 0)];
-    expect(evaluateRule("health_responds", { lastPolls: 3 }, facts({ healthPolls: polls }), at(4)).state).toBe("pending");
-    expect(evaluateRule("health_responds", { lastPolls: 3 }, facts({ healthPolls: polls, workerReadyAt: at(2) }), at(4)).state).toBe("pass");
-  });
-});
+describe("roll-up, hysteresis, params, seeds", () => {
+  const pass: RuleResult = { state: "pass", summary: "ok", evidence: [] };
+  const fail: RuleResult = { state: "fail", summary: "bad", evidence: [] };
+  const unk: RuleResult = { state: "unknown", summary: "?", evidence: [], missing: "data" };
+  const na: RuleResult = { state: "unknown", summary: "n/a", evidence: [], missing: "opt-in", notApplicable: true };
 
-describe("quiet_period", () => {
-  const restart = (minute: number, signature: string | null = "random_device") => ({ id: `r${minute}`, at: at(minute), workerId: "w1", signature });
-
-  it("counts down from the last matching restart", () => {
-    const f = facts({ restarts: [restart(60)] });
-    const r = evaluateRule("quiet_period", { signature: "random_device", days: 7 }, f, at(60 + DAY_MIN * 3));
-    expect(r.state).toBe("pending");
-    expect(r.summary).toBe("Passes in 4 d 0 h if no random_device restart happens.");
-    expect(r.countdownEndsAt).toEqual(at(60 + DAY_MIN * 7));
-    expect(r.resetReason).toContain("worker w1");
+  it.each([
+    { name: "any fail fails", rs: [pass, fail], want: "fail" },
+    { name: "an applicable unknown beats pass (green needs every endpoint's evidence)", rs: [pass, unk], want: "unknown" },
+    { name: "a not-applicable endpoint is left out", rs: [pass, na], want: "pass" },
+    { name: "nothing applicable is unknown", rs: [na, na], want: "unknown" },
+    { name: "no endpoint is unknown", rs: [], want: "unknown" },
+  ])("$name", ({ rs, want }) => {
+    expect(combineResults(rs.map((result, i) => ({ endpointName: `e${i}`, result }))).state).toBe(want);
   });
 
-  it("a restart one second before the period ends resets it", () => {
-    const end = at(DAY_MIN * 7);
-    const oneSecondBefore = new Date(end.getTime() - 1000);
-    const f = facts({ restarts: [{ id: "late", at: oneSecondBefore, workerId: "w9", signature: "random_device" }] });
-    const r = evaluateRule("quiet_period", { signature: "random_device", days: 7 }, f, end);
-    expect(r.state).toBe("pending");
-    expect(r.countdownEndsAt).toEqual(new Date(oneSecondBefore.getTime() + 7 * 86_400_000));
-    expect(r.resetReason).toContain("w9");
+  it("holds a fail that followed a pass for 20 minutes, then lets the pass through", () => {
+    const prev = { state: "fail" as const, since: at(0), previousState: "pass" as const };
+    expect(applyHysteresis(prev, pass, at(10)).state).toBe("fail");
+    expect(applyHysteresis(prev, pass, at(10)).summary).toContain("Held as fail");
+    expect(applyHysteresis(prev, pass, new Date(at(0).getTime() + HYSTERESIS_MS)).state).toBe("pass");
+    expect(applyHysteresis({ ...prev, previousState: "unknown" }, pass, at(10)).state).toBe("pass");
+    expect(applyHysteresis({ state: "pass", since: at(0), previousState: "fail" }, fail, at(1)).state).toBe("fail");
   });
 
-  it("passes exactly when the period has elapsed without a restart", () => {
-    const r = evaluateRule("quiet_period", { signature: "random_device", days: 7 }, facts(), at(DAY_MIN * 7));
-    expect(r.state).toBe("pass");
-  });
-
-  it("restarts for another signature do not reset a signature-specific period", () => {
-    const f = facts({ restarts: [restart(DAY_MIN * 6, "cuda_oom")] });
-    expect(evaluateRule("quiet_period", { signature: "random_device", days: 7 }, f, at(DAY_MIN * 7)).state).toBe("pass");
-    expect(evaluateRule("quiet_period", { signature: null, days: 7 }, f, at(DAY_MIN * 7)).state).toBe("pending");
-  });
-});
-
-describe("smoke, sweeps, success rate, production, attestation, regressions", () => {
-  it("smoke job: pending, fail, pass on the current image only", () => {
-    expect(evaluateRule("smoke_job_passed", {}, facts(), at(1)).state).toBe("pending");
-    const failed = { id: "s1", jobId: "j1", image: "img:v1", ok: false, status: "FAILED", submittedAt: at(1), finishedAt: at(2) };
-    expect(evaluateRule("smoke_job_passed", {}, facts({ smokeRuns: [failed] }), at(3)).state).toBe("fail");
-    const oldPass = { ...failed, id: "s0", image: "img:v0", ok: true, status: "COMPLETED" };
-    expect(evaluateRule("smoke_job_passed", {}, facts({ smokeRuns: [failed, oldPass] }), at(3)).state).toBe("fail");
-    const pass = { ...failed, id: "s2", jobId: "j2", ok: true, status: "COMPLETED", submittedAt: at(3), finishedAt: at(4) };
-    const r = evaluateRule("smoke_job_passed", {}, facts({ smokeRuns: [failed, pass] }), at(5));
-    expect(r.state).toBe("pass");
-    expect(r.evidence[0]).toMatchObject({ kind: "job", id: "j2" });
-  });
-
-  it("sweep completed needs every trial finished", () => {
-    const s = { id: "sw", name: "lr search", state: "completed", total: 10, finished: 9, completedAt: at(5) };
-    expect(evaluateRule("sweep_completed", {}, facts({ sweeps: [s] }), at(6)).state).toBe("fail");
-    expect(evaluateRule("sweep_completed", {}, facts({ sweeps: [{ ...s, finished: 10 }] }), at(6)).state).toBe("pass");
-    expect(evaluateRule("sweep_completed", {}, facts({ sweeps: [{ ...s, state: "running" }] }), at(6)).state).toBe("pending");
-    expect(evaluateRule("sweep_completed", {}, facts(), at(6)).state).toBe("unknown");
-  });
-
-  it("job success rate and execution-time spread", () => {
-    const jobs = Array.from({ length: 20 }, (_, i) => ({ id: `j${i}`, status: "COMPLETED", executionTimeMs: 1000 + i * 10, finishedAt: at(i) }));
-    expect(evaluateRule("job_success_rate", {}, facts({ jobs }), at(30)).state).toBe("pass");
-    const withFailures = jobs.map((j, i) => (i < 3 ? { ...j, status: "FAILED" } : j));
-    const r = evaluateRule("job_success_rate", { minSuccessPct: 95 }, facts({ jobs: withFailures }), at(30));
-    expect(r.state).toBe("fail");
-    expect(r.evidence).toHaveLength(3);
-    const slowTail = jobs.map((j, i) => (i >= 17 ? { ...j, executionTimeMs: 5000 } : j));
-    expect(evaluateRule("job_success_rate", { maxP90OverMedianPct: 50 }, facts({ jobs: slowTail }), at(30)).state).toBe("fail");
-    expect(evaluateRule("job_success_rate", { minJobs: 30 }, facts({ jobs }), at(30)).state).toBe("pending");
-  });
-
-  it("production ready fails on a long incident and counts down otherwise", () => {
-    const now = at(DAY_MIN * 10);
-    const incident = { id: "i1", title: "random_device crash loop", openedAt: at(DAY_MIN * 9), resolvedAt: at(DAY_MIN * 9 + 90) };
-    expect(evaluateRule("production_ready", {}, facts({ incidents: [incident] }), now).state).toBe("fail");
-    const short = { ...incident, resolvedAt: at(DAY_MIN * 9 + 30) };
-    const r = evaluateRule("production_ready", { days: 30 }, facts({ incidents: [short] }), now);
-    expect(r.state).toBe("pending");
-    expect(r.countdownEndsAt).toEqual(at(DAY_MIN * 30));
-  });
-
-  it("attestation", () => {
-    expect(evaluateRule("attestation", {}, facts(), at(1)).state).toBe("pending");
-    const r = evaluateRule("attestation", {}, facts({ attestations: [{ id: "a1", by: "dana", at: at(1), link: "https://wiki/x" }] }), at(2));
-    expect(r.state).toBe("pass");
-    expect(r.summary).toContain("dana");
-    expect(r.evidence[0]).toMatchObject({ kind: "attestation", href: "https://wiki/x" });
-  });
-
-  it("attestation evidence links only http(s) addresses", () => {
-    const r = evaluateRule("attestation", {}, facts({ attestations: [{ id: "a1", by: "dana", at: at(1), link: "javascript:alert(1)" }] }), at(2));
-    expect(r.evidence[0].href).toBeUndefined();
-  });
-
-  it("a crash found only in the stored log lines is evidence of kind log_line", () => {
-    const r = evaluateRule(
-      "no_crash_since_rollout",
-      {},
-      facts({ crashes: [{ id: "77", at: at(5), signature: "random_device", image: null, workerId: "w1", line: "what():  random_device could not be read", kind: "log_line" }] }),
-      at(10),
-    );
-    expect(r.state).toBe("fail");
-    expect(r.evidence[0]).toMatchObject({ kind: "log_line", id: "77" });
-  });
-
-  it("smoke before traffic", () => {
-    const images = [{ image: "img:v2", firstSeenAt: at(10), firstSweepTrafficAt: at(20) }];
-    expect(evaluateRule("smoke_before_traffic", {}, facts({ images: [] }), at(30)).state).toBe("unknown");
-    expect(evaluateRule("smoke_before_traffic", {}, facts({ images }), at(30)).state).toBe("fail");
-    const late = { id: "s", jobId: "j", image: "img:v2", ok: true, status: "COMPLETED", submittedAt: at(21), finishedAt: at(22) };
-    expect(evaluateRule("smoke_before_traffic", {}, facts({ images, smokeRuns: [late] }), at(30)).state).toBe("fail");
-    const early = { ...late, submittedAt: at(11), finishedAt: at(12) };
-    expect(evaluateRule("smoke_before_traffic", {}, facts({ images, smokeRuns: [early] }), at(30)).state).toBe("pass");
-  });
-});
-
-describe("params, combination, seeds", () => {
   it("rejects unknown rules and bad params with the path", () => {
     expect(parseRuleParams("nope", {})).toMatchObject({ ok: false });
     const bad = parseRuleParams("quiet_period", { days: -1 });
@@ -203,17 +228,15 @@ describe("params, combination, seeds", () => {
     if (!bad.ok) expect(bad.error).toContain("params.days");
   });
 
-  it("combines endpoints: any failure fails", () => {
-    const pass = { state: "pass" as const, summary: "ok", evidence: [] };
-    const fail = { state: "fail" as const, summary: "bad", evidence: [] };
-    expect(combineResults([{ endpointName: "a", result: pass }, { endpointName: "b", result: fail }]).state).toBe("fail");
-    expect(combineResults([]).state).toBe("unknown");
-  });
-
   it("seeds the nine criteria of the status report with valid params", () => {
     expect(DEFAULT_CRITERIA).toHaveLength(9);
     for (const c of DEFAULT_CRITERIA) expect(parseRuleParams(c.rule, c.params).ok).toBe(true);
     expect(new Set(DEFAULT_CRITERIA.map((c) => c.key)).size).toBe(9);
+  });
+
+  it("attestation evidence links only http(s) addresses", () => {
+    const r = evaluateRule("attestation", {}, facts({ attestations: [{ id: "a1", by: "dana", at: at(1), link: "javascript:alert(1)" }] }), at(2));
+    expect(r.evidence[0].href).toBeUndefined();
   });
 
   it("formats durations", () => {

@@ -1,9 +1,14 @@
 import { downsampleOlderThan } from "@/lib/data/retention";
+import { deleteExpiredSessions } from "@/lib/data/sessions";
+import { deleteExpiredRateLimits } from "@/lib/data/rate-limits";
 import type { PollerModule } from "@/lib/poller/types";
 
 const DAY = 86_400_000;
 
-/** Hourly, on one poller at a time: raw snapshots and log lines older than RETENTION_RAW_DAYS → 1-minute buckets. */
+/**
+ * Hourly, on one poller at a time: raw snapshots and log lines older than RETENTION_RAW_DAYS → 1-minute
+ * buckets; expired sign-in sessions and rate-limit rows deleted.
+ */
 export const retentionModule: PollerModule = {
   name: "retention",
   everyMs: 3_600_000,
@@ -12,5 +17,8 @@ export const retentionModule: PollerModule = {
     const cutoff = new Date(ctx.now.getTime() - ctx.config.retentionRawDays * DAY);
     const r = await downsampleOlderThan(cutoff, { prisma: ctx.prisma });
     if (r.snapshots || r.logLines) ctx.log.info("retention: downsampled", { cutoff: cutoff.toISOString(), ...r });
+    const sessions = await deleteExpiredSessions(ctx.now, { prisma: ctx.prisma });
+    const rateLimits = await deleteExpiredRateLimits(ctx.now, { prisma: ctx.prisma });
+    if (sessions || rateLimits) ctx.log.info("retention: expired rows deleted", { sessions, rateLimits });
   },
 };

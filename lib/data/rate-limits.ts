@@ -1,0 +1,68 @@
+import { getPrisma } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+/**
+ * Rate-limit counters in PostgreSQL, so every web process counts against the same limits (in
+ * memory each process kept its own, and limits loosened as processes were added). Each change is
+ * one INSERT ... ON CONFLICT DO UPDATE, row-locked by PostgreSQL, so concurrent requests are all
+ * counted. Times come from the caller's clock, so tests move time without waiting.
+ */
+type Deps = { prisma?: PrismaClient };
+
+/** Counts one event in a fixed window that starts at the key's first event; returns the count. */
+export async function countInWindow(input: { key: string; now: Date; windowMs: number }, deps: Deps = {}): Promise<number> {
+  const prisma = deps.prisma ?? getPrisma();
+  const end = new Date(input.now.getTime() + input.windowMs);
+  const rows = await prisma.$queryRaw<{ points: number }[]>`
+    INSERT INTO rate_limits AS r (key, points, at, "expiresAt") VALUES (${input.key}, 1, ${input.now}, ${end})
+    ON CONFLICT (key) DO UPDATE SET
+      points = CASE WHEN r."expiresAt" <= ${input.now} THEN 1 ELSE r.points + 1 END,
+      "expiresAt" = CASE WHEN r."expiresAt" <= ${input.now} THEN ${end} ELSE r."expiresAt" END,
+      at = ${input.now}
+    RETURNING points`;
+  return rows[0].points;
+}
+
+/** The live window of each key (count and end); keys without one are left out. */
+export async function readWindows(input: { keys: string[]; now: Date }, deps: Deps = {}): Promise<Map<string, { count: number; expiresAt: Date }>> {
+  const prisma = deps.prisma ?? getPrisma();
+  const rows = await prisma.rateLimit.findMany({ where: { key: { in: input.keys }, expiresAt: { gt: input.now } }, select: { key: true, points: true, expiresAt: true } });
+  return new Map(rows.map((r) => [r.key, { count: r.points, expiresAt: r.expiresAt }]));
+}
+
+export async function clearRateLimit(key: string, deps: Deps = {}): Promise<void> {
+  await (deps.prisma ?? getPrisma()).rateLimit.deleteMany({ where: { key } });
+}
+
+/**
+ * Token bucket: refills at `perSecond` up to `burst`; takes `cost` when the bucket holds that much,
+ * or when it is full (a batch bigger than the bucket could otherwise never pass). Returns whether it
+ * was taken and the tokens left (when refused, nothing is taken).
+ */
+export async function takeTokens(
+  input: { key: string; cost: number; perSecond: number; burst: number; now: Date },
+  deps: Deps = {},
+): Promise<{ allowed: boolean; tokens: number }> {
+  const prisma = deps.prisma ?? getPrisma();
+  const { key, cost, perSecond, burst, now } = input;
+  // expiresAt = when the bucket is full again: from then on the row is as good as absent.
+  const rows = await prisma.$queryRaw<{ points: number; allowed: boolean }[]>`
+    INSERT INTO rate_limits AS r (key, points, at, "expiresAt", allowed)
+    SELECT ${key}, p.burst - p.cost, p.now, p.now + make_interval(secs => p.cost / p.rate), true
+    FROM (SELECT ${burst}::float8 AS burst, ${perSecond}::float8 AS rate, ${cost}::float8 AS cost, ${now}::timestamptz AS now) p
+    ON CONFLICT (key) DO UPDATE SET (points, allowed, at, "expiresAt") = (
+      SELECT n.points, a.allowed, p.now, p.now + make_interval(secs => GREATEST(0, p.burst - n.points) / p.rate)
+      FROM (SELECT ${burst}::float8 AS burst, ${perSecond}::float8 AS rate, ${cost}::float8 AS cost, ${now}::timestamptz AS now) p,
+        LATERAL (SELECT LEAST(p.burst, r.points + GREATEST(0, EXTRACT(EPOCH FROM (p.now - r.at))::float8) * p.rate) AS t) f,
+        LATERAL (SELECT (f.t >= p.cost OR f.t >= p.burst) AS allowed) a,
+        LATERAL (SELECT CASE WHEN a.allowed THEN f.t - p.cost ELSE f.t END AS points) n
+    )
+    RETURNING points, allowed`;
+  return { allowed: rows[0].allowed, tokens: rows[0].points };
+}
+
+/** Rows whose window ended or whose bucket is full again (run by the retention task). */
+export async function deleteExpiredRateLimits(now: Date, deps: Deps = {}): Promise<number> {
+  const { count } = await (deps.prisma ?? getPrisma()).rateLimit.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
+}

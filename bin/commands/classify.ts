@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { classifyLog, type ClassifyResult } from "@/lib/domain/crash/classifier";
 import { fingerprint } from "@/lib/domain/crash/fingerprint";
 import { SIGNATURES } from "@/lib/domain/crash/signatures";
+import { evaluate, formatEvalReport, parseLabelledJsonl } from "@/lib/domain/crash/eval";
+import { readFile } from "node:fs/promises";
 
 export interface ClassifyJsonOutput {
   primary: string | null;
@@ -42,6 +44,12 @@ export function runClassify(input: string, json: boolean, exitCode?: number): st
   return json ? `${JSON.stringify(toClassifyJson(result))}\n` : summarise(result);
 }
 
+/** What `sweepwatch classify --eval <file>` prints for this labelled file's content (throws LabelledFileError on a bad line). */
+export function runEval(input: string, json: boolean): string {
+  const report = evaluate(parseLabelledJsonl(input));
+  return json ? `${JSON.stringify({ total: report.total, correct: report.correct, classes: report.classes, confusion: report.confusion })}\n` : formatEvalReport(report);
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
@@ -59,7 +67,25 @@ export function registerClassifyCommand(program: Command) {
     .description("classify crash lines in a worker log read from stdin (random_device, cuda_oom, import_error, ...)")
     .option("--json", 'print {"primary", "crashes": [{signature, title, line, text, exitCode?}]}')
     .option("--exit-code <n>", "exit status of the process that wrote the log, if known (attached to the last crash)")
-    .action(async (opts: { json?: boolean; exitCode?: string }) => {
+    .option("--eval <file>", 'score the classifier on a labelled file (JSON lines {"label", "text"}; label = signature id or "none") and print recall/precision per class')
+    .action(async (opts: { json?: boolean; exitCode?: string; eval?: string }) => {
+      if (opts.eval !== undefined) {
+        let content: string;
+        try {
+          content = await readFile(opts.eval, "utf8");
+        } catch (e) {
+          process.stderr.write(`classify: cannot read ${opts.eval}: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        try {
+          process.stdout.write(runEval(content, opts.json === true));
+        } catch (e) {
+          process.stderr.write(`classify: ${opts.eval}: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exitCode = 1;
+        }
+        return;
+      }
       let exitCode: number | undefined;
       if (opts.exitCode !== undefined) {
         if (!/^\d{1,3}$/.test(opts.exitCode)) {

@@ -311,3 +311,22 @@ describe("streaming form", () => {
     expect(out.map((c) => [c.signature, c.module, c.line])).toEqual([["import_error", "tensorflow", 3]]);
   });
 });
+
+describe("debugger backtraces (issue 11)", () => {
+  it("a gdb session whose frames show std::random_device is one random_device crash, not a near-miss", () => {
+    const r = classifyLog(fixture("gdb-random-device.log"));
+    expect(r.primary).toBe("random_device");
+    expect(r.crashes.map((c) => c.signature)).toEqual(["random_device"]);
+    expect(r.crashes[0].evidence.map((e) => e.line)).toEqual([3, 7, 8]);
+  });
+
+  it("gdb reporting the inferior's fatal signal names the crash", () => {
+    expect(classifyLog("Program received signal SIGSEGV, Segmentation fault.").primary).toBe("segfault");
+    expect(classifyLog("Program terminated with signal SIGILL, Illegal instruction.").primary).toBe("illegal_instruction");
+  });
+
+  it("sanitizer and valgrind frames naming random_device stay near-misses", () => {
+    expect(classifyLog("==1234==    by 0x4913E41: std::random_device::_M_getval() (in /usr/lib/libstdc++.so.6)").crashes).toEqual([]);
+    expect(classifyLog("    #0 0x55d0c1a2 in std::random_device::_M_init(std::string const&) (/app/a.out+0x12a2)").crashes).toEqual([]);
+  });
+});

@@ -21,6 +21,8 @@ import { EXIT_CODE_SIGNATURES, SIGNAL_SIGNATURES, type SignatureId } from "./sig
 /** Literal words every rule needs; one alternation scanned over the whole buffer before any rule runs. */
 export const KEYWORDS = [
   "random_device",
+  "__x86_rdseed",
+  "__x86_rdrand",
   "terminate called",
   "what():",
   "Aborted",
@@ -50,6 +52,7 @@ export const KEYWORDS = [
   "OOMKilled",
   "Out of memory",
   "out of memory",
+  "out of the memory",
   "oom-kill",
   "signal: killed",
   "Illegal instruction",
@@ -75,6 +78,17 @@ export const KEYWORDS = [
   "fallen off the bus",
   "ECC error",
   "NCCL error",
+  "NCCL Error",
+  "NCCL WARN",
+  "ProcessGroupNCCL",
+  "no kernel image",
+  "NoKernelImage",
+  "GLIBC",
+  "CXXABI_",
+  "executable file not found",
+  "CUDA-capable device",
+  "cuda-capable device",
+  "non-zero exit",
   "ncclInternalError",
   "ncclUnhandledCudaError",
   "ncclSystemError",
@@ -128,6 +142,15 @@ const TOOL_RE =
 const CMD_RE =
   /^(?:[$%>] |\+{1,3} |(?:sudo )?(?:grep|egrep|fgrep|rg|ag|echo|printf|cat|less|more|tail|head|sed|awk|journalctl|kubectl|docker|runpodctl|strings|nm|objdump|readelf|ldd|strace|gdb|valgrind)\s)/;
 
+/** gdb/lldb reporting the inferior's fatal signal: the debugged process did crash. */
+const DEBUGGER_SIGNAL_RE = /^(?:Program (?:received|terminated with) signal|Thread \d+ .*received signal|Process \d+ stopped.*stop reason = signal) (SIGSEGV|SIGILL|SIGABRT|SIGKILL)\b/;
+const DEBUGGER_SIGNALS: Record<string, [SignatureId, number]> = {
+  SIGSEGV: ["segfault", 139],
+  SIGILL: ["illegal_instruction", 132],
+  SIGABRT: ["abort", 134],
+  SIGKILL: ["oom_killed", 137],
+};
+
 const SHELL_SIG_RE =
   /^(?:(?:\S+: )?(?:line \d+: )?\s*\d+\s+(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?(?:\s.*)?|(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?\s*)$/;
 const SHELL_SIG: Record<string, [SignatureId, number]> = {
@@ -140,6 +163,7 @@ const SHELL_SIG: Record<string, [SignatureId, number]> = {
 const EXIT_RE =
   /\bexit(?:ed)?(?: with)?(?: exit)? (?:code|status)\s*[:=]?\s*\(?(-?\d+)|\bexit_?code["']?\s*[:=]\s*["']?(-?\d+)/i;
 const SIGNAL_RE = /\b(?:killed|terminated) by signal (\d+)/i;
+const NONZERO_EXIT_RE = /\bnon-zero exit (?:code|status)\b[^\n]*?\b(\d{1,3})\s*$/i;
 
 interface PhraseRule {
   id: SignatureId;
@@ -161,15 +185,15 @@ function basename(p: string): string {
 const RULES: PhraseRule[] = [
   {
     id: "device_not_available",
-    re: /CUDA-capable device\(s\) is\/are busy or unavailable|all CUDA-capable devices are busy or unavailable|CUDA_ERROR_DEVICE_UNAVAILABLE|cudaErrorDevicesUnavailable|GPU is lost|fallen off the bus|uncorrectable ECC error/,
+    re: /CUDA-capable device\(s\) is\/are busy or unavailable|all CUDA-capable devices are busy or unavailable|all cuda-capable devices are busy or unavailable|CUDA_ERROR_DEVICE_UNAVAILABLE|cudaErrorDevicesUnavailable|GPU is lost|fallen off the bus|uncorrectable ECC error/,
   },
   {
     id: "cuda_oom",
-    re: /CUDA out of memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: Out of memory|Out of memory while trying to allocate/,
+    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: Out of memory|Out of memory while trying to allocate/,
   },
   {
     id: "cuda_driver",
-    re: /CUDA driver version is insufficient|cudaErrorInsufficientDriver|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|Found no NVIDIA driver|NVIDIA driver on your system is too old|couldn't communicate with the NVIDIA driver|Driver\/library version mismatch|failed call to cuInit(?!.*(?:NO_DEVICE|no CUDA-capable device))|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|forward compatibility was attempted on non supported HW/,
+    re: /CUDA driver version is insufficient|cudaErrorInsufficientDriver|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|Found no NVIDIA driver|NVIDIA driver on your system is too old|couldn't communicate with the NVIDIA driver|Driver\/library version mismatch|failed call to cuInit(?!.*(?:NO_DEVICE|no CUDA-capable device))|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|forward compatibility was attempted on non supported HW|no kernel image is available for execution|cudaErrorNoKernelImageForDevice|CUDA_ERROR_NO_BINARY_FOR_GPU/,
   },
   {
     id: "no_gpu",
@@ -177,7 +201,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "nccl",
-    re: /NCCL error|nccl(?:InternalError|UnhandledCudaError|SystemError|InvalidUsage|InvalidArgument|RemoteError)|DistBackendError|collective operation timeout|NCCL communicator was aborted/,
+    re: /NCCL [Ee]rror|NCCL WARN|ProcessGroupNCCL\.cpp:\d+, unhandled (?:cuda|system) error|nccl(?:InternalError|UnhandledCudaError|SystemError|InvalidUsage|InvalidArgument|RemoteError)|DistBackendError|collective operation timeout|NCCL communicator was aborted/,
   },
   {
     id: "import_error",
@@ -200,6 +224,12 @@ const RULES: PhraseRule[] = [
   { id: "import_error", anchored: true, re: /^ImportError: DLL load failed/ },
   {
     id: "import_error",
+    // Literal start: a leading `\S+` would rescan a long token from every position.
+    re: /: version [`'](?:GLIBCXX|GLIBC|CXXABI)_[\d.]+' not found/,
+    module: (m) => basename(m.input.slice(Math.max(0, m.index - 300), m.index).split(/\s/).pop() ?? ""),
+  },
+  {
+    id: "import_error",
     anchored: true,
     re: /^java\.lang\.UnsatisfiedLinkError: no (\S+) in java\.library\.path/,
     module: (m) => m[1],
@@ -212,6 +242,9 @@ const RULES: PhraseRule[] = [
   },
   { id: "missing_file", anchored: true, re: /^\S*python[\d.]*: can't open file '([^']+)': \[Errno 2\] No such file or directory/ },
   { id: "missing_file", anchored: true, re: /^exec (\S+): no such file or directory/ },
+  { id: "missing_file", re: /(?:^|\| |\] )exec (\S+?)(?: failed)?: [Nn]o such file or directory/ },
+  { id: "missing_file", re: /starting container process caused:? .*?(?:no such file or directory|executable file not found in \$PATH)/ },
+  { id: "missing_file", anchored: true, re: /^\S*\.sh: (?:line \d+: )?(?:exec: )?(\S+): (?:No such file or directory|not found)/ },
   {
     id: "missing_file",
     anchored: true,
@@ -259,8 +292,26 @@ export function isPythonExceptionLine(text: string): boolean {
   return m !== null && PY_EXC_NAME_RE.test(m[1]);
 }
 
-function randomDeviceHit(t: string): LineHit | null {
-  if (t.indexOf("random_device") === -1) return null;
+/** A gdb backtrace frame (unindented `#N ...`; sanitizer frames are indented) inside std::random_device or its libstdc++ helpers. */
+const RD_FRAME_RE = /^#\d+\s+(?:0x[0-9a-f]+\s+)?(?:in\s+)?(?:std::random_device::|std::\(anonymous namespace\)::__x86_rd(?:seed|rand)|std::__throw_(?:runtime|system)_error\s*\(.*random_device)/;
+/** A test framework or wrapper quoting the exception's message: `C++ exception with description "random_device: rdseed failed"`. */
+const RD_DESCRIBED_RE = new RegExp(`(?:exception|error)(?: with)? (?:description|message)\\s*[:=]?\\s*["'](${RD_SRC})`, "i");
+/** libc++abi and other runtimes: `terminating with uncaught exception of type std::__1::system_error: random_device failed to open ...`. */
+const RD_UNCAUGHT_RE = new RegExp(`uncaught exception of type [\\w:]+: (${RD_SRC})`);
+
+function randomDeviceHit(t: string, quiet: boolean): LineHit | null {
+  if (t.indexOf("random_device") === -1 && t.indexOf("__x86_rd") === -1) return null;
+  if (RD_FRAME_RE.test(t)) return { signature: "random_device", kind: "message", strength: 1, message: tail(t, t.search(/std::|__x86/)) };
+  const lead = t.trimStart();
+  // An exception line is believed at any level (sbt and test runners print everything as [info]); bare wordings are not.
+  const e0 = EXC_LINE_RE.exec(lead);
+  if (e0) {
+    const m = RD_ANY_RE.exec(e0[2]);
+    if (m && !isQuoted(e0[2], m.index)) return { signature: "random_device", kind: "message", strength: 2, message: tail(e0[2], m.index) };
+  }
+  if (quiet) return null;
+  const d = RD_DESCRIBED_RE.exec(t) ?? RD_UNCAUGHT_RE.exec(t);
+  if (d) return { signature: "random_device", kind: "message", strength: 2, message: tail(t, d.index + d[0].length - d[1].length) };
   const w = WHAT_RE.exec(t);
   if (w) {
     const rest = t.slice(w[0].length);
@@ -281,9 +332,11 @@ function randomDeviceHit(t: string): LineHit | null {
 function exitHit(t: string): LineHit | null {
   let code: number | undefined;
   let signature: SignatureId | null = null;
-  const m = EXIT_RE.exec(t);
+  const m = EXIT_RE.exec(t) ?? NONZERO_EXIT_RE.exec(t);
   if (m) {
-    if (isQuoted(t, m.index)) return null;
+    // A JSON/YAML key (`"ExitCode": 137` from docker inspect) is data, not quoted prose.
+    const jsonKey = m[2] !== undefined && /["']\s*:/.test(m[0]);
+    if (!jsonKey && isQuoted(t, m.index)) return null;
     code = Number(m[1] ?? m[2]);
     if (code === 0) return null;
     signature = EXIT_CODE_SIGNATURES[code] ?? null;
@@ -304,15 +357,20 @@ export interface MatchContext {
 /** Which signature one cleaned message shows, if any. Callers pass only lines that contain a keyword. */
 export function matchLine(input: string, ctx: MatchContext): LineHit | null {
   let t = input;
+  if (RD_FRAME_RE.test(t)) return randomDeviceHit(t, false);
+  const dbg = DEBUGGER_SIGNAL_RE.exec(t);
+  if (dbg) {
+    const [sig, code] = DEBUGGER_SIGNALS[dbg[1]];
+    // Not "terminal": the backtrace printed after it (`bt`) belongs to the same crash.
+    return { signature: sig, kind: "message", strength: 1, message: t.trim().slice(0, MESSAGE_CAP), exitCode: code };
+  }
   if (TOOL_RE.test(t) || CMD_RE.test(t)) return null;
   const jvm = JVM_PREFIX_RE.exec(t);
   if (jvm) t = t.slice(jvm[0].length);
   const quiet = ctx.level === "debug" || ctx.level === "info" || ctx.level === "warn";
 
-  if (!quiet) {
-    const rd = randomDeviceHit(t);
-    if (rd) return rd;
-  }
+  const rd = randomDeviceHit(t, quiet);
+  if (rd) return rd;
   const sh = SHELL_SIG_RE.exec(t);
   if (sh) {
     const word = sh[1] ?? sh[2];

@@ -29,5 +29,5 @@ describe.runIf(canRunLive())("real abort, compiled and run live (g++ + root + un
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // compiles two programs with g++: seconds on a busy machine, not the default 5 s
 });

@@ -14,7 +14,6 @@ const OperatorSchema = z.strictObject({
   $exists: z.boolean().optional(),
 });
 export const SmokeExpectSchema = z.record(z.string().min(1).max(200), z.unknown()).refine((o) => Object.keys(o).length <= 50, "at most 50 checks");
-type SmokeExpect = z.infer<typeof SmokeExpectSchema>;
 
 const isOperator = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith("$"));
 

@@ -21,7 +21,8 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
   const groupId = cost.data?.crashGroupId ?? null;
   const diff = useQuery({ ...crashGroupDiffQueryOptions(groupId ?? "0"), enabled: groupId !== null });
   return (
-    <>
+    // Long image names, job ids and settings keys wrap or scroll inside this frame, never the page.
+    <div className="min-w-0 max-w-full space-y-6 overflow-x-auto [overflow-wrap:anywhere]">
       <Card as="section" aria-labelledby="cost-h">
         <CardHeader id="cost-h" title="Cost of failure (estimate)" />
         <CardBody>
@@ -93,7 +94,7 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
       </Card>
 
       <StopTheBurn incidentId={incidentId} endpointId={endpointId} />
-    </>
+    </div>
   );
 }
 

@@ -4,19 +4,11 @@ import { submitJob } from "@/lib/data/jobs-write";
 import { getIncidentCost } from "@/lib/data/costs";
 import { resolveIncident } from "@/lib/data/incidents";
 import { createDetectionModule } from "@/lib/detection/module";
-import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
+import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { getMaxWorkersState, restoreMaxWorkers, zeroMaxWorkers } from "./max-workers";
 
 const ONCALL: Principal = { kind: "user", id: null, name: "oncall-olga", role: "oncall", via: "session" };
-const CRASHING = {
-  name: "rd",
-  image: "acme/tf:2.19-r1",
-  gpuTypeIds: ["NVIDIA H100 80GB HBM3"],
-  workers: { min: 1, max: 2, idleTimeout: 5 },
-  coldStartMs: 3_000,
-  restartMs: 1_000,
-  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
-};
+const CRASHING = { ...RANDOM_DEVICE_LOOP, gpuTypeIds: ["NVIDIA H100 80GB HBM3"] };
 
 let env: PollerTestEnv | null = null;
 afterEach(async () => {
@@ -24,12 +16,6 @@ afterEach(async () => {
   env = null;
 });
 
-async function run(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number, step = 1_000) {
-  for (let t = 0; t < ms; t += step) {
-    await e.advance(step);
-    await p.tick();
-  }
-}
 
 describe("damage control against the simulator", () => {
   it("an incident's cost grows while it is open and stops growing once it is resolved", async () => {
@@ -39,7 +25,7 @@ describe("damage control against the simulator", () => {
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
     await submitJob({ endpointId: e.ep("rd"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now });
-    await run(e, p, 60_000);
+    await runFor(e, p, 60_000);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rd") } });
     const first = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(first.running).toBe(true);
@@ -48,7 +34,7 @@ describe("damage control against the simulator", () => {
     expect(first.estimatedUsd).toBeCloseTo(first.wastedGpuSeconds * 0.00116, 6);
     expect(first.estimate).toMatchObject({ asOf: "2026-12-05", tier: "flex" });
 
-    await run(e, p, 30_000);
+    await runFor(e, p, 30_000);
     const second = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(second.wastedGpuSeconds).toBeGreaterThan(first.wastedGpuSeconds);
 

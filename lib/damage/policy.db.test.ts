@@ -4,20 +4,12 @@ import { createSweep, getSweep } from "@/lib/data/sweeps";
 import { resolveIncident } from "@/lib/data/incidents";
 import { createDetectionModule } from "@/lib/detection/module";
 import { sweepControllerModule } from "@/lib/sweeps/module";
-import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
+import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { createDamagePolicyModule } from "./module";
 import { setDamagePolicy } from "./policy";
 import { pauseSweepsForEndpoint } from "./sweeps-pause";
 
 const ONCALL: Principal = { kind: "user", id: null, name: "oncall-olga", role: "oncall", via: "session" };
-const CRASHING = {
-  name: "rd",
-  image: "acme/tf:2.19-r1",
-  workers: { min: 1, max: 2, idleTimeout: 5 },
-  coldStartMs: 3_000,
-  restartMs: 1_000,
-  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
-};
 const SWEEP = { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 50, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } };
 
 let env: PollerTestEnv | null = null;
@@ -26,35 +18,29 @@ afterEach(async () => {
   env = null;
 });
 
-async function run(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number) {
-  for (let t = 0; t < ms; t += 1_000) {
-    await e.advance(1_000);
-    await p.tick();
-  }
-}
 
 describe("damage policy", () => {
   it("by default pauses the sweeps of a crash-looping endpoint (queued trials kept, nothing sent) and resumes them once the incident resolves", async () => {
-    env = await setupPollerTest({ endpoints: [CRASHING] });
+    env = await setupPollerTest({ endpoints: [RANDOM_DEVICE_LOOP] });
     const e = env;
     const now = () => new Date(e.sim.clock.now());
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
     await p.tick();
     const sweep = await createSweep({ endpointId: e.ep("rd"), name: "blocked", config: SWEEP, parallel: 2, seed: 5 }, ONCALL, { prisma: e.prisma });
-    await run(e, p, 60_000);
+    await runFor(e, p, 60_000);
     const paused = await getSweep(sweep.id, { prisma: e.prisma });
     expect(paused.state).toBe("paused");
     expect(paused.stateReason).toMatch(/^paused by policy: endpoint .* is crash-looping \(incident #\d+/);
     const submitted = await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } });
     expect(submitted).toBeLessThanOrEqual(2);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, status: "queued" } })).toBe(submitted);
-    await run(e, p, 20_000);
+    await runFor(e, p, 20_000);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } })).toBe(submitted);
 
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rd"), state: { not: "resolved" } } });
     e.sim.state.applyChange(e.sim.state.getEndpoint(e.ep("rd"))!, { type: "healthy", failureRate: 0 }, "acme/tf:2.19-r2", "fix");
     await resolveIncident({ id: inc.id.toString(), actor: ONCALL }, { prisma: e.prisma, now });
-    await run(e, p, 3_000);
+    await runFor(e, p, 3_000);
     const resumed = await getSweep(sweep.id, { prisma: e.prisma });
     expect(resumed.state).toBe("running");
     const audit = await e.prisma.auditLog.findMany({ where: { targetType: "sweep", targetId: sweep.id }, orderBy: { id: "asc" } });
@@ -67,14 +53,14 @@ describe("damage policy", () => {
   });
 
   it("turned off, the policy leaves sweeps alone; a manual pause can cancel queued trials", async () => {
-    env = await setupPollerTest({ endpoints: [CRASHING] });
+    env = await setupPollerTest({ endpoints: [RANDOM_DEVICE_LOOP] });
     const e = env;
     const now = () => new Date(e.sim.clock.now());
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
     await p.tick();
     await setDamagePolicy({ endpointId: e.ep("rd"), autoPauseSweeps: false, actor: ONCALL }, { prisma: e.prisma });
     const sweep = await createSweep({ endpointId: e.ep("rd"), name: "left-alone", config: SWEEP, parallel: 2, seed: 5 }, ONCALL, { prisma: e.prisma });
-    await run(e, p, 60_000);
+    await runFor(e, p, 60_000);
     expect((await getSweep(sweep.id, { prisma: e.prisma })).state).toBe("running");
     const queued = await e.prisma.trial.count({ where: { sweepId: sweep.id, status: "queued" } });
     expect(queued).toBeGreaterThan(0);

@@ -2,20 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { submitJob } from "@/lib/data/jobs-write";
-import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
+import { RANDOM_DEVICE_LOOP, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { getPurge, purgeEndpointQueue, requestResubmit, RESUBMIT_MARKER } from "./purge";
 import { createResubmitModule } from "./module";
 
 const ONCALL: Principal = { kind: "user", id: null, name: "oncall-olga", role: "oncall", via: "session" };
-const CRASHING = {
-  name: "rd",
-  image: "acme/tf:2.19-r1",
-  workers: { min: 1, max: 2, idleTimeout: 5 },
-  coldStartMs: 3_000,
-  restartMs: 1_000,
-  jobDurationMs: { min: 2_000, max: 2_000 },
-  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
-};
+const CRASHING = { ...RANDOM_DEVICE_LOOP, jobDurationMs: { min: 2_000, max: 2_000 } };
 
 let env: PollerTestEnv | null = null;
 afterEach(async () => {

@@ -2,18 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { submitJob } from "@/lib/data/jobs-write";
-import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
+import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { createDetectionModule, createNotificationModule, detectEndpoint } from "@/lib/detection/module";
 import { DEFAULT_DETECTION_CONFIG } from "@/lib/detection/config";
 
-const RANDOM_DEVICE = {
-  name: "rd",
-  image: "acme/tf:2.19-r1",
-  workers: { min: 1, max: 2, idleTimeout: 5 },
-  coldStartMs: 3_000,
-  restartMs: 1_000,
-  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
-};
 const NO_CAPACITY = { name: "nocap", workers: { min: 0, max: 2, idleTimeout: 5 }, behaviour: { type: "no_capacity" as const, mode: "unplaced" as const } };
 const THROTTLED = { name: "throttled", workers: { min: 0, max: 2, idleTimeout: 5 }, behaviour: { type: "no_capacity" as const, mode: "throttled" as const } };
 const ONE_OFF = {
@@ -34,16 +26,10 @@ afterEach(async () => {
   server = null;
 });
 
-async function run(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number, step: number) {
-  for (let t = 0; t < ms; t += step) {
-    await e.advance(step);
-    await p.tick();
-  }
-}
 
 describe("detection against the simulator", () => {
   it("flags the crash-looping endpoint's queued jobs with the abort lines, gives capacity verdicts elsewhere, opens one incident, and reprocessing duplicates nothing", async () => {
-    env = await setupPollerTest({ endpoints: [RANDOM_DEVICE, NO_CAPACITY, THROTTLED, ONE_OFF] });
+    env = await setupPollerTest({ endpoints: [RANDOM_DEVICE_LOOP, NO_CAPACITY, THROTTLED, ONE_OFF] });
     const e = env;
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });
     await p.tick();
@@ -53,7 +39,7 @@ describe("detection against the simulator", () => {
     const nocap = await submitJob({ endpointId: e.ep("nocap"), input: { x1: 1, x2: 2 } }, deps);
     const thr = await submitJob({ endpointId: e.ep("throttled"), input: { x1: 1, x2: 2 } }, deps);
     await submitJob({ endpointId: e.ep("oneoff"), input: { x1: 1, x2: 2 } }, deps);
-    await run(e, p, 90_000, 1_000);
+    await runFor(e, p, 90_000, 1_000);
 
     for (const j of rd) {
       const row = await e.prisma.job.findUniqueOrThrow({ where: { id: j.id } });
@@ -122,12 +108,12 @@ describe("detection against the simulator", () => {
     env = await setupPollerTest({
       endpoints: [
         {
-          ...RANDOM_DEVICE,
+          ...RANDOM_DEVICE_LOOP,
           name: "rollout",
           jobDurationMs: { min: 2_000, max: 2_000 },
           timeline: [
             { atMinute: 3, image: "acme/tf:2.19-r2", behaviour: { type: "healthy" as const, failureRate: 0 } },
-            { atMinute: 7, image: "acme/tf:2.19.1-r3", behaviour: RANDOM_DEVICE.behaviour },
+            { atMinute: 7, image: "acme/tf:2.19.1-r3", behaviour: RANDOM_DEVICE_LOOP.behaviour },
           ],
         },
       ],
@@ -142,19 +128,19 @@ describe("detection against the simulator", () => {
     const now = () => new Date(e.sim.clock.now());
     const deps = { prisma: e.prisma, client: e.client, now };
     for (let i = 0; i < 3; i++) await submitJob({ endpointId: e.ep("rollout"), input: { x1: i, x2: 2 } }, deps);
-    await run(e, p, 150_000, 2_000);
+    await runFor(e, p, 150_000, 2_000);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rollout") } });
     expect(inc.state).toBe("open");
 
     // minute 3: the fix rolls out, the queued jobs complete, the incident resolves after the short quiet period
-    await run(e, p, 270_000, 2_000);
+    await runFor(e, p, 270_000, 2_000);
     const resolved = await e.prisma.incident.findUniqueOrThrow({ where: { id: inc.id } });
     expect([resolved.state, resolved.resolution]).toEqual(["resolved", "auto"]);
     expect(await e.prisma.job.count({ where: { endpointId: e.ep("rollout"), status: "COMPLETED" } })).toBe(3);
 
     // minute 7: the regression; new queued jobs get flagged again and the same incident reopens
     for (let i = 0; i < 2; i++) await submitJob({ endpointId: e.ep("rollout"), input: { x1: i, x2: 3 } }, deps);
-    await run(e, p, 150_000, 2_000);
+    await runFor(e, p, 150_000, 2_000);
     const reopened = await e.prisma.incident.findUniqueOrThrow({ where: { id: inc.id }, include: { events: { orderBy: { id: "asc" } } } });
     expect(reopened.state).toBe("open");
     expect(reopened.regressionCount).toBe(1);
@@ -163,7 +149,7 @@ describe("detection against the simulator", () => {
     expect(await e.prisma.job.count({ where: { endpointId: e.ep("rollout"), status: "IN_QUEUE", flag: "random_device_crash_loop" } })).toBe(2);
 
     // let the sender catch up; the first POST failed (500) and was retried
-    await run(e, p, 20_000, 1_000);
+    await runFor(e, p, 20_000, 1_000);
     const notes = await e.prisma.notification.findMany({ where: { dedupeKey: { startsWith: `${inc.id}:` } }, orderBy: { id: "asc" } });
     expect(notes.map((n) => [n.dedupeKey, n.status])).toEqual([
       [`${inc.id}:opened:0`, "sent"],

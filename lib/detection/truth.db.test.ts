@@ -3,7 +3,7 @@ import { submitJob } from "@/lib/data/jobs-write";
 import { ingestLogBatch } from "@/lib/data/ingest-write";
 import { getIncident } from "@/lib/data/incidents";
 import { seedDefaultCriteria } from "@/lib/data/criteria";
-import { setupPollerTest, TEST_POLLER_CONFIG, type PollerTestEnv } from "@/lib/poller/testing";
+import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, TEST_POLLER_CONFIG, type PollerTestEnv } from "@/lib/poller/testing";
 import { createPoller } from "@/lib/poller/engine";
 import { createDetectionModule } from "@/lib/detection/module";
 import { createSmokeJobsModule } from "@/lib/criteria/modules";
@@ -13,13 +13,6 @@ import { UNKNOWN_LOOP } from "@/lib/domain/crash";
  * Issue 13 on the simulator: silence is not recovery, a loop without logs pages, one crash is one crash,
  * and nothing is sent to an endpoint nobody opted in to smoke jobs.
  */
-const LOOP = {
-  image: "acme/tf:2.19-r1",
-  workers: { min: 1, max: 2, idleTimeout: 5 },
-  coldStartMs: 3_000,
-  restartMs: 1_000,
-  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
-};
 
 let env: PollerTestEnv | null = null;
 afterEach(async () => {
@@ -27,16 +20,10 @@ afterEach(async () => {
   env = null;
 });
 
-async function run(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number, step: number) {
-  for (let t = 0; t < ms; t += step) {
-    await e.advance(step);
-    await p.tick();
-  }
-}
 
 describe("truthful detection against the simulator", () => {
   it("a crash loop whose logs never arrive opens a 'crash loop, cause unknown' incident and pages", async () => {
-    env = await setupPollerTest({ endpoints: [{ ...LOOP, name: "nologs" }] });
+    env = await setupPollerTest({ endpoints: [{ ...RANDOM_DEVICE_LOOP, name: "nologs" }] });
     const e = env;
     // RunPod's log stream stays empty (and no wrapper is installed): restarts and unhealthy workers are all sweepwatch sees
     const silentLogs = { ...e.client, workerLogs: async () => ({ lines: [], lastEventId: null, endedBy: "eof" as const }) } as typeof e.client;
@@ -50,7 +37,7 @@ describe("truthful detection against the simulator", () => {
     });
     await p.tick();
     await submitJob({ endpointId: e.ep("nologs"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) });
-    await run(e, p, 240_000, 2_000);
+    await runFor(e, p, 240_000, 2_000);
     expect(await e.prisma.logLine.count({ where: { endpointId: e.ep("nologs") } })).toBe(0);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("nologs") } });
     expect(inc).toMatchObject({ fingerprint: UNKNOWN_LOOP, title: "Crash loop, cause unknown", state: "open" });
@@ -64,15 +51,15 @@ describe("truthful detection against the simulator", () => {
   }, 120_000);
 
   it("an endpoint scaled to zero mid-incident does not resolve it: the incident shows 'no data since'", async () => {
-    env = await setupPollerTest({ endpoints: [{ ...LOOP, name: "scaled", timeline: [{ atMinute: 3, workers: { min: 0, max: 0 } }] }] });
+    env = await setupPollerTest({ endpoints: [{ ...RANDOM_DEVICE_LOOP, name: "scaled", timeline: [{ atMinute: 3, workers: { min: 0, max: 0 } }] }] });
     const e = env;
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });
     await p.tick();
-    await run(e, p, 150_000, 2_000);
+    await runFor(e, p, 150_000, 2_000);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("scaled"), signature: "random_device" } });
     expect(inc.state).toBe("open");
     // minute 3: max workers 0; far past the 15 min quiet period nothing proves recovery
-    await run(e, p, 25 * 60_000, 10_000);
+    await runFor(e, p, 25 * 60_000, 10_000);
     const after = await e.prisma.incident.findUniqueOrThrow({ where: { id: inc.id } });
     expect(after.state).toBe("open");
     expect(await e.prisma.incidentEvent.count({ where: { incidentId: inc.id, kind: "resolved" } })).toBe(0);
@@ -84,13 +71,13 @@ describe("truthful detection against the simulator", () => {
 
   it("the same abort through the worker wrapper and RunPod's stream counts once", async () => {
     // one crash only: the worker restarts 30 min later
-    env = await setupPollerTest({ endpoints: [{ ...LOOP, name: "dup", workers: { min: 1, max: 1, idleTimeout: 5 }, behaviour: { ...LOOP.behaviour, backoff: { initialMs: 30 * 60_000, factor: 2, maxMs: 30 * 60_000 } } }] });
+    env = await setupPollerTest({ endpoints: [{ ...RANDOM_DEVICE_LOOP, name: "dup", workers: { min: 1, max: 1, idleTimeout: 5 }, behaviour: { ...RANDOM_DEVICE_LOOP.behaviour, backoff: { initialMs: 30 * 60_000, factor: 2, maxMs: 30 * 60_000 } } }] });
     const e = env;
     const ep = e.ep("dup");
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule({ config: { explainGraceMs: 0 } })] });
     await p.tick();
     await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) });
-    await run(e, p, 60_000, 2_000);
+    await runFor(e, p, 60_000, 2_000);
     const streamed = await e.prisma.logLine.findMany({ where: { endpointId: ep, source: "container" }, orderBy: { id: "asc" } });
     expect(streamed.some((l) => l.text.includes("random_device could not be read"))).toBe(true);
     expect(await e.prisma.crashEvent.count({ where: { endpointId: ep, live: true } })).toBe(1);
@@ -110,7 +97,7 @@ describe("truthful detection against the simulator", () => {
       },
       { prisma: e.prisma, now: new Date(e.sim.clock.now()) },
     );
-    await run(e, p, 30_000, 2_000);
+    await runFor(e, p, 30_000, 2_000);
     expect(await e.prisma.logLine.count({ where: { endpointId: ep, source: "ingest" } })).toBeGreaterThan(0);
     expect(await e.prisma.crashEvent.count({ where: { endpointId: ep, live: true } })).toBe(1);
     expect(await e.prisma.incident.count({ where: { endpointId: ep } })).toBe(0);
@@ -125,13 +112,13 @@ describe("truthful detection against the simulator", () => {
     const runs = () => [...e.sim.state.jobs.values()].filter((j) => j.endpointId === e.ep("prod")).length;
     const p = e.poller({ modules: [createSmokeJobsModule({ everyMs: 5_000, demo: false })] });
     await p.tick();
-    await run(e, p, 5 * 60_000, 5_000);
+    await runFor(e, p, 5 * 60_000, 5_000);
     expect(await e.prisma.worker.count({ where: { endpointId: e.ep("prod") } })).toBeGreaterThan(0);
     expect(runs()).toBe(0);
     expect(await e.prisma.smokeRun.count({ where: { endpointId: e.ep("prod") } })).toBe(0);
     // opting in (input + expected output) is what makes sweepwatch send one
     await e.prisma.endpoint.update({ where: { id: e.ep("prod") }, data: { smokeOptIn: true, smokeInput: { x1: 3.14159, x2: 2.275 }, smokeExpect: { loss: { $type: "number" } } } });
-    await run(e, p, 30_000, 5_000);
+    await runFor(e, p, 30_000, 5_000);
     expect(runs()).toBe(1);
     await p.stop();
   }, 120_000);

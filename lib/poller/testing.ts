@@ -120,3 +120,21 @@ export async function countRows(prisma: PrismaClient, tag: string) {
   ]);
   return { endpoints, snapshots, workers, workerEvents, jobs, transitions, logLines, pollErrors };
 }
+
+/** An endpoint whose workers abort with the random_device error on every start (the product's case). */
+export const RANDOM_DEVICE_LOOP = {
+  name: "rd",
+  image: "acme/tf:2.19-r1",
+  workers: { min: 1, max: 2, idleTimeout: 5 },
+  coldStartMs: 3_000,
+  restartMs: 1_000,
+  behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
+};
+
+/** Moves the virtual clock `ms` forward in `step`s, ticking the poller after each step. */
+export async function runFor(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number, step = 1_000): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    await e.advance(step);
+    await p.tick();
+  }
+}

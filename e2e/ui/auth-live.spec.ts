@@ -98,6 +98,7 @@ test("a cross-site form post is refused and changes nothing", async ({ page, req
 });
 
 test("no page, network answer or log line contains the RunPod key (env or stored)", async ({ page }) => {
+  test.setTimeout(90_000); // loads every page and the API document; 30 s ran out on a busy CI machine
   const stored = `rpa_STOREDE2E${Date.now().toString(36).toUpperCase()}XYZ123456`;
   const seen: string[] = [];
   page.on("response", async (r) => {

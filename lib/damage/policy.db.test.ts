@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { createSweep, getSweep } from "@/lib/data/sweeps";
+import { controlSweep, createSweep, getSweep } from "@/lib/data/sweeps";
 import { resolveIncident } from "@/lib/data/incidents";
 import { createDetectionModule } from "@/lib/detection/module";
 import { sweepControllerModule } from "@/lib/sweeps/module";
@@ -48,6 +48,27 @@ describe("damage policy", () => {
       ["sweep.create", "oncall-olga"],
       ["sweep.pause", "sweepwatch policy"],
       ["sweep.resume", "sweepwatch policy"],
+    ]);
+    await p.stop();
+  });
+
+  it("a sweep that a person resumes during the incident stays running: the policy does not pause it again", async () => {
+    env = await setupPollerTest({ endpoints: [RANDOM_DEVICE_LOOP] });
+    const e = env;
+    const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
+    await p.tick();
+    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "overruled", config: SWEEP, parallel: 2, seed: 5 }, ONCALL, { prisma: e.prisma });
+    await runFor(e, p, 60_000);
+    expect((await getSweep(sweep.id, { prisma: e.prisma })).state).toBe("paused");
+    await controlSweep(sweep.id, "resume", ONCALL, { prisma: e.prisma });
+    await runFor(e, p, 20_000);
+    expect(await e.prisma.incident.count({ where: { endpointId: e.ep("rd"), state: { not: "resolved" } } })).toBe(1);
+    expect((await getSweep(sweep.id, { prisma: e.prisma })).state).toBe("running");
+    const audit = await e.prisma.auditLog.findMany({ where: { targetType: "sweep", targetId: sweep.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.actorName])).toEqual([
+      ["sweep.create", "oncall-olga"],
+      ["sweep.pause", "sweepwatch policy"],
+      ["sweep.resume", "oncall-olga"],
     ]);
     await p.stop();
   });

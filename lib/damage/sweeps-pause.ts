@@ -20,7 +20,7 @@ export interface PausedSweepsDto {
  * call this sends. Each sweep is changed under its row lock, like controlSweep.
  */
 export async function pauseSweepsForEndpoint(
-  input: { endpointId: string; actor: Principal; queuedTrials: "keep" | "cancel"; reason: string; incidentId?: string | null },
+  input: { endpointId: string; actor: Principal; queuedTrials: "keep" | "cancel"; reason: string; incidentId?: string | null; skipSweepIds?: readonly string[] },
   deps: { prisma?: PrismaClient; now?: () => Date; client?: Pick<RunpodClient, "cancel"> } = {},
 ): Promise<PausedSweepsDto> {
   const prisma = deps.prisma ?? getPrisma();
@@ -29,7 +29,8 @@ export async function pauseSweepsForEndpoint(
   const ep = await prisma.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true } });
   if (!ep) throw new AppError("not_found", `Endpoint ${input.endpointId.slice(0, 128)} is not known to sweepwatch.`);
   const out: PausedSweepsDto = { endpointId: input.endpointId, paused: [] };
-  const sweeps = await prisma.sweep.findMany({ where: { endpointId: input.endpointId, state: { in: ["pending", "running"] } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
+  const skip = input.skipSweepIds?.length ? { id: { notIn: [...input.skipSweepIds] } } : {};
+  const sweeps = await prisma.sweep.findMany({ where: { endpointId: input.endpointId, state: { in: ["pending", "running"] }, ...skip }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
   for (const s of sweeps) {
     const changed = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ state: string }[]>`SELECT state::text AS state FROM sweeps WHERE id = ${s.id} FOR UPDATE`;

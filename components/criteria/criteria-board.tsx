@@ -14,6 +14,7 @@ import { countByHorizon, HORIZON_LABEL, HORIZON_ORDER, STATE_ORDER } from "@/lib
 import { criteriaQueryOptions, criteriaUrls, evaluateCriteria, criteriaKeys, type CriteriaFilter } from "@/lib/queries/criteria";
 import { meQueryOptions } from "@/lib/queries/auth";
 import { CriterionCard } from "./criterion-card";
+import { CriteriaCost } from "./criteria-cost";
 import { formatSince, formatUtc } from "./format";
 import { StateBadge } from "./state-badge";
 
@@ -95,6 +96,7 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
               : "Every criterion passes."}{" "}
             {ROLL_UP_RULE}
           </p>
+          <CriteriaCost endpointIds={filter.endpointId ? [filter.endpointId] : data.endpoints.map((e) => e.id)} />
         </div>
       ) : null}
       <div className="flex flex-wrap items-end gap-3 print:hidden" role="toolbar" aria-label="Report">

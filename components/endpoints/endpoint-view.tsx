@@ -6,6 +6,7 @@ import { z } from "zod";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EndpointCost } from "./endpoint-cost";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { useNow } from "@/components/hooks/use-now";
@@ -32,6 +33,7 @@ export function EndpointView({ id }: { id: string }) {
   return (
     <div className="space-y-6">
       <EndpointSummary id={id} />
+      <EndpointCost id={id} />
       <Card as="section" aria-labelledby="charts-heading">
         <CardHeader
           id="charts-heading"

@@ -13,6 +13,7 @@ import { BestTrial } from "./best-trial";
 import { CrashLoopNotice, SweepStateBadge } from "./sweep-badges";
 import { SweepControls } from "./sweep-controls";
 import { SweepNotes } from "./sweep-notes";
+import { SweepCost } from "./sweep-cost";
 import { SweepProgressBar } from "./sweep-progress-bar";
 import { TrialDialog, type TrialView } from "./trial-dialog";
 import { TrialTable } from "./trial-table";
@@ -76,6 +77,8 @@ export function SweepDetail({ id, analysis }: { id: string; analysis: ReactNode 
           />
         </StatGrid>
       </Card>
+
+      <SweepCost sweepId={sweep.id} live={live} />
 
       <Card as="section" aria-labelledby="best-trial-heading">
         <CardHeader id="best-trial-heading" title="Best trial" />

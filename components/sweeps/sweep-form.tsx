@@ -47,7 +47,7 @@ export function isFieldError(e: ConfigError, form: SweepForm): boolean {
     const p = formPathOf(e.path);
     return form.params.some((fp) => p === fp.path.join(".") || p.startsWith(`${fp.path.join(".")}.`));
   }
-  return ["method", "metric", "run_cap", "sweepwatch.parallel", "sweepwatch.failed_budget", "sweepwatch.metric_path", "sweepwatch.input_template", "sweepwatch.seed"].some(
+  return ["method", "metric", "run_cap", "sweepwatch.parallel", "sweepwatch.failed_budget", "sweepwatch.metric_path", "sweepwatch.input_template", "sweepwatch.seed", "sweepwatch.budget_gpu_hours", "sweepwatch.budget_usd"].some(
     (k) => e.path === k || e.path.startsWith(`${k}.`),
   );
 }
@@ -218,6 +218,14 @@ export function SweepConfigForm({ form, onChange, errors }: { form: SweepForm; o
         <Field label="Failed-trial budget" htmlFor={`${uid}-failed`} hint="Failures tolerated before the sweep fails.">
           <NumberInput id={`${uid}-failed`} integer value={form.failedBudget} onValue={(v) => set("failedBudget", v ?? 0)} invalid={errorsAt(errors, "sweepwatch.failed_budget").length > 0} />
           <FieldErrors errors={errorsAt(errors, "sweepwatch.failed_budget")} />
+        </Field>
+        <Field label="GPU-hour budget" htmlFor={`${uid}-budget-gpu`} hint="Pauses the sweep when its trials have used this much GPU time. Empty: no limit.">
+          <NumberInput id={`${uid}-budget-gpu`} value={form.budgetGpuHours} placeholder="no limit" onValue={(v) => set("budgetGpuHours", v)} invalid={errorsAt(errors, "sweepwatch.budget_gpu_hours").length > 0} />
+          <FieldErrors errors={errorsAt(errors, "sweepwatch.budget_gpu_hours")} />
+        </Field>
+        <Field label="Money budget (USD)" htmlFor={`${uid}-budget-usd`} hint="Estimated from the GPU price table; pauses the sweep when reached. Empty: no limit.">
+          <NumberInput id={`${uid}-budget-usd`} value={form.budgetUsd} placeholder="no limit" onValue={(v) => set("budgetUsd", v)} invalid={errorsAt(errors, "sweepwatch.budget_usd").length > 0} />
+          <FieldErrors errors={errorsAt(errors, "sweepwatch.budget_usd")} />
         </Field>
       </fieldset>
 

@@ -1,9 +1,10 @@
 import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { computeWaste, DEFAULT_GPU_PRICES, GpuPriceTableSchema, type GpuPriceTable, type WasteSummary, type WorkerSpan } from "@/lib/domain/cost/gpu-prices";
+import { budgetReached, computeTrialTime, type TrialTimeSummary } from "@/lib/domain/cost/trial-time";
 
 type Deps = { prisma?: PrismaClient; now?: () => Date };
 
@@ -16,7 +17,7 @@ export interface GpuPricesDto {
   updatedAt: string | null;
 }
 
-export async function getGpuPrices(deps: Deps = {}): Promise<GpuPricesDto> {
+export async function getGpuPrices(deps: { prisma?: Pick<PrismaClient, "appSetting"> } = {}): Promise<GpuPricesDto> {
   const prisma = deps.prisma ?? getPrisma();
   const row = await prisma.appSetting.findUnique({ where: { key: GPU_PRICES_KEY } });
   const parsed = row ? GpuPriceTableSchema.safeParse(row.value) : null;
@@ -93,4 +94,103 @@ export async function getIncidentCost(id: string, deps: Deps = {}): Promise<Inci
     pricesOrigin: prices.origin,
     ...computeWaste(spans, { start: inc.openedAt, end }, now, prices.table),
   };
+}
+
+// ───────────── endpoints ─────────────
+
+export interface EndpointCostDto extends WasteSummary {
+  endpointId: string;
+  computedAt: string;
+  evidenceAt: string | null;
+  pricesOrigin: "default" | "edited";
+  windowHours: number;
+}
+
+/** The endpoint's cost of failure over the last `hours`: workers that crashed or never took a job. */
+export async function getEndpointCost(endpointId: string, hours: number, deps: Deps = {}): Promise<EndpointCostDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = (deps.now ?? (() => new Date()))();
+  const ep = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, lastPolledAt: true } });
+  if (!ep) throw new AppError("not_found", `Endpoint ${endpointId.slice(0, 128)} is not known to sweepwatch.`);
+  const start = new Date(now.getTime() - hours * 3_600_000);
+  const [spans, prices] = await Promise.all([loadWorkerSpans(endpointId, start, null, { ...deps, prisma }), getGpuPrices({ prisma })]);
+  return {
+    endpointId,
+    computedAt: now.toISOString(),
+    evidenceAt: ep.lastPolledAt?.toISOString() ?? null,
+    pricesOrigin: prices.origin,
+    windowHours: hours,
+    ...computeWaste(spans, { start, end: null }, now, prices.table),
+  };
+}
+
+// ───────────── sweeps ─────────────
+
+type SpendDb = Pick<Prisma.TransactionClient, "$queryRaw" | "appSetting">;
+
+/** GPU time of a sweep's trial attempts (useful / wasted / running), priced from the table. */
+export async function sweepSpend(db: SpendDb, sweepId: string, now: Date): Promise<TrialTimeSummary> {
+  const rows = await db.$queryRaw<{ status: string; startedAt: Date | null; finishedAt: Date | null; gpuTypeId: string | null; gpuCount: number | null }[]>`
+    SELECT t.status::text AS status, t."startedAt", t."finishedAt", w.raw ->> 'gpuTypeId' AS "gpuTypeId",
+           CASE WHEN jsonb_typeof(w.raw -> 'gpuCount') = 'number' THEN (w.raw ->> 'gpuCount')::float8::int END AS "gpuCount"
+    FROM trials t
+    JOIN sweeps s ON s.id = t."sweepId"
+    LEFT JOIN workers w ON w."endpointId" = s."endpointId" AND w.id = t."workerId"
+    WHERE t."sweepId" = ${sweepId} AND t."startedAt" IS NOT NULL`;
+  const prices = await getGpuPrices({ prisma: db });
+  return computeTrialTime(
+    rows.map((r) => ({ status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, gpuTypeId: r.gpuTypeId, gpuCount: r.gpuCount && r.gpuCount > 0 ? r.gpuCount : 1 })),
+    now,
+    prices.table,
+  );
+}
+
+export interface SweepCostDto {
+  sweepId: string;
+  endpointId: string;
+  computedAt: string;
+  pricesOrigin: "default" | "edited";
+  estimate: { source: string; asOf: string; tier: "flex" };
+  /** GPU time of the sweep's own trial attempts. */
+  trials: TrialTimeSummary;
+  /** Workers of the endpoint that crashed or never took a job while the sweep ran (shared with whatever else used the endpoint). */
+  endpointWaste: { windowStart: string; windowEnd: string; running: boolean; wastedGpuSeconds: number; estimatedUsd: number; unpricedGpuSeconds: number } | null;
+  budget: { gpuSeconds: number | null; usd: number | null; reached: string | null };
+}
+
+export async function getSweepCost(sweepId: string, deps: Deps = {}): Promise<SweepCostDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const now = (deps.now ?? (() => new Date()))();
+  const sweep = await prisma.sweep.findUnique({ where: { id: sweepId }, select: { id: true, endpointId: true, startedAt: true, finishedAt: true, budgetGpuSeconds: true, budgetUsd: true } });
+  if (!sweep) throw new AppError("not_found", `No sweep "${sweepId.slice(0, 64)}".`);
+  const [trials, prices] = await Promise.all([sweepSpend(prisma, sweepId, now), getGpuPrices({ prisma })]);
+  let endpointWaste: SweepCostDto["endpointWaste"] = null;
+  if (sweep.startedAt) {
+    const spans = await loadWorkerSpans(sweep.endpointId, sweep.startedAt, sweep.finishedAt, { ...deps, prisma });
+    const w = computeWaste(spans, { start: sweep.startedAt, end: sweep.finishedAt }, now, prices.table);
+    endpointWaste = { windowStart: w.windowStart, windowEnd: w.windowEnd, running: w.running, wastedGpuSeconds: w.wastedGpuSeconds, estimatedUsd: w.estimatedUsd, unpricedGpuSeconds: w.unpricedGpuSeconds };
+  }
+  const budget = { gpuSeconds: sweep.budgetGpuSeconds, usd: sweep.budgetUsd };
+  return {
+    sweepId,
+    endpointId: sweep.endpointId,
+    computedAt: now.toISOString(),
+    pricesOrigin: prices.origin,
+    estimate: { source: prices.table.source, asOf: prices.table.asOf, tier: "flex" },
+    trials,
+    endpointWaste,
+    budget: { ...budget, reached: budgetReached(budget, trials.total) },
+  };
+}
+
+/** Sets or clears a sweep's GPU-time / money budget (engineer). Audited. */
+export async function setSweepBudget(input: { sweepId: string; gpuHours: number | null; usd: number | null; actor: Principal }, deps: Deps = {}): Promise<SweepCostDto> {
+  const prisma = deps.prisma ?? getPrisma();
+  const data = { budgetGpuSeconds: input.gpuHours === null ? null : input.gpuHours * 3600, budgetUsd: input.usd };
+  await prisma.$transaction(async (tx) => {
+    const n = await tx.sweep.updateMany({ where: { id: input.sweepId }, data });
+    if (!n.count) throw new AppError("not_found", `No sweep "${input.sweepId.slice(0, 64)}".`);
+    await recordAudit({ actor: input.actor, action: "sweep.budget", targetType: "sweep", targetId: input.sweepId, detail: { gpuHours: input.gpuHours, usd: input.usd } }, tx);
+  });
+  return getSweepCost(input.sweepId, deps);
 }

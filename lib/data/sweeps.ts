@@ -2,6 +2,8 @@ import { getPrisma, Prisma, type PrismaClient } from "@/lib/db";
 import { csvRecord } from "@/lib/data/csv";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
+import { sweepSpend } from "@/lib/data/costs";
+import { budgetReached } from "@/lib/domain/cost/trial-time";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
 import { createLogger } from "@/lib/log";
 import type { RunpodClient } from "@/lib/runpod/client";
@@ -105,6 +107,9 @@ export async function createSweep(body: CreateSweepBody, actor: Principal, deps:
   const sw = config.sweepwatch;
   const parallel = body.parallel ?? sw.parallel;
   const failedBudget = body.failedBudget ?? sw.failed_budget;
+  // a budget in the request wins over the config's sweepwatch block
+  const budgetGpuHours = body.budget ? body.budget.gpuHours : sw.budget_gpu_hours;
+  const budgetUsd = body.budget ? body.budget.usd : sw.budget_usd;
   const inputTemplate = body.inputTemplate !== undefined ? body.inputTemplate : sw.input_template;
   const metricPath = body.metricPath !== undefined ? body.metricPath : sw.metric_path;
   const seed = body.seed ?? sw.seed ?? (deps.randomSeed ?? (() => Math.floor(Math.random() * 2_147_483_647)))();
@@ -148,6 +153,8 @@ export async function createSweep(body: CreateSweepBody, actor: Principal, deps:
         runCap: config.run_cap ?? null,
         parallel,
         failedBudget,
+        budgetGpuSeconds: budgetGpuHours !== null ? budgetGpuHours * 3600 : null,
+        budgetUsd,
         inputTemplate: inputTemplate === null || inputTemplate === undefined ? Prisma.DbNull : (inputTemplate as Prisma.InputJsonValue),
         seed,
         state: "pending",
@@ -183,6 +190,8 @@ const sweepSelect = {
   parallel: true,
   failedBudget: true,
   failedCount: true,
+  budgetGpuSeconds: true,
+  budgetUsd: true,
   inputTemplate: true,
   seed: true,
   state: true,
@@ -428,6 +437,7 @@ export async function getSweep(id: string, deps: { prisma?: PrismaClient; now?: 
     best,
     notes: row.notes,
     notesVersion: row.notesVersion,
+    budget: { gpuSeconds: row.budgetGpuSeconds, usd: row.budgetUsd },
   };
 }
 
@@ -786,7 +796,14 @@ export async function controlSweep(id: string, action: SweepAction, actor: Princ
       if (!ALLOWED[action].includes(state)) throw new AppError("conflict", `Cannot ${action} a sweep that is ${state}.`);
       let data: Prisma.SweepUpdateInput;
       if (action === "pause") data = { state: "paused", stateReason: `paused by ${actor.name}; trials in flight go on, no new ones start` };
-      else if (action === "resume") data = { state: "running", stateReason: `resumed by ${actor.name}` };
+      else if (action === "resume") {
+        const b = await tx.sweep.findUniqueOrThrow({ where: { id }, select: { budgetGpuSeconds: true, budgetUsd: true } });
+        if (b.budgetGpuSeconds !== null || b.budgetUsd !== null) {
+          const reached = budgetReached({ gpuSeconds: b.budgetGpuSeconds, usd: b.budgetUsd }, (await sweepSpend(tx, id, now)).total);
+          if (reached) throw new AppError("conflict", `Cannot resume: the ${reached}. Raise or clear the budget first.`);
+        }
+        data = { state: "running", stateReason: `resumed by ${actor.name}` };
+      }
       else if (action === "stop") {
         const inFlight = await tx.trial.count({ where: { sweepId: id, status: { in: ["submitting", "queued", "running"] } } });
         await tx.trial.updateMany({ where: { sweepId: id, status: "pending" }, data: { status: "cancelled", error: "not started: the sweep was stopped", finishedAt: now } });

@@ -1,6 +1,10 @@
 import { Prisma, type PrismaClient } from "@/lib/db";
 import { cancelSweepJobs, sweepConfigOf, UNKNOWN_SUBMISSION } from "@/lib/data/sweeps";
 import { recordPollError } from "@/lib/data/poll-errors";
+import { recordAudit } from "@/lib/data/audit";
+import { sweepSpend } from "@/lib/data/costs";
+import { budgetReached } from "@/lib/domain/cost/trial-time";
+import type { Principal } from "@/lib/auth/principal";
 import {
   applyInputTemplate,
   createSuggester,
@@ -80,6 +84,10 @@ const NEVER_RAN_NOTE = "not counted as a failure: the job never started";
 
 type Tx = Prisma.TransactionClient;
 
+/** stateReason prefix of sweeps the controller paused at their budget. */
+export const BUDGET_PAUSE_PREFIX = "paused at budget:";
+const CONTROLLER: Principal = { kind: "system", id: null, name: "sweep controller", role: null };
+
 interface LockedSweep {
   id: string;
   endpointId: string;
@@ -98,6 +106,8 @@ interface LockedSweep {
   bestTrialId: string | null;
   bestValue: number | null;
   startedAt: Date | null;
+  budgetGpuSeconds: number | null;
+  budgetUsd: number | null;
 }
 
 interface PlanResult {
@@ -193,7 +203,8 @@ async function planSweep(tx: Tx, ctx: SweepControllerContext, sweepId: string): 
   const now = ctx.now;
   const locked = await tx.$queryRaw<LockedSweep[]>`
     SELECT id, "endpointId", state::text AS state, "stateReason", config, parallel, "failedBudget", "failedCount", "inputTemplate",
-           "metricPath", seed, "runCap", "metricGoal"::text AS "metricGoal", "metricTarget", "bestTrialId", "bestValue", "startedAt"
+           "metricPath", seed, "runCap", "metricGoal"::text AS "metricGoal", "metricTarget", "bestTrialId", "bestValue", "startedAt",
+           "budgetGpuSeconds", "budgetUsd"
     FROM sweeps WHERE id = ${sweepId} FOR UPDATE SKIP LOCKED`;
   const sweep = locked[0];
   if (!sweep) return null;
@@ -348,6 +359,15 @@ async function planSweep(tx: Tx, ctx: SweepControllerContext, sweepId: string): 
     reason = `${plural(failedCount, "trial")} failed, over the failed-trial budget of ${sweep.failedBudget}; no new trials start`;
     sweepUpdate.finishedAt = now;
     await tx.trial.updateMany({ where: { sweepId, status: "pending" }, data: { status: "cancelled", finishedAt: now, error: "not started: the sweep failed" } });
+  }
+  if (state === "running" && (sweep.budgetGpuSeconds !== null || sweep.budgetUsd !== null)) {
+    const spent = await sweepSpend(tx, sweepId, now);
+    const reached = budgetReached({ gpuSeconds: sweep.budgetGpuSeconds, usd: sweep.budgetUsd }, spent.total);
+    if (reached) {
+      state = "paused";
+      reason = `${BUDGET_PAUSE_PREFIX} ${reached}; trials in flight go on, no new ones start; raise or clear the budget, then resume`;
+      await recordAudit({ actor: CONTROLLER, action: "sweep.pause", targetType: "sweep", targetId: sweepId, detail: { from: "running", reason } }, tx);
+    }
   }
   const keepGoing = state === "running" || state === "paused";
   const nextNumber = async () => ((await tx.trial.aggregate({ where: { sweepId }, _max: { number: true } }))._max.number ?? 0) + 1;

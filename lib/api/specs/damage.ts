@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
 import { GpuPriceTableSchema } from "@/lib/domain/cost/gpu-prices";
+import { SweepBudgetBodySchema } from "./sweeps";
 
 export const IncidentCostDtoSchema = z.object({
   incidentId: z.string(),
@@ -28,6 +29,41 @@ export const IncidentCostDtoSchema = z.object({
   ),
   estimate: z.object({ source: z.string(), asOf: z.string(), tier: z.literal("flex") }),
 });
+
+const WasteFields = {
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  running: z.boolean(),
+  wastedGpuSeconds: z.number(),
+  estimatedUsd: z.number(),
+  unpricedGpuSeconds: z.number(),
+};
+const Estimate = z.object({ source: z.string(), asOf: z.string(), tier: z.literal("flex") });
+
+export const EndpointCostDtoSchema = z.object({
+  endpointId: z.string(),
+  computedAt: z.string(),
+  evidenceAt: z.string().nullable(),
+  pricesOrigin: z.enum(["default", "edited"]),
+  windowHours: z.number(),
+  ...WasteFields,
+  workers: IncidentCostDtoSchema.shape.workers,
+  estimate: Estimate,
+});
+
+const GpuTimeFigure = z.object({ gpuSeconds: z.number(), estimatedUsd: z.number(), unpricedGpuSeconds: z.number() });
+export const SweepCostDtoSchema = z.object({
+  sweepId: z.string(),
+  endpointId: z.string(),
+  computedAt: z.string(),
+  pricesOrigin: z.enum(["default", "edited"]),
+  estimate: Estimate,
+  trials: z.object({ useful: GpuTimeFigure, wasted: GpuTimeFigure, running: GpuTimeFigure, total: GpuTimeFigure, attemptsCounted: z.number().int() }),
+  endpointWaste: z.object(WasteFields).nullable(),
+  budget: z.object({ gpuSeconds: z.number().nullable(), usd: z.number().nullable(), reached: z.string().nullable() }),
+});
+
+export type SweepCostDto = z.infer<typeof SweepCostDtoSchema>;
 
 export const GpuPricesDtoSchema = z.object({ table: GpuPriceTableSchema, origin: z.enum(["default", "edited"]), updatedAt: z.string().nullable() });
 
@@ -226,4 +262,38 @@ export const crashGroupDiffRoute = defineRoute({
   access: "viewer",
   response: CrashGroupDiffDtoSchema,
   errors: [404],
+});
+
+export const getEndpointCostRoute = defineRoute({
+  method: "GET",
+  path: "/api/endpoints/{id}/cost",
+  summary:
+    "Cost of failure of an endpoint over the last `hours` (default 24, max 720): GPU-seconds of workers that crashed or never took a job, and an ESTIMATE in USD from the GPU price table.",
+  tag: "damage",
+  access: "viewer",
+  query: z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) }),
+  response: EndpointCostDtoSchema,
+  errors: [404],
+});
+
+export const getSweepCostRoute = defineRoute({
+  method: "GET",
+  path: "/api/sweeps/{id}/cost",
+  summary:
+    "GPU time of a sweep's trials split into useful (completed), wasted (started, then failed / stopped / cancelled) and running, with USD estimates; the endpoint's crash waste while the sweep ran; and the sweep's budget.",
+  tag: "damage",
+  access: "viewer",
+  response: SweepCostDtoSchema,
+  errors: [404],
+});
+
+export const putSweepBudgetRoute = defineRoute({
+  method: "PUT",
+  path: "/api/sweeps/{id}/budget",
+  summary: "Set or clear a sweep's GPU-hour and/or USD budget (engineer). Reaching either pauses the sweep; a paused-at-budget sweep resumes only once the budget is raised. Audited.",
+  tag: "damage",
+  access: "engineer",
+  body: SweepBudgetBodySchema,
+  response: SweepCostDtoSchema,
+  errors: [404, 422],
 });

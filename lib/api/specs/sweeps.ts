@@ -113,6 +113,8 @@ export const SweepDetailDtoSchema = SweepSummaryDtoSchema.extend({
   best: BestTrialDtoSchema.nullable(),
   notes: z.string(),
   notesVersion: z.number().int(),
+  /** Spend limits; reaching one pauses the sweep (null: no limit). */
+  budget: z.object({ gpuSeconds: z.number().nullable(), usd: z.number().nullable() }),
 });
 export type SweepDetailDto = z.infer<typeof SweepDetailDtoSchema>;
 
@@ -214,6 +216,12 @@ export type SweepAnalysisDto = z.infer<typeof SweepAnalysisDtoSchema>;
 
 // ───────────── inputs ─────────────
 
+/** A sweep's spend limits: GPU-hours of its trials and/or USD (estimated from the GPU price table); null clears one. */
+export const SweepBudgetBodySchema = z.strictObject({
+  gpuHours: z.number().positive("must be more than 0").max(1_000_000).nullable().default(null),
+  usd: z.number().positive("must be more than 0").max(10_000_000).nullable().default(null),
+});
+
 const intParam = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const CreateSweepBodySchema = z.object({
@@ -226,6 +234,7 @@ export const CreateSweepBodySchema = z.object({
   inputTemplate: z.record(z.string(), Json).nullable().optional(),
   metricPath: z.string().min(1).max(512).nullable().optional(),
   seed: z.number().int().min(0).max(2_147_483_647).optional(),
+  budget: SweepBudgetBodySchema.optional(),
 });
 export type CreateSweepBody = z.infer<typeof CreateSweepBodySchema>;
 

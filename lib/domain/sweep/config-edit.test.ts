@@ -59,6 +59,7 @@ describe("applyFormToText", () => {
       f.params.find((p) => p.path[0] === "lr")!.type = "constant";
       f.params.find((p) => p.path[0] === "lr")!.value = 0.01;
       f.parallel = 3;
+      f.budgetGpuHours = 2.5;
     });
     const r = applyFormToText(PASTED, before, after);
     expect(r.ok).toBe(true);
@@ -67,6 +68,8 @@ describe("applyFormToText", () => {
     expect(Object.keys(c.parameters)).toEqual(["lr", "deep", "bs"]);
     expect(c.parameters.lr).toEqual({ distribution: "constant", value: 0.01 });
     expect(c.sweepwatch.parallel).toBe(3);
+    expect(c.sweepwatch).toMatchObject({ budget_gpu_hours: 2.5, budget_usd: null });
+    expect(r.text).not.toContain("budget_usd");
     expect(r.text).toContain("bs:\n    values: [16, 32]");
     expect(r.text).toContain("# learning rate first");
   });

@@ -111,6 +111,8 @@ export interface SweepForm {
   inputTemplate: Record<string, unknown> | null;
   metricPath: string | null;
   seed: number | null;
+  budgetGpuHours: number | null;
+  budgetUsd: number | null;
   /** W&B keys the form does not edit, carried along */
   extra: Record<string, unknown>;
 }
@@ -129,6 +131,8 @@ export function emptyForm(): SweepForm {
     inputTemplate: null,
     metricPath: null,
     seed: null,
+    budgetGpuHours: null,
+    budgetUsd: null,
     extra: {},
   };
 }
@@ -154,6 +158,8 @@ export function configToForm(config: SweepConfig): SweepForm {
     inputTemplate: (config.sweepwatch.input_template as Record<string, unknown> | null) ?? null,
     metricPath: config.sweepwatch.metric_path,
     seed: config.sweepwatch.seed,
+    budgetGpuHours: config.sweepwatch.budget_gpu_hours,
+    budgetUsd: config.sweepwatch.budget_usd,
     extra: { ...config.passthrough, ...(config.metric?.impute ? { "metric.impute": config.metric.impute } : {}) },
   };
 }
@@ -217,6 +223,8 @@ export function formToConfig(form: SweepForm): ParseResult {
     input_template: form.inputTemplate,
     metric_path: form.metricPath === "" ? null : form.metricPath,
     seed: form.seed,
+    ...(form.budgetGpuHours !== null ? { budget_gpu_hours: form.budgetGpuHours } : {}),
+    ...(form.budgetUsd !== null ? { budget_usd: form.budgetUsd } : {}),
   };
   const r = parseSweepConfig(raw);
   // Warnings about ignored W&B keys are noise in the form, which carries them on purpose.
@@ -295,6 +303,8 @@ export function applyFormToText(text: string, before: SweepForm, after: SweepFor
     ["inputTemplate", "input_template"],
     ["metricPath", "metric_path"],
     ["seed", "seed"],
+    ["budgetGpuHours", "budget_gpu_hours"],
+    ["budgetUsd", "budget_usd"],
   ];
   for (const [fk, yk] of sw) {
     const v = fk === "metricPath" && after.metricPath === "" ? null : after[fk];

@@ -203,7 +203,16 @@ sweepwatch:
       input_template: { model: "resnet", lr: "{{param.lr}}" },
       metric_path: "metrics.val_loss",
       seed: null,
+      budget_gpu_hours: null,
+      budget_usd: null,
     });
+  });
+
+  it("reads spend budgets from the sweepwatch block and refuses non-positive ones with the key's path", () => {
+    const c = ok(parseSweepConfig("method: random\nparameters:\n  lr: {min: 0.001, max: 0.1}\nsweepwatch:\n  budget_gpu_hours: 2.5\n  budget_usd: 40\n"));
+    expect(c.sweepwatch).toMatchObject({ budget_gpu_hours: 2.5, budget_usd: 40 });
+    const e = errs(parseSweepConfig("method: random\nparameters:\n  lr: {min: 0.001, max: 0.1}\nsweepwatch:\n  budget_usd: 0\n"));
+    expect(e).toContainEqual(expect.objectContaining({ path: "sweepwatch.budget_usd", message: expect.stringContaining("above 0") }));
   });
 });
 

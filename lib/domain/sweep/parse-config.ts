@@ -673,6 +673,8 @@ const SweepwatchSchema = z
     input_template: z.record(z.string(), z.unknown()).nullable().default(null),
     metric_path: z.string().min(1).nullable().default(null),
     seed: z.number().int().min(0).max(0xffffffff).nullable().default(null),
+    budget_gpu_hours: z.number().gt(0).max(1_000_000).nullable().default(null),
+    budget_usd: z.number().gt(0).max(10_000_000).nullable().default(null),
   })
   .strict();
 
@@ -692,6 +694,8 @@ function validateSweepwatch(raw: unknown, params: Record<string, ParamNode> | un
           "sweepwatch.input_template": "a JSON object (the RunPod input) or null",
           "sweepwatch.metric_path": "a path such as metrics.loss or history[-1].loss",
           "sweepwatch.seed": "an integer from 0 to 4294967295",
+          "sweepwatch.budget_gpu_hours": "a number of GPU-hours above 0 (at most 1000000), or null for no limit",
+          "sweepwatch.budget_usd": "an amount in USD above 0 (at most 10000000), or null for no limit",
         };
         ctx.error(p, hint[field] ? `${field} must be ${hint[field]}` : `${field}: ${issue.message}`);
       }

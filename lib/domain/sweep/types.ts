@@ -106,6 +106,10 @@ export interface SweepwatchSettings {
   metric_path: string | null;
   /** seed of random/bayes; `null` = the controller picks one and stores it */
   seed: number | null;
+  /** GPU-hours the sweep's trials may use before it pauses; `null` = no limit */
+  budget_gpu_hours: number | null;
+  /** estimated USD (GPU price table) the sweep's trials may cost before it pauses; `null` = no limit */
+  budget_usd: number | null;
 }
 
 export const SWEEPWATCH_DEFAULTS: SweepwatchSettings = {
@@ -114,6 +118,8 @@ export const SWEEPWATCH_DEFAULTS: SweepwatchSettings = {
   input_template: null,
   metric_path: null,
   seed: null,
+  budget_gpu_hours: null,
+  budget_usd: null,
 };
 
 export interface SweepConfig {

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { getEndpointCostRoute } from "@/lib/api/specs/damage";
+import { getEndpointCost } from "@/lib/data/costs";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(getEndpointCostRoute, async ({ params, query }) => getEndpointCost(params.id, query.hours));

@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { putSweepBudgetRoute } from "@/lib/api/specs/damage";
+import { setSweepBudget } from "@/lib/data/costs";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const PUT = apiRoute(putSweepBudgetRoute, async ({ params, body, principal }) => setSweepBudget({ sweepId: params.id, gpuHours: body.gpuHours, usd: body.usd, actor: principal }));

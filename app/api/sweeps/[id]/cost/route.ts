@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/http/handler";
+import { getSweepCostRoute } from "@/lib/api/specs/damage";
+import { getSweepCost } from "@/lib/data/costs";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = apiRoute(getSweepCostRoute, async ({ params }) => getSweepCost(params.id));

@@ -9,7 +9,8 @@ export function SweepProgressBar({ progress, label, className }: { progress: Swe
   const total = progress.total;
   const pct = progressPercent(progress.done, total);
   const seg = (n: number) => (total && total > 0 ? `${Math.min(100, (n / total) * 100)}%` : "0%");
-  const text = total === null ? `${progress.done} done (open-ended)` : `${progress.done} of ${total} done`;
+  const unit = progress.unit === "grid points" ? " grid points" : "";
+  const text = total === null ? `${progress.done} done (open-ended)` : `${progress.done} of ${total}${unit} done`;
   return (
     <div className={className}>
       <div
@@ -32,6 +33,7 @@ export function SweepProgressBar({ progress, label, className }: { progress: Swe
         {progress.running ? ` · ${progress.running} running` : ""}
         {progress.queued ? ` · ${progress.queued} queued` : ""}
         {progress.failed ? ` · ${progress.failed} failed` : ""}
+        {progress.retries ? ` · ${progress.retries} ${progress.retries === 1 ? "retry" : "retries"}` : ""}
       </p>
     </div>
   );

@@ -214,6 +214,8 @@ interface Counts {
   byStatus: Map<string, number>;
   retries: number;
   unknown: number;
+  /** Grid sweeps: status counts of the latest attempt of each grid point (expired/cancelled rows left out). */
+  latest?: Map<string, number>;
 }
 
 async function countTrials(db: Db, sweeps: { id: string; method: string }[]): Promise<Map<string, Counts>> {
@@ -226,7 +228,7 @@ async function countTrials(db: Db, sweeps: { id: string; method: string }[]): Pr
       SELECT "sweepId", status, count(*)::int AS n FROM trials WHERE "sweepId" = ANY(${ids}::text[]) GROUP BY "sweepId", status
     ) c`;
   for (const r of rows) {
-    const c = out.get(r.sweepId) ?? { byStatus: new Map(), retries: 0, unknown: 0 };
+    const c: Counts = out.get(r.sweepId) ?? { byStatus: new Map(), retries: 0, unknown: 0 };
     c.byStatus.set(r.status, r.n);
     out.set(r.sweepId, c);
   }
@@ -237,12 +239,26 @@ async function countTrials(db: Db, sweeps: { id: string; method: string }[]): Pr
       WHERE "sweepId" = ANY(${withFailed}::text[]) AND status = 'failed' AND "jobId" IS NULL AND error LIKE ${UNKNOWN_SUBMISSION + "%"}
       GROUP BY 1`;
     for (const u of unknown) out.get(u.sweepId)!.unknown = u.n;
-    // Retries only matter for a grid's total (run_cap already counts them); they exist only after failures.
-    const grids = withFailed.filter((id) => sweeps.find((s) => s.id === id)?.method === "grid");
-    if (grids.length) {
-      const retries = await db.$queryRaw<{ sweepId: string; n: number }[]>`
-        SELECT "sweepId", count(*)::int AS n FROM trials WHERE "sweepId" = ANY(${grids}::text[]) AND attempt > 1 GROUP BY 1`;
-      for (const r of retries) out.get(r.sweepId)!.retries = r.n;
+    // Retries exist only after failures.
+    const retries = await db.$queryRaw<{ sweepId: string; n: number }[]>`
+      SELECT "sweepId", count(*)::int AS n FROM trials WHERE "sweepId" = ANY(${withFailed}::text[]) AND attempt > 1 GROUP BY 1`;
+    for (const r of retries) out.get(r.sweepId)!.retries = r.n;
+  }
+  // A grid counts grid points: a point retried five times is one point, in its latest attempt's state.
+  const repeated = ids.filter((id) => {
+    const c = out.get(id);
+    return sweeps.find((s) => s.id === id)?.method === "grid" && c && (c.retries > 0 || (c.byStatus.get("expired") ?? 0) > 0);
+  });
+  if (repeated.length) {
+    const latest = await db.$queryRaw<{ sweepId: string; status: string; n: number }[]>`
+      SELECT "sweepId", status, count(*)::int AS n FROM (
+        SELECT DISTINCT ON ("sweepId", params) "sweepId", status::text AS status FROM trials
+        WHERE "sweepId" = ANY(${repeated}::text[]) AND status NOT IN ('expired', 'cancelled')
+        ORDER BY "sweepId", params, number DESC
+      ) x GROUP BY 1, 2`;
+    for (const r of latest) {
+      const c = out.get(r.sweepId)!;
+      (c.latest ??= new Map()).set(r.status, r.n);
     }
   }
   return out;
@@ -267,23 +283,28 @@ function gridSizeOf(row: Pick<SweepRow, "config" | "method">): number | null {
 }
 
 function progressOf(row: SweepRow, c: Counts | undefined): SweepProgressDto {
-  const n = (s: string) => c?.byStatus.get(s) ?? 0;
-  const failed = n("failed");
-  const realFailed = failed - (c?.unknown ?? 0);
-  const done = n("completed") + realFailed + n("stopped");
   const grid = gridSizeOf(row);
-  // Retries of failed trials are extra trials on top of the grid; run_cap counts every trial.
-  const total = row.runCap ?? (grid !== null ? grid + (c?.retries ?? 0) : null);
+  // run_cap counts every attempt (the controller's cap); a grid without one counts its points.
+  const byPoint = row.runCap === null && grid !== null;
+  const rows = (s: string) => c?.byStatus.get(s) ?? 0;
+  const n = byPoint && c?.latest ? (s: string) => c.latest!.get(s) ?? 0 : rows;
+  const failed = n("failed");
+  // unknown submissions are failed rows that never ran; as a grid point's latest attempt they are rare enough to count as done
+  const realFailed = byPoint ? failed : failed - (c?.unknown ?? 0);
+  const done = n("completed") + realFailed + n("stopped");
+  const total = row.runCap ?? grid;
   return {
     done,
     total,
+    unit: byPoint ? "grid points" : "attempts",
+    retries: c?.retries ?? 0,
     completed: n("completed"),
     failed,
     queued: n("submitting") + n("queued"),
     running: n("running"),
     pending: n("pending"),
-    expired: n("expired"),
-    cancelled: n("cancelled"),
+    expired: rows("expired"),
+    cancelled: rows("cancelled"),
     stopped: n("stopped"),
   };
 }

@@ -350,6 +350,25 @@ describe("sweep controller against the simulator", () => {
     await poller.stop();
   });
 
+  it("a grid's progress counts grid points: a point retried four times is one point, its retries said apart", async () => {
+    env = await setupPollerTest({ endpoints: [{ ...HEALTHY, behaviour: { type: "healthy" as const, failureRate: 1 } }] });
+    const ep = env.ep("healthy");
+    const poller = env.poller();
+    await poller.tick();
+    const sweep = await createSweep(
+      { endpointId: ep, name: "grid-retries", config: { method: "grid", metric: { name: "loss", goal: "minimize" }, parameters: { x1: { values: [1, 2] }, x2: { value: 3 } } }, parallel: 1, failedBudget: 3, seed: 8 },
+      ACTOR,
+      { prisma: env.prisma },
+    );
+    expect(await runUntil(env, poller, ep, sweep.id)).toBe("failed");
+    const trials = await env.prisma.trial.findMany({ where: { sweepId: sweep.id, jobId: { not: null } }, orderBy: { number: "asc" } });
+    expect(trials.map((t) => t.attempt)).toEqual([1, 2, 3, 4]);
+    expect(new Set(trials.map((t) => paramsKey(t.params))).size).toBe(1);
+    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    expect(detail.progress).toMatchObject({ unit: "grid points", total: 2, done: 1, failed: 1, retries: 3 });
+    await poller.stop();
+  });
+
   it("stops starting trials once the metric target is reached", async () => {
     env = await setupPollerTest({ endpoints: [HEALTHY] });
     const ep = env.ep("healthy");

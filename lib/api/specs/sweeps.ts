@@ -23,8 +23,12 @@ const Json = z.unknown();
 export const SweepProgressDtoSchema = z.object({
   /** trials with a final outcome that counts (completed, failed, stopped) */
   done: z.number().int(),
-  /** run_cap, else the grid size, else null (open-ended) */
+  /** run_cap (which counts every attempt), else the grid size (which counts grid points), else null (open-ended) */
   total: z.number().int().nullable(),
+  /** what done/total count: "attempts" (run_cap, open-ended) or "grid points" (a grid's latest attempt per point) */
+  unit: z.enum(["attempts", "grid points"]),
+  /** attempts beyond a trial's first (retries after a failure) */
+  retries: z.number().int(),
   completed: z.number().int(),
   failed: z.number().int(),
   /** submitting + queued (on RunPod, not started) */

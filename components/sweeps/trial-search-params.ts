@@ -1,7 +1,7 @@
 // The sweep page's URL state (trial table filters, sort, page), parsed by one schema on the
 // server (page.tsx prefetch) and in the browser (the table), so both ask for the same trials.
 import { z } from "zod";
-import { TRIAL_STATUSES, type TrialStatusName } from "@/lib/api/specs/sweeps";
+import { TRIAL_STATUSES, TrialSortSchema, type TrialStatusName } from "@/lib/api/specs/sweeps";
 import type { TrialFilters, TrialPageParams } from "@/lib/queries/sweeps";
 
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -21,7 +21,7 @@ export const TrialSearchParamsSchema = z.object({
     )
     .transform((a) => [...new Set(a)].sort())
     .catch([]),
-  sort: z.preprocess(first, z.enum(["number", "metric"])).catch("number"),
+  sort: z.preprocess(first, TrialSortSchema).catch("number"),
   order: z.preprocess(first, z.enum(["asc", "desc"]).optional()).catch(undefined),
   cursor: z.preprocess(first, z.string().min(1).max(300).optional()).catch(undefined),
   limit: z

@@ -2,7 +2,7 @@
 
 import { Fragment, useState, type KeyboardEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialStatusName } from "@/lib/api/specs/sweeps";
+import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialSort, type TrialStatusName } from "@/lib/api/specs/sweeps";
 import { sweepUrls, trialPageQueryOptions } from "@/lib/queries/sweeps";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { parseRunpodError } from "@/lib/format/runpod-error";
@@ -15,7 +15,7 @@ import { hasTrialFilters, PAGE_SIZES, toTrialFilters, toTrialPageParams, type Tr
 const MAX_PARAM_COLUMNS = 10;
 
 /**
- * The trial table: sort (number / metric), status and metric-range filters and the page live in
+ * The trial table: sort (any column, on the server), status and metric-range filters and the page live in
  * the URL. Rows are keyed by trial id, so polling patches them in place; keepPreviousData keeps
  * the rows on screen while a new page or filter loads.
  */
@@ -42,13 +42,7 @@ export function TrialTable({
       else n.add(id);
       return n;
     });
-  const [pageSort, setPageSort] = useState<{ key: string; order: "asc" | "desc" } | null>(null);
-  const pageTrials = page?.trials ?? [];
-  // The API sorts by number and metric; the other columns sort the rows of the page shown.
-  const trials = pageSort ? sortTrialsOnPage(pageTrials, pageSort.key, pageSort.order) : pageTrials;
-  const sortPage = (key: string) => setPageSort(pageSort?.key === key ? { key, order: pageSort.order === "asc" ? "desc" : "asc" } : { key, order: "asc" });
-  const pageOrder = (key: string) => (pageSort?.key === key ? pageSort.order : undefined);
-  const pageAria = (key: string) => (pageSort?.key === key ? (pageSort.order === "asc" ? "ascending" : "descending") : undefined);
+  const trials = page?.trials ?? [];
   // Cursors of the pages before this one (Previous pops); reset when sort or filters change.
   const [history, setHistory] = useState<(string | undefined)[]>([]);
   const paramCols = sweep.paramNames.slice(0, MAX_PARAM_COLUMNS);
@@ -60,19 +54,14 @@ export function TrialTable({
   };
   const toggleStatus = (s: TrialStatusName) =>
     refilter({ status: params.status.includes(s) ? params.status.filter((x) => x !== s) : [...params.status, s].sort() });
-  const sortBy = (sort: "number" | "metric") => {
-    setPageSort(null);
+  // Every column sorts on the server, over the whole sweep (not just the page shown).
+  const defaultOrder = (sort: TrialSort) => (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : sort === "number" ? "desc" : "asc");
+  const sortBy = (sort: TrialSort) => {
     if (params.sort !== sort) refilter({ sort, order: undefined });
-    else {
-      const current = params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
-      refilter({ order: current === "asc" ? "desc" : "asc" });
-    }
+    else refilter({ order: (params.order ?? defaultOrder(sort)) === "asc" ? "desc" : "asc" });
   };
-  const orderOf = (sort: "number" | "metric") => {
-    if (params.sort !== sort || pageSort) return undefined;
-    return params.order ?? (sort === "metric" ? (metric.goal === "maximize" ? "desc" : "asc") : "desc");
-  };
-  const ariaSort = (sort: "number" | "metric") => {
+  const orderOf = (sort: TrialSort) => (params.sort === sort ? (params.order ?? defaultOrder(sort)) : undefined);
+  const ariaSort = (sort: TrialSort) => {
     const o = orderOf(sort);
     return o === "asc" ? "ascending" : o === "desc" ? "descending" : undefined;
   };
@@ -164,28 +153,28 @@ export function TrialTable({
               <th scope="col" aria-sort={ariaSort("number")} className="px-3 py-2 font-medium">
                 <SortButton label="Trial" order={orderOf("number")} onClick={() => sortBy("number")} />
               </th>
-              <th scope="col" aria-sort={pageAria("status")} className="px-3 py-2 font-medium">
-                <SortButton label="State" order={pageOrder("status")} onClick={() => sortPage("status")} pageOnly />
+              <th scope="col" aria-sort={ariaSort("status")} className="px-3 py-2 font-medium">
+                <SortButton label="State" order={orderOf("status")} onClick={() => sortBy("status")} />
               </th>
               <th scope="col" aria-sort={ariaSort("metric")} className="px-3 py-2 text-right font-medium">
                 <SortButton label={metric.name} mono order={orderOf("metric")} onClick={() => sortBy("metric")} />
               </th>
               {paramCols.map((p) => (
-                <th key={p} scope="col" aria-sort={pageAria(`param:${p}`)} className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
-                  <SortButton label={p} mono order={pageOrder(`param:${p}`)} onClick={() => sortPage(`param:${p}`)} pageOnly />
+                <th key={p} scope="col" aria-sort={ariaSort(`param:${p}`)} className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
+                  <SortButton label={p} mono order={orderOf(`param:${p}`)} onClick={() => sortBy(`param:${p}`)} />
                 </th>
               ))}
-              <th scope="col" aria-sort={pageAria("error")} className="px-3 py-2 font-medium">
-                <SortButton label="Error" order={pageOrder("error")} onClick={() => sortPage("error")} pageOnly />
+              <th scope="col" aria-sort={ariaSort("error")} className="px-3 py-2 font-medium">
+                <SortButton label="Error" order={orderOf("error")} onClick={() => sortBy("error")} />
               </th>
-              <th scope="col" aria-sort={pageAria("job")} className="px-3 py-2 font-medium">
-                <SortButton label="Job" order={pageOrder("job")} onClick={() => sortPage("job")} pageOnly />
+              <th scope="col" aria-sort={ariaSort("job")} className="px-3 py-2 font-medium">
+                <SortButton label="Job" order={orderOf("job")} onClick={() => sortBy("job")} />
               </th>
-              <th scope="col" aria-sort={pageAria("duration")} className="px-3 py-2 text-right font-medium">
-                <SortButton label="Duration" order={pageOrder("duration")} onClick={() => sortPage("duration")} pageOnly />
+              <th scope="col" aria-sort={ariaSort("duration")} className="px-3 py-2 text-right font-medium">
+                <SortButton label="Duration" order={orderOf("duration")} onClick={() => sortBy("duration")} />
               </th>
-              <th scope="col" aria-sort={pageAria("finished")} className="px-3 py-2 font-medium">
-                <SortButton label="Finished" order={pageOrder("finished")} onClick={() => sortPage("finished")} pageOnly />
+              <th scope="col" aria-sort={ariaSort("finished")} className="px-3 py-2 font-medium">
+                <SortButton label="Finished" order={orderOf("finished")} onClick={() => sortBy("finished")} />
               </th>
             </tr>
           </thead>
@@ -294,7 +283,7 @@ function countFor(sweep: SweepDetailDto, s: TrialStatusName): number | null {
   }
 }
 
-function SortButton({ label, order, onClick, mono, pageOnly }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean; pageOnly?: boolean }) {
+function SortButton({ label, order, onClick, mono }: { label: string; order: "asc" | "desc" | undefined; onClick: () => void; mono?: boolean }) {
   return (
     <button type="button" onClick={onClick} className={cx("inline-flex items-center gap-1 hover:text-fg", order && "text-fg", mono && "font-mono")}>
       {label}
@@ -303,7 +292,6 @@ function SortButton({ label, order, onClick, mono, pageOnly }: { label: string; 
       </span>
       <span className="sr-only">
         {order ? `, sorted ${order === "asc" ? "ascending" : "descending"}` : ", sort"}
-        {pageOnly ? " (rows on this page)" : ""}
       </span>
     </button>
   );
@@ -396,26 +384,6 @@ function errorSummary(error: string | null): string | null {
   if (!e) return null;
   const first = e.message.split("\n")[0];
   return e.type ? `${e.type}: ${first}` : first;
-}
-
-function sortTrialsOnPage(trials: TrialDto[], key: string, order: "asc" | "desc"): TrialDto[] {
-  const value = (t: TrialDto): number | string | null => {
-    if (key === "status") return t.status;
-    if (key === "error") return errorSummary(t.error);
-    if (key === "job") return t.jobId;
-    if (key === "duration") return t.durationMs;
-    if (key === "finished") return t.finishedAt ? Date.parse(t.finishedAt) : null;
-    const v = paramAt(t.params, key.slice("param:".length));
-    return typeof v === "number" || typeof v === "string" ? v : v === null || v === undefined ? null : JSON.stringify(v);
-  };
-  const dir = order === "asc" ? 1 : -1;
-  return [...trials].sort((a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x === null || y === null) return x === y ? a.number - b.number : x === null ? 1 : -1; // empty cells last
-    const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "en", { numeric: true });
-    return c !== 0 ? c * dir : a.number - b.number;
-  });
 }
 
 /**

@@ -177,6 +177,41 @@ describe("GET /api/sweeps/{id}/trials", () => {
   });
 });
 
+describe("GET /api/sweeps/{id}/trials sorted by any column", () => {
+  it("sorts the whole sweep (not a page) by a parameter, state, duration or job, with stable keyset pages in both orders", async () => {
+    const ep = await seedEndpoint();
+    const sweep = SweepDetailDtoSchema.parse((await createVia(ep)).json);
+    await seedTrials(sweep.id, 40);
+    // durations: trial n ran n seconds (finished ones only)
+    const t0 = Date.parse("2026-12-05T10:00:00Z");
+    for (let n = 1; n <= 40; n++) {
+      if (n % 7 === 0) continue;
+      await prisma.trial.update({ where: { sweepId_number: { sweepId: sweep.id, number: n } }, data: { startedAt: new Date(t0), finishedAt: new Date(t0 + n * 1000) } });
+    }
+    const all = await prisma.trial.findMany({ where: { sweepId: sweep.id } });
+    const cmp = (a: number | string | null, b: number | string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+    const expectOrder = (key: (t: (typeof all)[number]) => number | string | null, dir: 1 | -1) =>
+      [...all].sort((a, b) => dir * (cmp(key(a), key(b)) || a.number - b.number)).map((x) => x.number);
+
+    const lr = (t: (typeof all)[number]) => (t.params as { lr: number }).lr;
+    expect((await pages(sweep.id, "sort=param:lr", 6)).map((x) => x.number)).toEqual(expectOrder(lr, 1));
+    expect((await pages(sweep.id, "sort=param:lr&order=desc", 7)).map((x) => x.number)).toEqual(expectOrder(lr, -1));
+    const opt = (t: (typeof all)[number]) => (t.params as { opt: string }).opt;
+    expect((await pages(sweep.id, "sort=param:opt", 9)).map((x) => x.number)).toEqual(expectOrder(opt, 1));
+    expect((await pages(sweep.id, "sort=status&order=desc", 5)).map((x) => x.number)).toEqual(expectOrder((t) => t.status, -1));
+    // unfinished trials have no duration: first ascending, last descending
+    const dur = (t: (typeof all)[number]) => (t.finishedAt && t.startedAt ? t.finishedAt.getTime() - t.startedAt.getTime() : null);
+    expect((await pages(sweep.id, "sort=duration", 8)).map((x) => x.number)).toEqual(expectOrder(dur, 1));
+    expect((await pages(sweep.id, "sort=duration&order=desc&status=completed", 4)).map((x) => x.number)).toEqual(
+      expectOrder(dur, -1).filter((n) => all.find((x) => x.number === n)!.status === "completed"),
+    );
+    expect((await pages(sweep.id, "sort=job", 11)).map((x) => x.number)).toEqual(expectOrder((t) => t.jobId, 1));
+
+    const bad = await call("trials", "GET", `/api/sweeps/${sweep.id}/trials?sort=colour`, { params: { id: sweep.id } });
+    expect(bad.status).toBe(422);
+  });
+});
+
 describe("notes, export, analysis, control", () => {
   it("refuses to overwrite newer notes (409) and keeps the newer text", async () => {
     const ep = await seedEndpoint();

@@ -35,6 +35,7 @@ import type {
   TrialDto,
   TrialPageDto,
   TrialStatusName,
+  TrialSort,
 } from "@/lib/api/specs/sweeps";
 import { buildDimensions, buildSlices, flattenTrialParams, parameterImportance, paramPaths } from "@/lib/sweeps/analysis";
 
@@ -519,9 +520,32 @@ async function sweepGoal(db: Db, id: string): Promise<{ goal: "minimize" | "maxi
   return { goal: s.metricGoal, config: s.config, metricName: s.metricName };
 }
 
-type TrialCursor = { n: number; v?: number | null };
+type TrialCursor = { n: number; v?: number | null; k?: unknown };
 const isTrialCursor = (v: unknown): v is TrialCursor =>
   typeof v === "object" && v !== null && Number.isInteger((v as TrialCursor).n) && ((v as TrialCursor).v === undefined || (v as TrialCursor).v === null || typeof (v as TrialCursor).v === "number");
+
+/**
+ * The sort key of a column other than number/metric, as a jsonb expression that is never SQL NULL
+ * (missing values are jsonb null, which sorts first ascending): jsonb's total order compares numbers
+ * as numbers and strings as text, so one keyset rule `(key, number) > (cursor)` serves every column.
+ */
+function trialSortKey(sort: Exclude<TrialSort, "number" | "metric">): Prisma.Sql {
+  const orNull = (e: Prisma.Sql) => Prisma.sql`COALESCE(${e}, 'null'::jsonb)`;
+  switch (sort) {
+    case "status":
+      return Prisma.sql`to_jsonb(status::text)`;
+    case "error":
+      return orNull(Prisma.sql`to_jsonb(error)`);
+    case "job":
+      return orNull(Prisma.sql`to_jsonb("jobId")`);
+    case "duration":
+      return orNull(Prisma.sql`to_jsonb(extract(epoch FROM ("finishedAt" - "startedAt")))`);
+    case "finished":
+      return orNull(Prisma.sql`to_jsonb(extract(epoch FROM "finishedAt"))`);
+    default:
+      return orNull(Prisma.sql`params #> ${sort.slice("param:".length).split(".")}::text[]`);
+  }
+}
 
 /**
  * One page of trials. Keyset pagination (no OFFSET), so page N costs the same as page 1:
@@ -532,8 +556,9 @@ export async function listTrials(sweepId: string, q: Omit<ListTrialsQuery, "limi
   const prisma = deps.prisma ?? getPrisma();
   const { goal } = await sweepGoal(prisma, sweepId);
   const where = filterSql(sweepId, q);
-  const order = q.order ?? (q.sort === "metric" ? (goal === "maximize" ? "desc" : "asc") : "desc");
+  const order = q.order ?? (q.sort === "metric" ? (goal === "maximize" ? "desc" : "asc") : q.sort === "number" ? "desc" : "asc");
   const cursor = q.cursor ? decodeCursor(q.cursor, isTrialCursor) : null;
+  if (q.sort !== "number" && q.sort !== "metric") return listTrialsByKey(prisma, sweepId, { ...q, sort: q.sort }, order, cursor);
   let keyset = Prisma.empty;
   let orderBy: Prisma.Sql;
   if (q.sort === "number") {
@@ -566,6 +591,28 @@ export async function listTrials(sweepId: string, q: Omit<ListTrialsQuery, "limi
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const next = rows.length > q.limit && last ? encodeCursor(q.sort === "metric" ? { n: last.number, v: last.metricValue } : { n: last.number }) : null;
+  return { trials: page.map(toTrialDto), nextCursor: next, total: total[0]?.n ?? 0 };
+}
+
+/** A page sorted by any other column: (key, number) keyset over the sweep's trials (see trialSortKey). */
+async function listTrialsByKey(
+  prisma: PrismaClient,
+  sweepId: string,
+  q: Omit<ListTrialsQuery, "limit" | "sort"> & { limit: number; sort: Exclude<TrialSort, "number" | "metric"> },
+  order: "asc" | "desc",
+  cursor: TrialCursor | null,
+): Promise<TrialPageDto> {
+  const key = trialSortKey(q.sort);
+  const where = filterSql(sweepId, q);
+  const dir = order === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const keyset = cursor && "k" in cursor ? (order === "asc" ? Prisma.sql` AND (${key}, number) > (${JSON.stringify(cursor.k ?? null)}::jsonb, ${cursor.n})` : Prisma.sql` AND (${key}, number) < (${JSON.stringify(cursor.k ?? null)}::jsonb, ${cursor.n})`) : Prisma.empty;
+  const [rows, total] = await Promise.all([
+    prisma.$queryRaw<(TrialRow & { _k: unknown })[]>`SELECT ${TRIAL_COLUMNS}, ${key} AS _k FROM trials WHERE ${where}${keyset} ORDER BY ${key} ${dir}, number ${dir} LIMIT ${q.limit + 1}`,
+    prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM trials WHERE ${where}`,
+  ]);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const next = rows.length > q.limit && last ? encodeCursor({ n: last.number, k: last._k }) : null;
   return { trials: page.map(toTrialDto), nextCursor: next, total: total[0]?.n ?? 0 };
 }
 

@@ -9,6 +9,7 @@ import {
   type SweepListDto,
   type SweepState,
   type TrialPageDto,
+  type TrialSort,
   type TrialStatusName,
 } from "@/lib/api/specs/sweeps";
 import { fetchJson } from "./fetch-json";
@@ -21,7 +22,7 @@ export interface TrialFilters {
 }
 
 export interface TrialPageParams extends TrialFilters {
-  sort?: "number" | "metric";
+  sort?: TrialSort;
   order?: "asc" | "desc";
   limit?: number;
   cursor?: string;

@@ -261,11 +261,19 @@ export const TrialFilterQuerySchema = z.object({
   valueMax: z.coerce.number().optional(),
 });
 
+/** Columns the trial table sorts by; `param:<dotted name>` sorts by one parameter's value. */
+export const TRIAL_SORT_COLUMNS = ["number", "metric", "status", "error", "job", "duration", "finished"] as const;
+export const TrialSortSchema = z.union([
+  z.enum(TRIAL_SORT_COLUMNS),
+  z.templateLiteral(["param:", z.string().min(1).max(200).regex(/^[^\u0000-\u001f]+$/)]),
+]);
+export type TrialSort = z.infer<typeof TrialSortSchema>;
+
 export const ListTrialsQuerySchema = TrialFilterQuerySchema.extend({
   limit: intParam(1, 500).default(50),
-  cursor: z.string().max(300).optional(),
-  sort: z.enum(["number", "metric"]).default("number"),
-  /** default: newest first for number, best first for metric */
+  cursor: z.string().max(600).optional(),
+  sort: TrialSortSchema.default("number"),
+  /** default: newest first for number, best first for metric, ascending for the other columns */
   order: z.enum(["asc", "desc"]).optional(),
 });
 export type ListTrialsQuery = z.infer<typeof ListTrialsQuerySchema>;

@@ -8,7 +8,7 @@ import { cx } from "@/components/ui/cx";
 import type { CriterionWithHistoryDto } from "@/lib/api/specs/criteria";
 import { buildDayBars, countdownText } from "@/lib/charts/criteria";
 import { criteriaUrls, type CriteriaFilter } from "@/lib/queries/criteria";
-import { AttestForm, ParamEditor, SmokeNowButton } from "./criterion-editors";
+import { AttestForm, ParamEditor, SmokeNowButton, SmokeSettingsEditor } from "./criterion-editors";
 import { CriterionHistory } from "./criterion-history";
 import { DayBars } from "./day-bars";
 import { EvidenceList } from "./evidence-list";
@@ -40,7 +40,7 @@ export function CriterionCard({
   canAttest: boolean;
   trendDays: number;
 }) {
-  const [panel, setPanel] = useState<"none" | "history" | "edit" | "attest">("none");
+  const [panel, setPanel] = useState<"none" | "history" | "edit" | "attest" | "smoke">("none");
   const [expanded, setExpanded] = useState(false);
   const t = now ?? renderedAt;
   const bars = buildDayBars(c.history, { now: new Date(renderedAt), days: trendDays });
@@ -145,6 +145,11 @@ export function CriterionCard({
             Edit parameters
           </Button>
         ) : null}
+        {canEdit && c.rule === "smoke_job_passed" && (c.endpointId ?? filter.endpointId) ? (
+          <Button size="sm" variant="ghost" aria-expanded={panel === "smoke"} onClick={() => toggle("smoke")}>
+            Smoke settings
+          </Button>
+        ) : null}
         {canAttest && c.rule === "smoke_job_passed" && (c.endpointId ?? filter.endpointId) ? (
           <SmokeNowButton endpointId={(c.endpointId ?? filter.endpointId)!} />
         ) : null}
@@ -159,6 +164,7 @@ export function CriterionCard({
           {panel === "history" ? <CriterionHistory id={c.id} filter={filter} /> : null}
           {panel === "edit" ? <ParamEditor id={c.id} rule={c.rule} params={c.params} onDone={() => setPanel("none")} /> : null}
           {panel === "attest" ? <AttestForm id={c.id} onDone={() => setPanel("none")} /> : null}
+          {panel === "smoke" && (c.endpointId ?? filter.endpointId) ? <SmokeSettingsEditor endpointId={(c.endpointId ?? filter.endpointId)!} onDone={() => setPanel("none")} /> : null}
         </div>
       ) : null}
     </article>

@@ -154,6 +154,10 @@ describe("criteria API", () => {
     expect(ok.status).toBe(200);
     expect(ok.json).toEqual({ endpointId: ep, optIn: true, input: { op: "matmul" }, expect: { "result.sum": 6 } });
     expect(await prisma.auditLog.count({ where: { action: "endpoint.smoke_settings", targetId: ep } })).toBe(1);
+    // anyone signed in reads them back (the criteria page's settings panel); unknown endpoints are 404
+    const read = await call("/api/criteria/smoke/settings", "GET", `/api/criteria/smoke/settings?endpointId=${ep}`, "viewer");
+    expect(read.json).toEqual(ok.json);
+    expect((await call("/api/criteria/smoke/settings", "GET", "/api/criteria/smoke/settings?endpointId=no-such-ep", "viewer")).status).toBe(404);
   });
 
   it("POST /api/criteria/smoke runs a manual smoke job (engineer); a submission RunPod refuses is recorded, not lost", async () => {

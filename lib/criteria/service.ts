@@ -13,7 +13,7 @@ import {
 } from "@/lib/data/criteria";
 import { getOverview } from "@/lib/data/overview";
 import { submitJob } from "@/lib/data/jobs-write";
-import { listSmokeRuns, runSmokeNow, setSmokeSettings, type SmokeSettingsInput } from "@/lib/data/smoke";
+import { listSmokeRuns, runSmokeNow, getSmokeSettings, setSmokeSettings, type SmokeSettingsInput } from "@/lib/data/smoke";
 import { recordAudit } from "@/lib/data/audit";
 import { buildCriteriaReport } from "./report";
 
@@ -58,6 +58,10 @@ export function smokeNow(endpointId: string) {
 }
 
 /** Opts an endpoint in to (or out of) smoke jobs; audited. */
+export async function readSmokeSettings(endpointId: string) {
+  return getSmokeSettings(getPrisma(), endpointId);
+}
+
 export async function configureSmoke(endpointId: string, input: SmokeSettingsInput, actor: Principal) {
   const r = await setSmokeSettings(getPrisma(), endpointId, input);
   await recordAudit({ actor, action: "endpoint.smoke_settings", targetType: "endpoint", targetId: endpointId, detail: { optIn: r.optIn, input: r.input, expect: r.expect } });

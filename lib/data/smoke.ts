@@ -68,6 +68,12 @@ export interface SmokeSettingsInput {
   expect?: Record<string, unknown> | null;
 }
 
+export async function getSmokeSettings(prisma: PrismaClient, endpointId: string): Promise<{ endpointId: string; optIn: boolean; input: Record<string, unknown> | null; expect: Record<string, unknown> | null }> {
+  const e = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, smokeOptIn: true, smokeInput: true, smokeExpect: true } });
+  if (!e) throw new AppError("not_found", `Endpoint "${endpointId}" is not known to sweepwatch.`);
+  return { endpointId, optIn: e.smokeOptIn, input: isPlainObject(e.smokeInput) ? e.smokeInput : null, expect: isPlainObject(e.smokeExpect) ? e.smokeExpect : null };
+}
+
 /** Opts an endpoint in to (or out of) smoke jobs with its input and expected-output check; audited by the caller. */
 export async function setSmokeSettings(prisma: PrismaClient, endpointId: string, s: SmokeSettingsInput): Promise<{ endpointId: string; optIn: boolean; input: Record<string, unknown> | null; expect: Record<string, unknown> | null }> {
   const e = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, smokeInput: true, smokeExpect: true } });

@@ -5,6 +5,7 @@ import {
   CriterionDtoSchema,
   EvaluateResultDtoSchema,
   SmokeRunDtoSchema,
+  SmokeSettingsDtoSchema,
   type CriteriaListDto,
   type CriterionDetailDto,
 } from "@/lib/api/specs/criteria";
@@ -31,6 +32,7 @@ export const criteriaKeys = {
   all: ["criteria"] as const,
   list: (f: CriteriaFilter = {}) => [...criteriaKeys.all, "list", { endpointId: f.endpointId ?? null, days: CRITERIA_TREND_DAYS }] as const,
   detail: (id: string, f: CriteriaFilter = {}) => [...criteriaKeys.all, "detail", id, f.endpointId ?? null] as const,
+  smokeSettings: (endpointId: string) => [...criteriaKeys.all, "smoke-settings", endpointId] as const,
 };
 
 const q = (f: CriteriaFilter, extra: Record<string, string> = {}) => {
@@ -45,6 +47,7 @@ export const criteriaUrls = {
   attest: (id: string) => `/api/criteria/${encodeURIComponent(id)}/attest`,
   evaluate: () => "/api/criteria/evaluate",
   smoke: () => "/api/criteria/smoke",
+  smokeSettings: (endpointId?: string) => `/api/criteria/smoke/settings${endpointId ? `?endpointId=${encodeURIComponent(endpointId)}` : ""}`,
   report: (f: CriteriaFilter = {}) => `/api/criteria/report.md${q(f)}`,
   /** The page itself with a filter (for links and the filter control). */
   page: (f: CriteriaFilter = {}) => `/criteria${f.endpointId ? `?endpoint=${encodeURIComponent(f.endpointId)}` : ""}`,
@@ -80,3 +83,9 @@ export const attestCriterion = (id: string, body: { link?: string | null; note?:
   sendJson("POST", criteriaUrls.attest(id), body, CriterionDetailDtoSchema);
 export const evaluateCriteria = () => sendJson("POST", criteriaUrls.evaluate(), undefined, EvaluateResultDtoSchema);
 export const runSmokeJobNow = (endpointId: string) => sendJson("POST", criteriaUrls.smoke(), { endpointId }, SmokeRunDtoSchema);
+
+export const smokeSettingsQueryOptions = (endpointId: string) =>
+  queryOptions({ queryKey: criteriaKeys.smokeSettings(endpointId), queryFn: ({ signal }) => fetchJson(criteriaUrls.smokeSettings(endpointId), SmokeSettingsDtoSchema, { signal }) });
+
+export const saveSmokeSettings = (body: { endpointId: string; optIn: boolean; input: Record<string, unknown> | null; expect: Record<string, unknown> | null }) =>
+  sendJson("PUT", criteriaUrls.smokeSettings(), body, SmokeSettingsDtoSchema);

@@ -342,6 +342,17 @@ export const runSmokeNowRoute = defineRoute({
   errors: [404, 409],
 });
 
+export const getSmokeSettingsRoute = defineRoute({
+  method: "GET",
+  path: "/api/criteria/smoke/settings",
+  summary: "An endpoint's smoke settings: opted in or not, the input sent and the expected-output check.",
+  tag: "criteria",
+  access: "viewer",
+  query: z.object({ endpointId: EndpointIdSchema }),
+  response: SmokeSettingsDtoSchema,
+  errors: [404],
+});
+
 export const smokeSettingsRoute = defineRoute({
   method: "PUT",
   path: "/api/criteria/smoke/settings",

@@ -1,8 +1,10 @@
 import { apiRoute } from "@/lib/http/handler";
-import { smokeSettingsRoute } from "@/lib/api/specs/criteria";
-import { configureSmoke } from "@/lib/criteria/service";
+import { getSmokeSettingsRoute, smokeSettingsRoute } from "@/lib/api/specs/criteria";
+import { configureSmoke, readSmokeSettings } from "@/lib/criteria/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
+
+export const GET = apiRoute(getSmokeSettingsRoute, async ({ query }) => readSmokeSettings(query.endpointId));
 
 export const PUT = apiRoute(smokeSettingsRoute, async ({ body, principal }) => configureSmoke(body.endpointId, { optIn: body.optIn, input: body.input, expect: body.expect }, principal));

@@ -195,6 +195,16 @@ export function IncidentView({ id }: { id: string }) {
         <Actions incident={i} />
       </div>
 
+      {i.dataState.kind === "no_data" ? (
+        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-400/40 dark:bg-amber-400/10 dark:text-amber-200">
+          <strong>No data since {i.dataState.since ? utc(i.dataState.since) : "the last crash"}</strong>
+          {i.dataState.reason ? `: ${i.dataState.reason}` : ""}. Recovery cannot be judged without evidence, so the incident stays open until a job completes
+          or fresh polls show ready workers.
+        </p>
+      ) : (
+        <p className="text-xs text-muted">Evidence current: the endpoint&apos;s latest health snapshot is from {i.dataState.since ? utc(i.dataState.since) : "— (none yet)"}.</p>
+      )}
+
       <Card>
         <StatGrid label="Incident figures">
           <Stat label="Crashes" value={<span className="tabular-nums">{ev.count}</span>} hint={`first ${utc(ev.firstSeenAt)}, last ${ago(ev.lastSeenAt, now)}`} />
@@ -225,6 +235,8 @@ export function IncidentView({ id }: { id: string }) {
           </dl>
         </CardBody>
       </Card>
+
+      {i.workerStartup.length ? <StartupFacts facts={i.workerStartup} /> : null}
 
       <Card as="section" aria-labelledby="blast-h">
         <CardHeader id="blast-h" title="Blast radius" />
@@ -310,5 +322,35 @@ function WorkerTime({ endpointId, workerIds, since }: { endpointId: string; work
       value={<span className="tabular-nums">{formatDuration(t.seconds)}</span>}
       hint={`uptime of ${t.counted} crashing worker${t.counted === 1 ? "" : "s"} since the first crash${t.missing ? `; ${t.missing} more no longer listed (not counted)` : ""}`}
     />
+  );
+}
+
+/** What the worker wrapper recorded at start-up (stdin, CPU flags, libstdc++ copies, versions), newest per worker. */
+function StartupFacts({ facts }: { facts: Record<string, unknown>[] }) {
+  const show = (v: unknown) => (v === null || v === undefined ? "unknown" : typeof v === "string" ? v : JSON.stringify(v));
+  return (
+    <Card as="section" aria-labelledby="startup-h">
+      <CardHeader id="startup-h" title="Worker start-up facts" description="Recorded by sweepwatch's worker wrapper when each worker started: what the runbook's checks ask about." />
+      <CardBody className="space-y-3">
+        {facts.map((f, k) => {
+          const { workerId, at, ...rest } = f;
+          return (
+            <div key={`${show(workerId)}-${k}`} className="min-w-0 [overflow-wrap:anywhere]">
+              <p className="text-xs text-muted">
+                Worker <span className="font-mono text-fg">{show(workerId)}</span> at {typeof at === "string" ? utc(at) : "unknown time"}
+              </p>
+              <dl className="mt-1 grid gap-x-4 gap-y-1 text-xs sm:grid-cols-[max-content_1fr]">
+                {Object.entries(rest).map(([key, v]) => (
+                  <div key={key} className="contents">
+                    <dt className="font-mono text-muted">{key}</dt>
+                    <dd className="font-mono">{show(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          );
+        })}
+      </CardBody>
+    </Card>
   );
 }

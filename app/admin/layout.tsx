@@ -10,6 +10,7 @@ const TABS = [
   { href: "/admin/users", label: "Users", need: "admin" },
   { href: "/admin/runpod-keys", label: "RunPod keys", need: "admin" },
   { href: "/admin/ingest-tokens", label: "Ingest tokens", need: "admin" },
+  { href: "/admin/settings", label: "Settings", need: "admin" },
   { href: "/admin/audit", label: "Audit log", need: "admin" },
 ] as const;
 

@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { requireUser } from "@/lib/auth/require-user";
+import { getDetectionSettings } from "@/lib/data/incidents";
+import { getGpuPrices } from "@/lib/data/costs";
+import { SettingsPanel } from "./settings-panel";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  await requireUser("admin", { path: "/admin/settings" });
+  const [detection, prices] = await Promise.all([getDetectionSettings(), getGpuPrices()]);
+  return <SettingsPanel detection={detection} prices={prices} />;
+}

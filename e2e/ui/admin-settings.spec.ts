@@ -19,14 +19,15 @@ test("admin settings: a detection threshold is saved, shown as set, and reset; a
   await expect(page.getByRole("status").filter({ hasText: "Saved 1 change" })).toBeVisible();
   expect(((await (await request.get("/api/incidents/settings")).json()) as { overridden: string[] }).overridden).not.toContain("alertQueueAgeMs");
 
-  await expect(page.getByRole("heading", { name: "GPU prices (cost estimates)" })).toBeVisible();
+  const pricesSection = page.getByRole("region", { name: "GPU prices (cost estimates)" });
+  await expect(pricesSection).toBeVisible();
   const prices = page.getByLabel(/Per-second USD prices per GPU class/);
   const original = await prices.inputValue();
   await prices.fill(original.replace('"currency": "USD"', '"currency": "EUR"'));
   await page.getByRole("button", { name: "Save prices" }).click();
-  await expect(page.getByRole("alert")).toContainText(/currency/i);
+  await expect(pricesSection.getByRole("alert")).toContainText(/currency/i);
   expect(((await (await request.get("/api/admin/gpu-prices")).json()) as { origin: string }).origin).toBe("default");
   await prices.fill("{ not json");
   await page.getByRole("button", { name: "Save prices" }).click();
-  await expect(page.getByRole("alert")).toContainText("not valid JSON");
+  await expect(pricesSection.getByRole("alert")).toContainText("not valid JSON");
 });

@@ -57,6 +57,7 @@ export const KEYWORDS = [
   "signal: killed",
   "Illegal instruction",
   "illegal instruction",
+  "illegal hardware instruction",
   "SIGILL",
   "available on your machine",
   "CUDA out of memory",
@@ -66,6 +67,15 @@ export const KEYWORDS = [
   "OutOfMemoryError",
   "OOM when allocating",
   "RESOURCE_EXHAUSTED",
+  "Resource exhausted",
+  "memory while trying to allocate",
+  "incorrectly set up environment",
+  "command not found",
+  "can't find '__main__'",
+  "was sent code",
+  "Exited (",
+  "Restarting (",
+  "EXC_BAD_ACCESS",
   "CUDA driver version",
   "NVIDIA driver",
   "version mismatch",
@@ -136,6 +146,8 @@ const EXC_NAME_SRC = String.raw`(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Error|
 const EXC_LINE_RE = new RegExp(`^(${EXC_NAME_SRC}):\\s*(.*)$`);
 const JVM_PREFIX_RE = /^(?:Exception in thread "[^"]*" |Caused by: |Uncaught exception: )/;
 const WHAT_RE = /^\s*what\(\):\s+/;
+/** docker compose's service column: `revanced  | python: can't open file ...`. */
+const COMPOSE_PREFIX_RE = /^[\w.-]+ +\| /;
 
 const TOOL_RE =
   /^(?:==\d+==|--\d+--|#\d+\s+\S|Program received signal|Program terminated with signal|Thread \d+ .*received signal|\s*\d+:\s+(?:binding file|symbol=|calling init|file=|lookup)|[0-9a-f]{8,16} [A-Za-z] |\[pid\s+\d+\]|\+\+\+ |--- SIG|[a-z_0-9]+\(.*\)\s+= -?\d)/;
@@ -152,7 +164,15 @@ const DEBUGGER_SIGNALS: Record<string, [SignatureId, number]> = {
 };
 
 const SHELL_SIG_RE =
-  /^(?:(?:\S+: )?(?:line \d+: )?\s*\d+\s+(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?(?:\s.*)?|(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?\s*)$/;
+  /^(?:(?:\S+: )?(?:line \d+: )?\s*\d+\s+(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?(?:\s.*)?|(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\)|: \d+)?\s*)$/;
+/** zsh's job messages: `zsh: illegal hardware instruction  python x.py`, `[1]    4738 segmentation fault  python3`. */
+const ZSH_SIG_RE = /^(?:zsh: |\[\d+\]\s+[+-]?\s*\d+\s+)(segmentation fault|illegal hardware instruction|abort|killed)(?:\s|$)/;
+const ZSH_SIG: Record<string, [SignatureId, number]> = {
+  "segmentation fault": ["segfault", 139],
+  "illegal hardware instruction": ["illegal_instruction", 132],
+  abort: ["abort", 134],
+  killed: ["oom_killed", 137],
+};
 const SHELL_SIG: Record<string, [SignatureId, number]> = {
   "Segmentation fault": ["segfault", 139],
   Aborted: ["abort", 134],
@@ -163,6 +183,8 @@ const SHELL_SIG: Record<string, [SignatureId, number]> = {
 const EXIT_RE =
   /\bexit(?:ed)?(?: with)?(?: exit)? (?:code|status)\s*[:=]?\s*\(?(-?\d+)|\bexit_?code["']?\s*[:=]\s*["']?(-?\d+)/i;
 const SIGNAL_RE = /\b(?:killed|terminated) by signal (\d+)/i;
+/** `docker ps` status (`Exited (139) 2 hours ago`, `Restarting (139) 5 seconds ago`) and gunicorn's `Worker (pid:54) was sent code 139!`. */
+const STATUS_RE = /\b(?:Exited|Restarting) \((\d+)\) |\bWorker \(pid:\d+\) was sent code (\d+)/;
 const NONZERO_EXIT_RE = /\bnon-zero exit (?:code|status)\b[^\n]*?\b(\d{1,3})\s*$/i;
 
 interface PhraseRule {
@@ -189,7 +211,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "cuda_oom",
-    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: Out of memory|Out of memory while trying to allocate/,
+    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: (?:Out of memory|Failed to allocate request for)|Resource exhausted: Out of memory|(?:^|[Oo]ut )of memory while trying to allocate \d/,
   },
   {
     id: "cuda_driver",
@@ -197,7 +219,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "no_gpu",
-    re: /no CUDA-capable device is detected|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice|No CUDA GPUs are available|No GPUs? (?:found|available|detected)/,
+    re: /no CUDA-capable device is detected|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice|No CUDA GPUs are available|No GPUs? (?:found|available|detected)|(?<!UserWarning: CUDA initialization: )(?:CUDA unknown error|Found an unknown error) - this may be due to an incorrectly set up environment/,
   },
   {
     id: "nccl",
@@ -245,6 +267,9 @@ const RULES: PhraseRule[] = [
   { id: "missing_file", re: /(?:^|\| |\] )exec (\S+?)(?: failed)?: [Nn]o such file or directory/ },
   { id: "missing_file", re: /starting container process caused:? .*?(?:no such file or directory|executable file not found in \$PATH)/ },
   { id: "missing_file", anchored: true, re: /^\S*\.sh: (?:line \d+: )?(?:exec: )?(\S+): (?:No such file or directory|not found)/ },
+  { id: "missing_file", anchored: true, re: /^\/\S+: line \d+: (?:exec: )?(\S+): (?:command )?not found/ },
+  { id: "missing_file", anchored: true, re: /^(?:\S+: )?(?:line \d+: )?(\S+): command not found$/ },
+  { id: "missing_file", anchored: true, re: /^\S*python[\d.]*: can't find '__main__' module in '([^']+)'/ },
   {
     id: "missing_file",
     anchored: true,
@@ -253,7 +278,7 @@ const RULES: PhraseRule[] = [
   // "Segmentation fault" / "Illegal instruction" only as the end of a message (shell, faulthandler), not in prose.
   {
     id: "segfault",
-    re: /Fatal Python error: Segmentation fault|\bSIGSEGV\b|\bsegfault at [0-9a-f]+|signal: segmentation fault|Segmentation fault(?: \(core dumped\))?\s*$/,
+    re: /Fatal Python error: Segmentation fault|\bSIGSEGV\b|\bsegfault at [0-9a-f]+|signal: segmentation fault|Segmentation fault(?: \(core dumped\))?\s*$|^Exception Type:\s+EXC_BAD_ACCESS \(SIGSEGV\)/,
   },
   { id: "oom_killed", anyLevel: true, kind: "terminal", exitCode: 137, re: /\bOOMKilled\b|signal: killed/ },
   { id: "oom_killed", anyLevel: true, re: /Out of memory: Kill(?:ed)? process|oom-kill(?:er)?\b|Memory cgroup out of memory/ },
@@ -317,7 +342,7 @@ function randomDeviceHit(t: string, quiet: boolean): LineHit | null {
     const rest = t.slice(w[0].length);
     return RD_START_RE.test(rest) ? { signature: "random_device", kind: "message", strength: 3, message: tail(rest, 0) } : null;
   }
-  if (RD_START_RE.test(t)) return { signature: "random_device", kind: "message", strength: 2, message: tail(t, 0) };
+  if (RD_START_RE.test(lead)) return { signature: "random_device", kind: "message", strength: 2, message: tail(lead, 0) };
   const e = EXC_LINE_RE.exec(t);
   if (e) {
     const restStart = t.length - e[2].length;
@@ -332,8 +357,13 @@ function randomDeviceHit(t: string, quiet: boolean): LineHit | null {
 function exitHit(t: string): LineHit | null {
   let code: number | undefined;
   let signature: SignatureId | null = null;
+  const st = STATUS_RE.exec(t);
   const m = EXIT_RE.exec(t) ?? NONZERO_EXIT_RE.exec(t);
-  if (m) {
+  if (st && !m) {
+    code = Number(st[1] ?? st[2]);
+    if (code === 0) return null;
+    signature = EXIT_CODE_SIGNATURES[code] ?? null;
+  } else if (m) {
     // A JSON/YAML key (`"ExitCode": 137` from docker inspect) is data, not quoted prose.
     const jsonKey = m[2] !== undefined && /["']\s*:/.test(m[0]);
     if (!jsonKey && isQuoted(t, m.index)) return null;
@@ -367,6 +397,8 @@ export function matchLine(input: string, ctx: MatchContext): LineHit | null {
   if (TOOL_RE.test(t) || CMD_RE.test(t)) return null;
   const jvm = JVM_PREFIX_RE.exec(t);
   if (jvm) t = t.slice(jvm[0].length);
+  const compose = COMPOSE_PREFIX_RE.exec(t);
+  if (compose) t = t.slice(compose[0].length);
   const quiet = ctx.level === "debug" || ctx.level === "info" || ctx.level === "warn";
 
   const rd = randomDeviceHit(t, quiet);
@@ -378,16 +410,23 @@ export function matchLine(input: string, ctx: MatchContext): LineHit | null {
     // "Killed" is a fact at any level; the others are only believed outside info/warn output.
     if (!quiet || sig === "oom_killed") return { signature: sig, kind: "terminal", strength: 1, message: word, exitCode: code };
   }
+  const zsh = ZSH_SIG_RE.exec(t);
+  if (zsh) {
+    const [sig, code] = ZSH_SIG[zsh[1]];
+    return { signature: sig, kind: "terminal", strength: 1, message: zsh[1], exitCode: code };
+  }
   for (const rule of RULES) {
     if (quiet && !rule.anyLevel) continue;
-    const m = rule.re.exec(t);
+    // Anchored (exception-line) forms may be indented: R prints its error's message on an indented line.
+    const subject = rule.anchored ? t.trimStart() : t;
+    const m = rule.re.exec(subject);
     if (!m) continue;
     if (!rule.anchored && isQuoted(t, m.index)) continue;
     return {
       signature: rule.id,
       kind: rule.kind ?? "message",
       strength: 2,
-      message: rule.anchored ? tail(t, 0) : tail(t, m.index),
+      message: rule.anchored ? tail(subject, 0) : tail(t, m.index),
       exitCode: rule.exitCode,
       module: rule.module?.(m),
     };

@@ -317,10 +317,11 @@ export function isPythonExceptionLine(text: string): boolean {
   return m !== null && PY_EXC_NAME_RE.test(m[1]);
 }
 
-/** A gdb backtrace frame (unindented `#N ...`; sanitizer frames are indented) inside std::random_device or its libstdc++ helpers. */
-const RD_FRAME_RE = /^#\d+\s+(?:0x[0-9a-f]+\s+)?(?:in\s+)?(?:std::random_device::|std::\(anonymous namespace\)::__x86_rd(?:seed|rand)|std::__throw_(?:runtime|system)_error\s*\(.*random_device)/;
-/** A test framework or wrapper quoting the exception's message: `C++ exception with description "random_device: rdseed failed"`. */
-const RD_DESCRIBED_RE = new RegExp(`(?:exception|error)(?: with)? (?:description|message)\\s*[:=]?\\s*["'](${RD_SRC})`, "i");
+/** A gdb/coredumpctl frame (unindented `#N ...`; sanitizer frames are indented) or an lldb `frame #N:` inside std::random_device or its libstdc++ helpers. */
+const RD_FRAME_RE =
+  /^(?:#\d+\s+(?:0x[0-9a-f]+\s+)?(?:in\s+)?|\s*\*?\s*frame #\d+: 0x[0-9a-f]+ \S+`)(?:std::(?:__1::)?random_device::|std::\(anonymous namespace\)::__x86_rd(?:seed|rand)|std::__throw_(?:runtime|system)_error\s*\(.*random_device)/;
+/** A test framework or wrapper quoting the exception's message: `C++ exception with description "random_device: rdseed failed"`, Rust cxx's `Exception { what: "..." }`. */
+const RD_DESCRIBED_RE = new RegExp(`(?:(?:exception|error)(?: with)? (?:description|message)|\\bwhat)\\s*[:=]?\\s*["'](${RD_SRC})`, "i");
 /** libc++abi and other runtimes: `terminating with uncaught exception of type std::__1::system_error: random_device failed to open ...`. */
 const RD_UNCAUGHT_RE = new RegExp(`uncaught exception of type [\\w:]+: (${RD_SRC})`);
 

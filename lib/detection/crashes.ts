@@ -241,6 +241,8 @@ async function unrecognisedFromLogs(
   workerId: string,
   from: Date,
   to: Date,
+  /** A restart may have been a normal one: only an error line makes it a crash (an exit code already says it crashed). */
+  errorOnly: boolean,
 ): Promise<Pick<PlannedEvent, "signature" | "fingerprint" | "title" | "evidence" | "logLineId"> | null> {
   const rows = (
     await prisma.logLine.findMany({
@@ -250,7 +252,7 @@ async function unrecognisedFromLogs(
       select: { id: true, ts: true, text: true },
     })
   ).reverse();
-  const hit = lastErrorLine(rows.map((r) => r.text));
+  const hit = lastErrorLine(rows.map((r) => r.text), { errorOnly });
   if (!hit) return null;
   const evidence: EvidenceLine[] = rows
     .slice(Math.max(0, hit.index - 3), hit.index + 3)
@@ -305,7 +307,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
         continue;
       }
       const sig = signatureForExitCode(code) ?? EXIT_CODE;
-      const unrec = sig === EXIT_CODE ? await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(at - 2 * 60_000), new Date(at + 5_000)) : null;
+      const unrec = sig === EXIT_CODE ? await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(at - 2 * 60_000), new Date(at + 5_000), false) : null;
       if (unrec) {
         planned.push({
           dedupeKey: `exit:${e.id}`,
@@ -350,7 +352,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
     if (explained) continue;
     const startedAt = detail.startedAt ? Date.parse(detail.startedAt) : NaN;
     // the previous run's output: from its start (or the window) to the restart
-    const unrec = await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(from), new Date(Number.isNaN(startedAt) ? at : Math.min(startedAt, at)));
+    const unrec = await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(from), new Date(Number.isNaN(startedAt) ? at : Math.min(startedAt, at)), true);
     if (unrec) {
       const last = unrec.evidence.find((l) => l.match);
       planned.push({

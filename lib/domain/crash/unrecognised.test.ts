@@ -26,5 +26,16 @@ describe("lastErrorLine", () => {
     expect(lastErrorLine(["INFO: listening on :8080", "Killed"])).toBeNull();
     expect(lastErrorLine(["loading weights", "weights loaded: 3 shards", "exited with code 2"])?.text).toBe("weights loaded: 3 shards");
     expect(lastErrorLine([])).toBeNull();
+    expect(lastErrorLine(["loading weights", "weights loaded: 3 shards"], { errorOnly: true })).toBeNull();
+  });
+
+  it("ignores TensorFlow/CUDA start-up noise and errors followed by a long healthy tail", () => {
+    const banner = [
+      "E0000 00:00:1748779203.123456       1 cuda_dnn.cc:8579] Unable to register cuDNN factory: Attempting to register factory for plugin cuDNN when one has already been registered",
+      "W0000 00:00:1748779203.123456       1 computation_placer.cc:177] computation placer already registered. Please check linkage and avoid linking the same target more than once.",
+    ];
+    expect(lastErrorLine([...banner, "--- Starting Serverless Worker |  Version 1.12.0 ---"], { errorOnly: true })).toBeNull();
+    const survived = ["ERROR: retrying download after a timeout", ...Array.from({ length: 25 }, (_, i) => `step ${i} loss 0.${i}`)];
+    expect(lastErrorLine(survived, { errorOnly: true })).toBeNull();
   });
 });

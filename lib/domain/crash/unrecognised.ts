@@ -13,6 +13,11 @@ const ERRORISH_RE =
   /\b(?:error|errors|exception|fatal|panic|panicked|fail|failed|failure|abort|aborted|traceback|cannot|can't|unable|denied|refused|invalid|not found|no such|killed|timed out|timeout|critical|segmentation|unhandled|uncaught)\b/i;
 /** The process-exit report itself names no cause (the wrapper's `exited with code 1`, `Killed`). */
 const EXIT_ONLY_RE = /^(?:.*\bexit(?:ed)?(?: with)?(?: exit)? (?:code|status)\s*[:=]?\s*\(?-?\d+\)?\.?|.*\b(?:killed|terminated) by signal \d+|Killed|Aborted(?: \(core dumped\))?)\s*$/i;
+/** Start-up noise every TensorFlow/CUDA worker prints at error or warning level: never the cause. */
+const BENIGN_RE =
+  /Unable to register (?:cuFFT|cuDNN|cuBLAS) factory|computation placer already registered|TF-TRT Warning|Could not load dynamic library|Ignore above cudart dlerror|oneDNN custom operations|All log messages before absl::InitializeLog/;
+/** Only the end of the output speaks for the crash: an error line further back was survived. */
+const TAIL_LINES = 20;
 const MAX_TITLE = 200;
 
 export interface ErrorLine {
@@ -25,25 +30,26 @@ export interface ErrorLine {
 }
 
 /**
- * The last error line of a worker's output before it ended: the last line with an error word that is
- * not just the exit report, else the last non-blank line that is not one. Lines logged at debug/info
- * level are skipped (progress, banners); null when nothing is left.
+ * The last error line of a worker's output before it ended: among its last 20 lines, the last one with an
+ * error word that is not just the exit report or known start-up noise, else (unless `errorOnly`, for a
+ * restart that may have been a normal one) the last non-blank line that is not one. Lines logged at
+ * debug/info level are skipped (progress, banners); null when nothing is left.
  */
-export function lastErrorLine(lines: readonly string[]): ErrorLine | null {
+export function lastErrorLine(lines: readonly string[], opts?: { errorOnly?: boolean }): ErrorLine | null {
   let fallback: ErrorLine | null = null;
-  for (let i = lines.length - 1; i >= 0; i--) {
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - TAIL_LINES); i--) {
     const c = cleanLine(lines[i].slice(0, 2000));
     if (c.level === "debug" || c.level === "info") continue;
     for (let k = c.lines.length - 1; k >= 0; k--) {
       const text = c.lines[k].trim();
-      if (!text || EXIT_ONLY_RE.test(text)) continue;
+      if (!text || EXIT_ONLY_RE.test(text) || BENIGN_RE.test(text)) continue;
       const masked = maskErrorLine(text);
       if (!masked) continue;
       if (ERRORISH_RE.test(text)) return { index: i, text, masked };
       fallback ??= { index: i, text, masked };
     }
   }
-  return fallback;
+  return opts?.errorOnly ? null : fallback;
 }
 
 /** The line with numbers, hex, paths, ids and timestamps masked, at most 200 characters. */

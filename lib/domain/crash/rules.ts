@@ -72,7 +72,28 @@ export const KEYWORDS = [
   "incorrectly set up environment",
   "command not found",
   "can't find '__main__'",
-  "was sent code",
+  "was sent ",
+  "zsh: killed",
+  "zsh: abort",
+  "killed  ",
+  "is_available() is False",
+  "NameError:",
+  "KeyError:",
+  "ValueError:",
+  "TypeError:",
+  "AttributeError:",
+  "IndexError:",
+  "AssertionError:",
+  "ZeroDivisionError:",
+  "NotImplementedError:",
+  "RecursionError:",
+  "UnboundLocalError:",
+  "JSONDecodeError:",
+  "UnicodeDecodeError:",
+  "SyntaxError:",
+  "IndentationError:",
+  "PermissionError:",
+  "ConnectionRefusedError:",
   "Exited (",
   "Restarting (",
   "EXC_BAD_ACCESS",
@@ -141,13 +162,15 @@ export interface LineHit {
 const RD_SRC =
   String.raw`random_device(?:\s+could not be read|::random_device\((?:const )?(?:std::)?string(?: const)?&?\)\s*:\s*(?:device not available|unsupported token)|: ?(?:rdseed|rdrand|getentropy|getrandom|arc4random|rand_s) failed|\s+(?:failed to open|got EOF|got an unexpected error|getentropy failed|rand_s failed|failed getrandom))`;
 const RD_START_RE = new RegExp(`^${RD_SRC}`);
+/** The wording right after a label (`panic: `, `fatal error: `, R's `Error in f() : `, `[rank0]: X: `) or Rust's `panicked at '`. */
+const RD_LABELLED_RE = new RegExp(`(?::\\s+|panicked at ')(${RD_SRC})`);
 const RD_ANY_RE = new RegExp(RD_SRC);
 const EXC_NAME_SRC = String.raw`(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Error|Exception|Failure|Fault|Exit|Interrupt)|std::[a-z_]+|Error|Exception`;
 const EXC_LINE_RE = new RegExp(`^(${EXC_NAME_SRC}):\\s*(.*)$`);
 const JVM_PREFIX_RE = /^(?:Exception in thread "[^"]*" |Caused by: |Uncaught exception: )/;
 const WHAT_RE = /^\s*what\(\):\s+/;
-/** docker compose's service column: `revanced  | python: can't open file ...`. */
-const COMPOSE_PREFIX_RE = /^[\w.-]+ +\| /;
+/** docker compose's service column (`revanced  | python: can't open file ...`) and kubectl's `--prefix` (`[pod/x/main] `). */
+const COMPOSE_PREFIX_RE = /^(?:[\w.-]+ +\| |\[pod\/[^\]\s]+\] )/;
 
 const TOOL_RE =
   /^(?:==\d+==|--\d+--|#\d+\s+\S|Program received signal|Program terminated with signal|Thread \d+ .*received signal|\s*\d+:\s+(?:binding file|symbol=|calling init|file=|lookup)|[0-9a-f]{8,16} [A-Za-z] |\[pid\s+\d+\]|\+\+\+ |--- SIG|[a-z_0-9]+\(.*\)\s+= -?\d)/;
@@ -184,7 +207,8 @@ const EXIT_RE =
   /\bexit(?:ed)?(?: with)?(?: exit)? (?:code|status)\s*[:=]?\s*\(?(-?\d+)|\bexit_?code["']?\s*[:=]\s*["']?(-?\d+)/i;
 const SIGNAL_RE = /\b(?:killed|terminated) by signal (\d+)/i;
 /** `docker ps` status (`Exited (139) 2 hours ago`, `Restarting (139) 5 seconds ago`) and gunicorn's `Worker (pid:54) was sent code 139!`. */
-const STATUS_RE = /\b(?:Exited|Restarting) \((\d+)\) |\bWorker \(pid:\d+\) was sent code (\d+)/;
+const STATUS_RE = /\b(?:Exited|Restarting) \((\d+)\) |\bWorker \(pid:\d+\) was sent code (\d+)|\bWorker \(pid:\d+\) was sent (SIGKILL|SIGSEGV|SIGABRT|SIGILL)!/;
+const SIGNAL_NAME_CODES: Record<string, number> = { SIGILL: 132, SIGABRT: 134, SIGKILL: 137, SIGSEGV: 139 };
 const NONZERO_EXIT_RE = /\bnon-zero exit (?:code|status)\b[^\n]*?\b(\d{1,3})\s*$/i;
 
 interface PhraseRule {
@@ -211,7 +235,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "cuda_oom",
-    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: (?:Out of memory|Failed to allocate request for)|Resource exhausted: Out of memory|(?:^|[Oo]ut )of memory while trying to allocate \d/,
+    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: (?:Out of memory|Failed to allocate request for)|\bcuda\w* failed: out of memory|Resource exhausted: Out of memory|(?:^|[Oo]ut )of memory while trying to allocate \d/,
   },
   {
     id: "cuda_driver",
@@ -219,7 +243,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "no_gpu",
-    re: /no CUDA-capable device is detected|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice|No CUDA GPUs are available|No GPUs? (?:found|available|detected)|(?<!UserWarning: CUDA initialization: )(?:CUDA unknown error|Found an unknown error) - this may be due to an incorrectly set up environment/,
+    re: /no CUDA-capable device is detected|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice|No CUDA GPUs are available|No GPUs? (?:found|available|detected)|(?<!UserWarning: CUDA initialization: )(?:CUDA unknown error|Found an unknown error) - this may be due to an incorrectly set up environment|on a CUDA device but torch\.cuda\.is_available\(\) is False/,
   },
   {
     id: "nccl",
@@ -266,6 +290,7 @@ const RULES: PhraseRule[] = [
   { id: "missing_file", anchored: true, re: /^exec (\S+): no such file or directory/ },
   { id: "missing_file", re: /(?:^|\| |\] )exec (\S+?)(?: failed)?: [Nn]o such file or directory/ },
   { id: "missing_file", re: /starting container process caused:? .*?(?:no such file or directory|executable file not found in \$PATH)/ },
+  { id: "missing_file", re: /exec: "?[^":]+"?: executable file not found in \$PATH/ },
   { id: "missing_file", anchored: true, re: /^\S*\.sh: (?:line \d+: )?(?:exec: )?(\S+): (?:No such file or directory|not found)/ },
   { id: "missing_file", anchored: true, re: /^\/\S+: line \d+: (?:exec: )?(\S+): (?:command )?not found/ },
   { id: "missing_file", anchored: true, re: /^(?:\S+: )?(?:line \d+: )?(\S+): command not found$/ },
@@ -287,6 +312,12 @@ const RULES: PhraseRule[] = [
     re: /\bSIGILL\b|Fatal Python error: Illegal instruction|Illegal instruction(?: \(core dumped\))?\s*$|signal: illegal instruction|compiled to use \S+ instructions, but these aren't available on your machine/,
   },
   { id: "abort", re: /Fatal Python error: Aborted|SIGABRT|signal: aborted|\*\*\* stack smashing detected/ },
+  // A Python builtin exception's line alone (the traceback above it lost): the process ended with it.
+  {
+    id: "python_exception",
+    anchored: true,
+    re: /^(?:NameError|KeyError|ValueError|TypeError|AttributeError|IndexError|AssertionError|ZeroDivisionError|NotImplementedError|RecursionError|UnboundLocalError|(?:json\.decoder\.)?JSONDecodeError|UnicodeDecodeError|SyntaxError|IndentationError|PermissionError|ConnectionRefusedError): \S/,
+  },
 ];
 
 function isQuoted(text: string, idx: number): boolean {
@@ -352,6 +383,13 @@ function randomDeviceHit(t: string, quiet: boolean): LineHit | null {
       return { signature: "random_device", kind: "message", strength: 2, message: tail(e[2], m.index) };
     }
   }
+  const l = RD_LABELLED_RE.exec(t);
+  if (l) {
+    const at = l.index + l[0].length - l[1].length;
+    // prose quoting the abort (`If you see 'what(): random_device ...'`) is a mention: no single-quoted span, no what() label
+    const mention = isQuoted(t, at) || (t.slice(0, at).split("'").length - 1) % 2 === 1 || /what\(\):\s+$/.test(t.slice(0, at));
+    if (l[0].startsWith("panicked") || !mention) return { signature: "random_device", kind: "message", strength: 2, message: tail(t, at) };
+  }
   return null;
 }
 
@@ -361,7 +399,7 @@ function exitHit(t: string): LineHit | null {
   const st = STATUS_RE.exec(t);
   const m = EXIT_RE.exec(t) ?? NONZERO_EXIT_RE.exec(t);
   if (st && !m) {
-    code = Number(st[1] ?? st[2]);
+    code = st[3] ? SIGNAL_NAME_CODES[st[3]] : Number(st[1] ?? st[2]);
     if (code === 0) return null;
     signature = EXIT_CODE_SIGNATURES[code] ?? null;
   } else if (m) {

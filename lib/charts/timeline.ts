@@ -37,6 +37,7 @@ export const SIGNATURE_COLORS: Record<string, string> = {
   illegal_instruction: "#7c3aed",
   python_exception: "#475569",
   abort: "#b91c1c",
+  unrecognised: "#57534e",
   unknown_restart: "#6b7280",
   exit_code: "#78716c",
 };

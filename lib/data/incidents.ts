@@ -10,6 +10,12 @@ import { enqueueIncidentNotification, incidentMessage } from "@/lib/detection/in
 import { runbookFor } from "@/lib/detection/runbooks";
 import { FLAG } from "@/lib/domain/crash";
 
+/** The matched lines of a crash event's evidence (CrashEvent.evidence: [{ text, match }]). */
+function matchedTexts(evidence: unknown): string[] {
+  if (!Array.isArray(evidence)) return [];
+  return evidence.filter((e): e is { text: string; match: true } => typeof e === "object" && e !== null && (e as { match?: unknown }).match === true && typeof (e as { text?: unknown }).text === "string").map((e) => e.text);
+}
+
 type Deps = { prisma?: PrismaClient; now?: () => Date };
 
 const incidentSelect = {
@@ -230,7 +236,8 @@ export async function getIncident(id: string, deps: Deps = {}): Promise<Incident
       sweeps: sweepRows.map((s) => ({ id: s.id, name: s.name, state: s.state, blockedTrials: sweeps.find((x) => x.sweepId === s.id)?._count._all ?? 0 })),
       workerMinutesCrashing: Math.round((perWorker[0]?.minutes ?? 0) * 10) / 10,
     },
-    runbook: runbookFor(i.signature),
+    // the family of a random_device crash (stdin mix, sandbox, CPU rdseed) picks the runbook: read it off the matched lines
+    runbook: runbookFor(i.signature, matchedTexts((latest ?? first)?.evidence)),
     events: i.events.map((e) => ({ kind: e.kind, actor: e.actor, at: e.at.toISOString(), detail: e.detail ?? null })),
     dataState: noData
       ? { kind: "no_data", since: noDataDetail.since ?? null, reason: noDataDetail.reason ?? null }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { classifyLines, fingerprint, signatureForExitCode, signatureRank, SIGNATURES, SIGNATURE_IDS, type Crash, type SignatureId } from "@/lib/domain/crash";
+import { classifyLines, fingerprint, lastErrorLine, signatureForExitCode, signatureRank, SIGNATURES, SIGNATURE_IDS, unrecognisedFingerprint, type Crash, type SignatureId } from "@/lib/domain/crash";
 import type { DetectionConfig } from "@/lib/detection/config";
 import { deploymentOf } from "@/lib/domain/criteria/deployment";
 
@@ -227,12 +227,53 @@ export async function classifyNewLogLines(prisma: PrismaClient, endpointId: stri
 
 const SIGNAL_CODES: Record<string, number> = { SIGILL: 132, SIGABRT: 134, SIGKILL: 137, SIGSEGV: 139, ILL: 132, ABRT: 134, KILL: 137, SEGV: 139 };
 
+/** Lines of a worker's output read back to find the last error line of an unrecognised crash. */
+const UNRECOGNISED_LOOKBACK_LINES = 80;
+
+/**
+ * The unrecognised crash a worker's own output shows for an exit or restart no classified crash
+ * explains: its last error line (lastErrorLine) in [from, to], masked, as fingerprint and title, with
+ * the lines around it as evidence. null when the worker printed nothing in that span.
+ */
+async function unrecognisedFromLogs(
+  prisma: PrismaClient,
+  endpointId: string,
+  workerId: string,
+  from: Date,
+  to: Date,
+  /** A restart may have been a normal one: only an error line makes it a crash (an exit code already says it crashed). */
+  errorOnly: boolean,
+): Promise<Pick<PlannedEvent, "signature" | "fingerprint" | "title" | "evidence" | "logLineId"> | null> {
+  const rows = (
+    await prisma.logLine.findMany({
+      where: { endpointId, workerId, ts: { gte: from, lte: to } },
+      orderBy: { id: "desc" },
+      take: UNRECOGNISED_LOOKBACK_LINES,
+      select: { id: true, ts: true, text: true },
+    })
+  ).reverse();
+  const hit = lastErrorLine(rows.map((r) => r.text), { errorOnly });
+  if (!hit) return null;
+  const evidence: EvidenceLine[] = rows
+    .slice(Math.max(0, hit.index - 3), hit.index + 3)
+    .map((r) => ({ logLineId: r.id.toString(), ts: r.ts.toISOString(), text: r.text.slice(0, MAX_EVIDENCE_TEXT), match: r === rows[hit.index] }));
+  return {
+    signature: "unrecognised",
+    fingerprint: storedFingerprint(unrecognisedFingerprint(hit.masked)),
+    title: hit.masked,
+    evidence,
+    logLineId: rows[hit.index].id,
+  };
+}
+
 /**
  * Turns wrapper exits (WorkerEvent "exit") and restarts (WorkerEvent "restart") that no classified log
  * crash of the same worker explains into crash events, once `explainGraceMs` has passed (the logs may
- * still be on their way). An exit names its signature by its code (134 abort, 137 oom_killed, ...;
- * other non-zero codes "exit_code"); a restart with nothing else is "unknown_restart". An explained
- * exit lends its code to the log crash that lacks one.
+ * still be on their way). An exit names its signature by its code (134 abort, 137 oom_killed, ...).
+ * Otherwise (another non-zero code, or a restart) the worker's own output decides: its last error line,
+ * masked, makes an "unrecognised" crash fingerprinted and titled by that line (so unknown crashes group,
+ * open incidents and count toward crash_loop); a worker that printed nothing gives "exit_code" or
+ * "unknown_restart". An explained exit lends its code to the log crash that lacks one.
  */
 export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig): Promise<PlannedEvent[]> {
   const until = new Date(now.getTime() - cfg.explainGraceMs);
@@ -266,6 +307,23 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
         continue;
       }
       const sig = signatureForExitCode(code) ?? EXIT_CODE;
+      const unrec = sig === EXIT_CODE ? await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(at - 2 * 60_000), new Date(at + 5_000), false) : null;
+      if (unrec) {
+        planned.push({
+          dedupeKey: `exit:${e.id}`,
+          endpointId,
+          workerId: e.workerId,
+          image: e.image,
+          deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
+          at: e.at,
+          ...unrec,
+          exitCode: code,
+          source: "exit",
+          evidence: [...unrec.evidence, { logLineId: null, ts: e.at.toISOString(), text: `worker wrapper reported exit code ${code}${e.signal ? ` (${e.signal})` : ""}`, match: false }],
+        });
+        crashes.push({ id: -1n, workerId: e.workerId, at: e.at, source: "exit", exitCode: code });
+        continue;
+      }
       planned.push({
         dedupeKey: `exit:${e.id}`,
         endpointId,
@@ -287,9 +345,31 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
     const detail = (e.detail ?? {}) as { previousStartedAt?: string | null; startedAt?: string | null };
     const prevStart = detail.previousStartedAt ? Date.parse(detail.previousStartedAt) : NaN;
     const from = Number.isNaN(prevStart) ? at - cfg.windowMs : prevStart - 5_000;
-    const explained = crashes.some((c) => c.workerId === e.workerId && c.at.getTime() >= from && c.at.getTime() <= at);
+    // a log line's time may run a little ahead of startedAt (5 s); an earlier restart's or exit's crash belongs to the run before
+    const explained = crashes.some(
+      (c) => c.workerId === e.workerId && c.at.getTime() <= at && c.at.getTime() >= (c.source === "log" || Number.isNaN(prevStart) ? from : prevStart),
+    );
     if (explained) continue;
     const startedAt = detail.startedAt ? Date.parse(detail.startedAt) : NaN;
+    // the previous run's output: from its start (or the window) to the restart
+    const unrec = await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(from), new Date(Number.isNaN(startedAt) ? at : Math.min(startedAt, at)), true);
+    if (unrec) {
+      const last = unrec.evidence.find((l) => l.match);
+      planned.push({
+        dedupeKey: `restart:${e.id}`,
+        endpointId,
+        workerId: e.workerId,
+        image: e.image,
+        deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
+        // the crash happened when the worker printed its last error, before the restart was seen
+        at: last?.ts ? new Date(last.ts) : e.at,
+        ...unrec,
+        exitCode: null,
+        source: "restart",
+        evidence: [...unrec.evidence, { logLineId: null, ts: e.at.toISOString(), text: `worker ${e.workerId} restarted (startedAt ${detail.previousStartedAt ?? "?"} → ${detail.startedAt ?? "?"})`, match: false }],
+      });
+      continue;
+    }
     planned.push({
       dedupeKey: `restart:${e.id}`,
       endpointId,

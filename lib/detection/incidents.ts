@@ -181,12 +181,19 @@ export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: str
   const out: LifecycleResult = { opened: [], regressed: [], resolved: [], openByFingerprint: new Map() };
   const rule = ruleConfigOf(cfg);
   const loops = findCrashLoops(facts.crashes, { now, config: rule, completions: facts.completions, liveWorkers: facts.liveWorkers });
+  // an unrecognised crash loop is titled by its group's masked last error line, the only name it has
+  const unrecognised = loops.filter((l) => l.signature === "unrecognised").map((l) => l.fingerprint);
+  const groupTitles = new Map(
+    unrecognised.length
+      ? (await prisma.crashGroup.findMany({ where: { endpointId, fingerprint: { in: unrecognised } }, select: { fingerprint: true, title: true } })).map((g) => [g.fingerprint, g.title])
+      : [],
+  );
   const conditions: IncidentCondition[] = loops.map((l) => {
     const latest = facts.crashes.filter((c) => c.fingerprint === l.fingerprint).sort((a, b) => +new Date(b.at) - +new Date(a.at))[0];
     return {
       fingerprint: l.fingerprint,
       signature: l.signature,
-      title: `${signatureTitle(l.signature)}: crash loop`,
+      title: groupTitles.get(l.fingerprint) ?? `${signatureTitle(l.signature)}: crash loop`,
       active: true,
       lastBadAt: l.lastAt,
       count: l.count,

@@ -60,6 +60,8 @@ export const RunbookDtoSchema = z.object({
   markdown: z.string().nullable(),
   /** The confirmation commands from the runbook, as shell snippets. */
   commands: z.array(z.string()),
+  /** random_device: the family its crash shows (stdin_mix, sandbox, cpu_rng), which chose the runbook's first section; else null. */
+  variant: z.string().nullable(),
 });
 export type RunbookDto = z.infer<typeof RunbookDtoSchema>;
 

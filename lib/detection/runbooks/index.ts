@@ -1,29 +1,31 @@
-import { SIGNATURES } from "@/lib/domain/crash";
+import { randomDeviceVariant, SIGNATURES } from "@/lib/domain/crash";
 import type { RunbookDto } from "@/lib/api/specs/incidents";
 import { signatureTitle } from "@/lib/detection/crashes";
 import { RANDOM_DEVICE_RUNBOOK } from "./random-device";
 import { TF_SERVERLESS_RUNBOOK } from "./tf-serverless";
+import { RANDOM_DEVICE_VARIANT_INFO } from "./variants";
 
-/** Runbooks per crash signature (Markdown). A bare abort (exit 134) is the TensorFlow-on-serverless case first. */
-const RUNBOOKS: Record<string, string> = { random_device: RANDOM_DEVICE_RUNBOOK, abort: TF_SERVERLESS_RUNBOOK };
+/** Runbooks per crash signature (Markdown; random_device's is chosen per family below). A bare abort (exit 134) is the TensorFlow-on-serverless case first. */
+const RUNBOOKS: Record<string, string> = { abort: TF_SERVERLESS_RUNBOOK };
 
-/** The runbook's step 1 ("Confirm the variant"), as commands to paste into a shell of the same image. */
-const COMMANDS: Record<string, string[]> = {
-  random_device: [
-    '# 134 only with TensorFlow first: the two-libstdc++ mix\npython -c "import tensorflow; import torch" </dev/null; echo $?\npython -c "import torch; import tensorflow" </dev/null; echo $?',
-    '# _M_init and _M_getval bound to different files: the mix\nLD_DEBUG=bindings python -c "import tensorflow; import torch" </dev/null 2>&1 | grep -F _ZNSt13random_device',
-    '# read(0, "", 4) = 0 before the abort: the mix; a failed openat("/dev/urandom") or device read: sandbox\nstrace -f -e trace=openat,read python -c "import tensorflow; import torch" </dev/null 2>&1 | tail -n 30',
-    "ls -l /dev/urandom\nulimit -n\ngrep -m1 vendor_id /proc/cpuinfo",
-  ],
-};
-
-export function runbookFor(signature: string): RunbookDto {
+/**
+ * The runbook for an incident's signature. For random_device, `lines` (the matched lines of its crash)
+ * choose the family (randomDeviceVariant): stdin / two libstdc++ copies, sandboxed device, or the CPU's
+ * rdseed/rdrand; its section, explanation and confirmation commands come first, then the shared note.
+ */
+export function runbookFor(signature: string, lines: readonly string[] = []): RunbookDto {
   const info = (SIGNATURES as Record<string, { title: string; explanation: string }>)[signature];
+  if (signature === "random_device") {
+    const variant = randomDeviceVariant(lines);
+    const v = RANDOM_DEVICE_VARIANT_INFO[variant];
+    return { signature, variant, title: v.title, explanation: v.explanation, markdown: `${v.markdown}\n${RANDOM_DEVICE_RUNBOOK}`, commands: v.commands };
+  }
   return {
     signature,
+    variant: null,
     title: info?.title ?? signatureTitle(signature),
     explanation: info?.explanation ?? "No classified log line explains these crashes: read the worker's logs around the restarts on the timeline.",
     markdown: RUNBOOKS[signature] ?? null,
-    commands: COMMANDS[signature] ?? [],
+    commands: [],
   };
 }

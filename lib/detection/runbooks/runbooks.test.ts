@@ -24,5 +24,26 @@ describe("runbooks", () => {
     const seg = runbookFor("segfault");
     expect([seg.markdown, seg.commands, seg.title]).toEqual([null, [], "Segmentation fault"]);
     expect(runbookFor("unknown_restart").title).toBe("Worker restarted without a crash log");
+    expect(runbookFor("unrecognised").title).toBe("Unrecognised crash");
+  });
+
+  it("picks the random_device family from the crash's matched lines: stdin mix, sandboxed device or CPU rdseed", () => {
+    const mix = runbookFor("random_device", ["terminate called after throwing an instance of 'std::runtime_error'", "  what():  random_device could not be read"]);
+    expect(mix.variant).toBe("stdin_mix");
+    expect(mix.markdown).toMatch(/^## This incident: stdin \/ two libstdc\+\+ copies/);
+    expect(mix.commands[0]).toContain('python -c "import tensorflow; import torch" </dev/null');
+
+    const sandbox = runbookFor("random_device", ["libc++abi: terminating with uncaught exception of type std::__1::system_error: random_device failed to open /dev/urandom: Too many open files"]);
+    expect(sandbox.variant).toBe("sandbox");
+    expect(sandbox.markdown).toMatch(/^## This incident: sandboxed device/);
+    expect(sandbox.commands.join("\n")).toContain("ulimit -n");
+    expect(sandbox.commands.join("\n")).not.toContain("import torch");
+
+    const cpu = runbookFor("random_device", ['C++ exception with description "random_device: rdseed failed" thrown in the test body.']);
+    expect(cpu.variant).toBe("cpu_rng");
+    expect(cpu.markdown).toContain('token `"/dev/urandom"`');
+    expect(cpu.commands.join("\n")).toContain("rdseed");
+    // every family keeps the shared note below its own section
+    for (const r of [mix, sandbox, cpu]) expect(r.markdown).toContain(RANDOM_DEVICE_RUNBOOK);
   });
 });

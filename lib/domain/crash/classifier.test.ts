@@ -330,3 +330,30 @@ describe("debugger backtraces (issue 11)", () => {
     expect(classifyLog("    #0 0x55d0c1a2 in std::random_device::_M_init(std::string const&) (/app/a.out+0x12a2)").crashes).toEqual([]);
   });
 });
+
+describe("wrappers and shapes beyond the corpus (issue 11: held-out real logs)", () => {
+  it.each<[SignatureId, string]>([
+    ["random_device", "panic: random_device could not be read"],
+    ["random_device", "fatal error: random_device could not be read"],
+    ["random_device", "Error in f() : random_device could not be read"],
+    ["random_device", "E   RuntimeError: random_device could not be read"],
+    ["random_device", "[rank0]: RuntimeError: random_device could not be read"],
+    ["random_device", "[pod/worker-abc/main] terminate called after throwing an instance of 'std::runtime_error'\n[pod/worker-abc/main]   what():  random_device could not be read"],
+    ["random_device", "thread 'main' panicked at 'random_device could not be read', src/main.rs:3:5"],
+    ["oom_killed", "zsh: killed     python train.py"],
+    ["oom_killed", "[2024-05-01 10:00:00 +0000] [1] [ERROR] Worker (pid:12) was sent SIGKILL! Perhaps out of memory?"],
+    ["cuda_oom", "cudaMalloc failed: out of memory"],
+    ["no_gpu", "RuntimeError: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False."],
+    ["missing_file", 'OCI runtime create failed: runc create failed: unable to start container process: exec: "python": executable file not found in $PATH: unknown'],
+    ["python_exception", "KeyError: 'input'"],
+    ["python_exception", "NameError: name 'model' is not defined"],
+  ])("%s: %s", (sig, text) => {
+    expect(classifyLog(text).primary).toBe(sig);
+  });
+
+  it("a quoted or prose mention after a label stays a near-miss", () => {
+    expect(classifyLog("If you see 'what():  random_device could not be read' the worker is crash-looping.").crashes).toEqual([]);
+    expect(classifyLog('note: "random_device could not be read" means the device could not be read').crashes).toEqual([]);
+    expect(classifyLog("WARNING: KeyError: 'x' was handled, retrying").crashes).toEqual([]);
+  });
+});

@@ -235,7 +235,8 @@ class LineEngine {
       const before = i === 0 ? tb.header : undefined;
       // The final exception of an uncaught traceback ends the process: later crash lines are a new crash.
       const kind = i === n - 1 ? "terminal" : "message";
-      if (h && h.signature) {
+      // a chained exception's own python_exception hit adds nothing: the final one names the crash
+      if (h && h.signature && (h.signature !== "python_exception" || i === n - 1)) {
         this.builder.add({ ...h, kind, line: ex.line, text: ex.text, ts: ex.ts, before });
       } else if (i === n - 1 && ex.level !== "debug" && ex.level !== "info" && ex.level !== "warn") {
         this.builder.add({ signature: "python_exception", kind, strength: 2, message: ex.text.slice(0, 300), line: ex.line, text: ex.text, ts: ex.ts, before });

@@ -1,8 +1,11 @@
 import { classifyLog } from "./classifier";
-import { SIGNATURE_IDS } from "./signatures";
+import { SIGNATURE_IDS, type SignatureId } from "./signatures";
 
-/** A label is a signature id or "none" (the text shows no crash the classifier should name). */
-export const EVAL_LABELS = [...SIGNATURE_IDS, "none"] as const;
+/** Signatures the classifier names (unrecognised is detection's, for crashes no signature matches). */
+const CLASSIFIED = SIGNATURE_IDS.filter((s): s is Exclude<SignatureId, "unrecognised"> => s !== "unrecognised");
+
+/** A label is a signature id the classifier names or "none" (the text shows no crash the classifier should name). */
+export const EVAL_LABELS = [...CLASSIFIED, "none"] as const;
 export type EvalLabel = (typeof EVAL_LABELS)[number];
 
 export interface LabelledExample {
@@ -74,7 +77,8 @@ export function parseLabelledJsonl(input: string): LabelledExample[] {
 
 /** What the classifier names for a whole excerpt: its primary signature, or "none". */
 export function predictLabel(text: string): EvalLabel {
-  return classifyLog(text).primary ?? "none";
+  const p = classifyLog(text).primary;
+  return p === null || p === "unrecognised" ? "none" : p;
 }
 
 /** Scores predictions against labels: per-class recall and precision and the confusion matrix. */

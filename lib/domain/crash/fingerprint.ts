@@ -6,14 +6,18 @@ const HEX_RE = /\b0x[0-9a-fA-F]+\b|\b[0-9a-f]{8,}\b/g;
 // A path starts after a separator (so "is/are" is not one) and runs to whitespace, quote, bracket or colon.
 const PATH_RE = /(^|[\s'"(=[])(?:[A-Za-z]:\\|~?\/|\.{1,2}\/)[^\s'"():,[\]]*/g;
 const NUM_RE = /\d+/g;
+// A run-specific id: a token of 6+ letters, digits, - or _ holding a letter and two digits (worker, request, pod ids).
+const ID_RE = /\b(?=(?:[\w-]*?\d){2})(?=[\w-]*[A-Za-z])[\w-]{6,}\b/g;
 const MAX = 240;
 
-/** A message with its run-specific parts (uuids, timestamps, addresses, paths, numbers) replaced, for grouping repeats. */
-export function normaliseMessage(message: string): string {
-  return message
-    .slice(0, 1000)
-    .replace(UUID_RE, "<id>")
-    .replace(TS_RE, "<ts>")
+/**
+ * A message with its run-specific parts (uuids, timestamps, addresses, paths, numbers) replaced, for grouping repeats.
+ * `ids`: also mask tokens mixing letters and digits (worker, request and pod ids); used for unrecognised crashes,
+ * whose line is free text (classified messages keep them, so their fingerprints stay as they were).
+ */
+export function normaliseMessage(message: string, opts?: { ids?: boolean }): string {
+  const s = message.slice(0, 1000).replace(UUID_RE, "<id>").replace(TS_RE, "<ts>");
+  return (opts?.ids ? s.replace(HEX_RE, "<hex>").replace(ID_RE, "<id>") : s)
     .replace(HEX_RE, "<hex>")
     .replace(PATH_RE, "$1<path>")
     .replace(NUM_RE, "<n>")

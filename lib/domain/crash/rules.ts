@@ -57,6 +57,7 @@ export const KEYWORDS = [
   "signal: killed",
   "Illegal instruction",
   "illegal instruction",
+  "illegal hardware instruction",
   "SIGILL",
   "available on your machine",
   "CUDA out of memory",
@@ -66,6 +67,36 @@ export const KEYWORDS = [
   "OutOfMemoryError",
   "OOM when allocating",
   "RESOURCE_EXHAUSTED",
+  "Resource exhausted",
+  "memory while trying to allocate",
+  "incorrectly set up environment",
+  "command not found",
+  "can't find '__main__'",
+  "was sent ",
+  "zsh: killed",
+  "zsh: abort",
+  "killed  ",
+  "is_available() is False",
+  "NameError:",
+  "KeyError:",
+  "ValueError:",
+  "TypeError:",
+  "AttributeError:",
+  "IndexError:",
+  "AssertionError:",
+  "ZeroDivisionError:",
+  "NotImplementedError:",
+  "RecursionError:",
+  "UnboundLocalError:",
+  "JSONDecodeError:",
+  "UnicodeDecodeError:",
+  "SyntaxError:",
+  "IndentationError:",
+  "PermissionError:",
+  "ConnectionRefusedError:",
+  "Exited (",
+  "Restarting (",
+  "EXC_BAD_ACCESS",
   "CUDA driver version",
   "NVIDIA driver",
   "version mismatch",
@@ -131,11 +162,15 @@ export interface LineHit {
 const RD_SRC =
   String.raw`random_device(?:\s+could not be read|::random_device\((?:const )?(?:std::)?string(?: const)?&?\)\s*:\s*(?:device not available|unsupported token)|: ?(?:rdseed|rdrand|getentropy|getrandom|arc4random|rand_s) failed|\s+(?:failed to open|got EOF|got an unexpected error|getentropy failed|rand_s failed|failed getrandom))`;
 const RD_START_RE = new RegExp(`^${RD_SRC}`);
+/** The wording right after a label (`panic: `, `fatal error: `, R's `Error in f() : `, `[rank0]: X: `) or Rust's `panicked at '`. */
+const RD_LABELLED_RE = new RegExp(`(?::\\s+|panicked at ')(${RD_SRC})`);
 const RD_ANY_RE = new RegExp(RD_SRC);
 const EXC_NAME_SRC = String.raw`(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Error|Exception|Failure|Fault|Exit|Interrupt)|std::[a-z_]+|Error|Exception`;
 const EXC_LINE_RE = new RegExp(`^(${EXC_NAME_SRC}):\\s*(.*)$`);
 const JVM_PREFIX_RE = /^(?:Exception in thread "[^"]*" |Caused by: |Uncaught exception: )/;
 const WHAT_RE = /^\s*what\(\):\s+/;
+/** docker compose's service column (`revanced  | python: can't open file ...`) and kubectl's `--prefix` (`[pod/x/main] `). */
+const COMPOSE_PREFIX_RE = /^(?:[\w.-]+ +\| |\[pod\/[^\]\s]+\] )/;
 
 const TOOL_RE =
   /^(?:==\d+==|--\d+--|#\d+\s+\S|Program received signal|Program terminated with signal|Thread \d+ .*received signal|\s*\d+:\s+(?:binding file|symbol=|calling init|file=|lookup)|[0-9a-f]{8,16} [A-Za-z] |\[pid\s+\d+\]|\+\+\+ |--- SIG|[a-z_0-9]+\(.*\)\s+= -?\d)/;
@@ -152,7 +187,15 @@ const DEBUGGER_SIGNALS: Record<string, [SignatureId, number]> = {
 };
 
 const SHELL_SIG_RE =
-  /^(?:(?:\S+: )?(?:line \d+: )?\s*\d+\s+(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?(?:\s.*)?|(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?\s*)$/;
+  /^(?:(?:\S+: )?(?:line \d+: )?\s*\d+\s+(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\))?(?:\s.*)?|(Segmentation fault|Aborted|Killed|Illegal instruction)(?: \(core dumped\)|: \d+)?\s*)$/;
+/** zsh's job messages: `zsh: illegal hardware instruction  python x.py`, `[1]    4738 segmentation fault  python3`. */
+const ZSH_SIG_RE = /^(?:zsh: |\[\d+\]\s+[+-]?\s*\d+\s+)(segmentation fault|illegal hardware instruction|abort|killed)(?:\s|$)/;
+const ZSH_SIG: Record<string, [SignatureId, number]> = {
+  "segmentation fault": ["segfault", 139],
+  "illegal hardware instruction": ["illegal_instruction", 132],
+  abort: ["abort", 134],
+  killed: ["oom_killed", 137],
+};
 const SHELL_SIG: Record<string, [SignatureId, number]> = {
   "Segmentation fault": ["segfault", 139],
   Aborted: ["abort", 134],
@@ -163,6 +206,9 @@ const SHELL_SIG: Record<string, [SignatureId, number]> = {
 const EXIT_RE =
   /\bexit(?:ed)?(?: with)?(?: exit)? (?:code|status)\s*[:=]?\s*\(?(-?\d+)|\bexit_?code["']?\s*[:=]\s*["']?(-?\d+)/i;
 const SIGNAL_RE = /\b(?:killed|terminated) by signal (\d+)/i;
+/** `docker ps` status (`Exited (139) 2 hours ago`, `Restarting (139) 5 seconds ago`) and gunicorn's `Worker (pid:54) was sent code 139!`. */
+const STATUS_RE = /\b(?:Exited|Restarting) \((\d+)\) |\bWorker \(pid:\d+\) was sent code (\d+)|\bWorker \(pid:\d+\) was sent (SIGKILL|SIGSEGV|SIGABRT|SIGILL)!/;
+const SIGNAL_NAME_CODES: Record<string, number> = { SIGILL: 132, SIGABRT: 134, SIGKILL: 137, SIGSEGV: 139 };
 const NONZERO_EXIT_RE = /\bnon-zero exit (?:code|status)\b[^\n]*?\b(\d{1,3})\s*$/i;
 
 interface PhraseRule {
@@ -189,7 +235,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "cuda_oom",
-    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: Out of memory|Out of memory while trying to allocate/,
+    re: /CUDA out of (?:the )?memory|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|torch\.(?:cuda\.)?OutOfMemoryError|OOM when allocating tensor|RESOURCE_EXHAUSTED: (?:Out of memory|Failed to allocate request for)|\bcuda\w* failed: out of memory|Resource exhausted: Out of memory|(?:^|[Oo]ut )of memory while trying to allocate \d/,
   },
   {
     id: "cuda_driver",
@@ -197,7 +243,7 @@ const RULES: PhraseRule[] = [
   },
   {
     id: "no_gpu",
-    re: /no CUDA-capable device is detected|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice|No CUDA GPUs are available|No GPUs? (?:found|available|detected)/,
+    re: /no CUDA-capable device is detected|CUDA_ERROR_NO_DEVICE|cudaErrorNoDevice|No CUDA GPUs are available|No GPUs? (?:found|available|detected)|(?<!UserWarning: CUDA initialization: )(?:CUDA unknown error|Found an unknown error) - this may be due to an incorrectly set up environment|on a CUDA device but torch\.cuda\.is_available\(\) is False/,
   },
   {
     id: "nccl",
@@ -244,7 +290,11 @@ const RULES: PhraseRule[] = [
   { id: "missing_file", anchored: true, re: /^exec (\S+): no such file or directory/ },
   { id: "missing_file", re: /(?:^|\| |\] )exec (\S+?)(?: failed)?: [Nn]o such file or directory/ },
   { id: "missing_file", re: /starting container process caused:? .*?(?:no such file or directory|executable file not found in \$PATH)/ },
+  { id: "missing_file", re: /exec: "?[^":]+"?: executable file not found in \$PATH/ },
   { id: "missing_file", anchored: true, re: /^\S*\.sh: (?:line \d+: )?(?:exec: )?(\S+): (?:No such file or directory|not found)/ },
+  { id: "missing_file", anchored: true, re: /^\/\S+: line \d+: (?:exec: )?(\S+): (?:command )?not found/ },
+  { id: "missing_file", anchored: true, re: /^(?:\S+: )?(?:line \d+: )?(\S+): command not found$/ },
+  { id: "missing_file", anchored: true, re: /^\S*python[\d.]*: can't find '__main__' module in '([^']+)'/ },
   {
     id: "missing_file",
     anchored: true,
@@ -253,7 +303,7 @@ const RULES: PhraseRule[] = [
   // "Segmentation fault" / "Illegal instruction" only as the end of a message (shell, faulthandler), not in prose.
   {
     id: "segfault",
-    re: /Fatal Python error: Segmentation fault|\bSIGSEGV\b|\bsegfault at [0-9a-f]+|signal: segmentation fault|Segmentation fault(?: \(core dumped\))?\s*$/,
+    re: /Fatal Python error: Segmentation fault|\bSIGSEGV\b|\bsegfault at [0-9a-f]+|signal: segmentation fault|Segmentation fault(?: \(core dumped\))?\s*$|^Exception Type:\s+EXC_BAD_ACCESS \(SIGSEGV\)/,
   },
   { id: "oom_killed", anyLevel: true, kind: "terminal", exitCode: 137, re: /\bOOMKilled\b|signal: killed/ },
   { id: "oom_killed", anyLevel: true, re: /Out of memory: Kill(?:ed)? process|oom-kill(?:er)?\b|Memory cgroup out of memory/ },
@@ -262,6 +312,12 @@ const RULES: PhraseRule[] = [
     re: /\bSIGILL\b|Fatal Python error: Illegal instruction|Illegal instruction(?: \(core dumped\))?\s*$|signal: illegal instruction|compiled to use \S+ instructions, but these aren't available on your machine/,
   },
   { id: "abort", re: /Fatal Python error: Aborted|SIGABRT|signal: aborted|\*\*\* stack smashing detected/ },
+  // A Python builtin exception's line alone (the traceback above it lost): the process ended with it.
+  {
+    id: "python_exception",
+    anchored: true,
+    re: /^(?:NameError|KeyError|ValueError|TypeError|AttributeError|IndexError|AssertionError|ZeroDivisionError|NotImplementedError|RecursionError|UnboundLocalError|(?:json\.decoder\.)?JSONDecodeError|UnicodeDecodeError|SyntaxError|IndentationError|PermissionError|ConnectionRefusedError): \S/,
+  },
 ];
 
 function isQuoted(text: string, idx: number): boolean {
@@ -292,10 +348,11 @@ export function isPythonExceptionLine(text: string): boolean {
   return m !== null && PY_EXC_NAME_RE.test(m[1]);
 }
 
-/** A gdb backtrace frame (unindented `#N ...`; sanitizer frames are indented) inside std::random_device or its libstdc++ helpers. */
-const RD_FRAME_RE = /^#\d+\s+(?:0x[0-9a-f]+\s+)?(?:in\s+)?(?:std::random_device::|std::\(anonymous namespace\)::__x86_rd(?:seed|rand)|std::__throw_(?:runtime|system)_error\s*\(.*random_device)/;
-/** A test framework or wrapper quoting the exception's message: `C++ exception with description "random_device: rdseed failed"`. */
-const RD_DESCRIBED_RE = new RegExp(`(?:exception|error)(?: with)? (?:description|message)\\s*[:=]?\\s*["'](${RD_SRC})`, "i");
+/** A gdb/coredumpctl frame (unindented `#N ...`; sanitizer frames are indented) or an lldb `frame #N:` inside std::random_device or its libstdc++ helpers. */
+const RD_FRAME_RE =
+  /^(?:#\d+\s+(?:0x[0-9a-f]+\s+)?(?:in\s+)?|\s*\*?\s*frame #\d+: 0x[0-9a-f]+ \S+`)(?:std::(?:__1::)?random_device::|std::\(anonymous namespace\)::__x86_rd(?:seed|rand)|std::__throw_(?:runtime|system)_error\s*\(.*random_device)/;
+/** A test framework or wrapper quoting the exception's message: `C++ exception with description "random_device: rdseed failed"`, Rust cxx's `Exception { what: "..." }`. */
+const RD_DESCRIBED_RE = new RegExp(`(?:(?:exception|error)(?: with)? (?:description|message)|\\bwhat)\\s*[:=]?\\s*["'](${RD_SRC})`, "i");
 /** libc++abi and other runtimes: `terminating with uncaught exception of type std::__1::system_error: random_device failed to open ...`. */
 const RD_UNCAUGHT_RE = new RegExp(`uncaught exception of type [\\w:]+: (${RD_SRC})`);
 
@@ -317,7 +374,7 @@ function randomDeviceHit(t: string, quiet: boolean): LineHit | null {
     const rest = t.slice(w[0].length);
     return RD_START_RE.test(rest) ? { signature: "random_device", kind: "message", strength: 3, message: tail(rest, 0) } : null;
   }
-  if (RD_START_RE.test(t)) return { signature: "random_device", kind: "message", strength: 2, message: tail(t, 0) };
+  if (RD_START_RE.test(lead)) return { signature: "random_device", kind: "message", strength: 2, message: tail(lead, 0) };
   const e = EXC_LINE_RE.exec(t);
   if (e) {
     const restStart = t.length - e[2].length;
@@ -326,14 +383,26 @@ function randomDeviceHit(t: string, quiet: boolean): LineHit | null {
       return { signature: "random_device", kind: "message", strength: 2, message: tail(e[2], m.index) };
     }
   }
+  const l = RD_LABELLED_RE.exec(t);
+  if (l) {
+    const at = l.index + l[0].length - l[1].length;
+    // prose quoting the abort (`If you see 'what(): random_device ...'`) is a mention: no single-quoted span, no what() label
+    const mention = isQuoted(t, at) || (t.slice(0, at).split("'").length - 1) % 2 === 1 || /what\(\):\s+$/.test(t.slice(0, at));
+    if (l[0].startsWith("panicked") || !mention) return { signature: "random_device", kind: "message", strength: 2, message: tail(t, at) };
+  }
   return null;
 }
 
 function exitHit(t: string): LineHit | null {
   let code: number | undefined;
   let signature: SignatureId | null = null;
+  const st = STATUS_RE.exec(t);
   const m = EXIT_RE.exec(t) ?? NONZERO_EXIT_RE.exec(t);
-  if (m) {
+  if (st && !m) {
+    code = st[3] ? SIGNAL_NAME_CODES[st[3]] : Number(st[1] ?? st[2]);
+    if (code === 0) return null;
+    signature = EXIT_CODE_SIGNATURES[code] ?? null;
+  } else if (m) {
     // A JSON/YAML key (`"ExitCode": 137` from docker inspect) is data, not quoted prose.
     const jsonKey = m[2] !== undefined && /["']\s*:/.test(m[0]);
     if (!jsonKey && isQuoted(t, m.index)) return null;
@@ -367,6 +436,8 @@ export function matchLine(input: string, ctx: MatchContext): LineHit | null {
   if (TOOL_RE.test(t) || CMD_RE.test(t)) return null;
   const jvm = JVM_PREFIX_RE.exec(t);
   if (jvm) t = t.slice(jvm[0].length);
+  const compose = COMPOSE_PREFIX_RE.exec(t);
+  if (compose) t = t.slice(compose[0].length);
   const quiet = ctx.level === "debug" || ctx.level === "info" || ctx.level === "warn";
 
   const rd = randomDeviceHit(t, quiet);
@@ -378,16 +449,23 @@ export function matchLine(input: string, ctx: MatchContext): LineHit | null {
     // "Killed" is a fact at any level; the others are only believed outside info/warn output.
     if (!quiet || sig === "oom_killed") return { signature: sig, kind: "terminal", strength: 1, message: word, exitCode: code };
   }
+  const zsh = ZSH_SIG_RE.exec(t);
+  if (zsh) {
+    const [sig, code] = ZSH_SIG[zsh[1]];
+    return { signature: sig, kind: "terminal", strength: 1, message: zsh[1], exitCode: code };
+  }
   for (const rule of RULES) {
     if (quiet && !rule.anyLevel) continue;
-    const m = rule.re.exec(t);
+    // Anchored (exception-line) forms may be indented: R prints its error's message on an indented line.
+    const subject = rule.anchored ? t.trimStart() : t;
+    const m = rule.re.exec(subject);
     if (!m) continue;
     if (!rule.anchored && isQuoted(t, m.index)) continue;
     return {
       signature: rule.id,
       kind: rule.kind ?? "message",
       strength: 2,
-      message: rule.anchored ? tail(t, 0) : tail(t, m.index),
+      message: rule.anchored ? tail(subject, 0) : tail(t, m.index),
       exitCode: rule.exitCode,
       module: rule.module?.(m),
     };

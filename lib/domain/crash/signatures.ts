@@ -6,6 +6,10 @@ import { z } from "zod";
  * `primary` of a whole log: a `what(): random_device could not be read` line
  * and the `Aborted (core dumped)` after it are one crash whose signature is
  * `random_device`.
+ *
+ * `unrecognised` is never named by the classifier: detection gives it to a worker that exited or
+ * restarted with output matching no other signature, fingerprinted by its last error line
+ * (unrecognised.ts), so unknown crashes still form groups, incidents and the crash_loop verdict.
  */
 export const SIGNATURE_IDS = [
   "random_device",
@@ -21,6 +25,7 @@ export const SIGNATURE_IDS = [
   "illegal_instruction",
   "python_exception",
   "abort",
+  "unrecognised",
 ] as const;
 
 export const SignatureIdSchema = z.enum(SIGNATURE_IDS);
@@ -103,6 +108,12 @@ export const SIGNATURES: Record<SignatureId, SignatureInfo> = {
     title: "Process aborted",
     explanation:
       "The process called abort() (SIGABRT, exit status 134): an uncaught C++ exception (`terminate called ...`), a failed assertion or a fatal check. The what() line, if any, names the cause.",
+  },
+  unrecognised: {
+    id: "unrecognised",
+    title: "Unrecognised crash",
+    explanation:
+      "The worker exited or restarted and no signature matches its output. Crashes are grouped by the worker's last error line with numbers, hex, paths, ids and times masked; read the full log around it.",
   },
 };
 

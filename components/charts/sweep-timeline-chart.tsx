@@ -1,6 +1,7 @@
 "use client";
 
-import type { TimelineData, TimelineState } from "@/lib/charts/sweeps";
+import { TIMELINE_STATE, type TimelineData, type TimelineState } from "@/lib/charts/sweeps";
+import { TRIAL_STATUSES } from "@/lib/domain/sweep/states";
 import { STATE_COLOURS, SweepChartEmpty } from "./sweep-chart-frame";
 
 const W = 1000;
@@ -16,7 +17,8 @@ function formatOffset(ms: number): string {
   return `+${(m / 60).toFixed(1)}h`;
 }
 
-const LEGEND: TimelineState[] = ["queued", "running", "completed", "failed", "stopped", "cancelled"];
+/** The timeline's states in the order trials pass through them (stored statuses fold into these: lib/charts/sweeps.ts). */
+const LEGEND: TimelineState[] = [...new Set(TRIAL_STATUSES.map((s) => TIMELINE_STATE[s]))];
 
 /** Trial timeline: one bar per trial from start (or submission) to end, stacked in lanes by overlap. */
 export function SweepTimelineChart({ data, truncated }: { data: TimelineData; truncated: boolean }) {

@@ -2,23 +2,13 @@
 
 import { useRef, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { SweepDetailDtoSchema, type SweepDetailDto, type SweepState } from "@/lib/api/specs/sweeps";
+import { SweepDetailDtoSchema, type SweepDetailDto } from "@/lib/api/specs/sweeps";
+import { allowedSweepActions, type SweepAction } from "@/lib/domain/sweep/states";
 import { sendJson } from "@/lib/queries/send-json";
 import { sweepKeys, sweepUrls } from "@/lib/queries/sweeps";
 import { Button } from "@/components/ui/button";
 
-type Verb = "pause" | "resume" | "stop" | "cancel";
-
-const ALLOWED: Record<SweepState, Verb[]> = {
-  pending: ["pause", "stop", "cancel"],
-  running: ["pause", "stop", "cancel"],
-  paused: ["resume", "stop", "cancel"],
-  stopping: ["cancel"],
-  stopped: [],
-  completed: [],
-  cancelled: [],
-  failed: [],
-};
+type Verb = SweepAction;
 
 const LABEL: Record<Verb, string> = { pause: "Pause", resume: "Resume", stop: "Stop", cancel: "Cancel sweep" };
 const HINT: Record<Verb, string> = {
@@ -43,7 +33,7 @@ export function SweepControls({ sweep }: { sweep: SweepDetailDto }) {
     },
     onError: (err) => setError(err instanceof Error ? err.message : "The action failed."),
   });
-  const verbs = ALLOWED[sweep.state];
+  const verbs = allowedSweepActions(sweep.state);
   const inFlight = sweep.progress.running + sweep.progress.queued + sweep.progress.pending;
   if (verbs.length === 0) return null;
   return (

@@ -421,7 +421,7 @@ export interface TimelineData {
   maxConcurrent: number;
 }
 
-const TIMELINE_STATE: Record<TrialStatusName, TimelineState> = {
+export const TIMELINE_STATE: Record<TrialStatusName, TimelineState> = {
   pending: "queued",
   submitting: "queued",
   queued: "queued",

@@ -5,6 +5,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { RunpodError } from "@/lib/runpod/errors";
+import { SWEEP_ACTIONS_FROM } from "@/lib/domain/sweep/states";
 
 /** stateReason prefix of sweeps paused by the per-endpoint policy: only those are resumed by it. */
 export const POLICY_PAUSE_PREFIX = "paused by policy:";
@@ -30,12 +31,12 @@ export async function pauseSweepsForEndpoint(
   if (!ep) throw new AppError("not_found", `Endpoint ${input.endpointId.slice(0, 128)} is not known to sweepwatch.`);
   const out: PausedSweepsDto = { endpointId: input.endpointId, paused: [] };
   const skip = input.skipSweepIds?.length ? { id: { notIn: [...input.skipSweepIds] } } : {};
-  const sweeps = await prisma.sweep.findMany({ where: { endpointId: input.endpointId, state: { in: ["pending", "running"] }, ...skip }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
+  const sweeps = await prisma.sweep.findMany({ where: { endpointId: input.endpointId, state: { in: [...SWEEP_ACTIONS_FROM.pause] }, ...skip }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
   for (const s of sweeps) {
     const changed = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ state: string }[]>`SELECT state::text AS state FROM sweeps WHERE id = ${s.id} FOR UPDATE`;
       const from = rows[0]?.state;
-      if (from !== "pending" && from !== "running") return null;
+      if (!from || !(SWEEP_ACTIONS_FROM.pause as readonly string[]).includes(from)) return null;
       await tx.sweep.update({ where: { id: s.id }, data: { state: "paused", stateReason: input.reason.slice(0, 2_000) } });
       const queued = await tx.trial.count({ where: { sweepId: s.id, status: "queued" } });
       await recordAudit({ actor: input.actor, action: "sweep.pause", targetType: "sweep", targetId: s.id, detail: { from, endpointId: input.endpointId, incidentId: input.incidentId ?? null, queuedTrials: input.queuedTrials, reason: input.reason } }, tx);

@@ -9,6 +9,11 @@ import { createLogger } from "@/lib/log";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { RunpodError } from "@/lib/runpod/errors";
 import {
+  ACTIVE_SWEEP_STATES,
+  JOB_TRIAL_STATUSES,
+  SUBMITTED_TRIAL_STATUSES,
+  SWEEP_ACTIONS_FROM,
+  type SweepAction,
   checkMetricPath,
   configToRaw,
   expandSearchSpace,
@@ -51,7 +56,7 @@ const log = createLogger("sweeps");
 export const CRASH_LOOP_FLAG = "random_device_crash_loop";
 /** Prefix of Trial.error for a submission whose outcome is unknown (never resubmitted, not a failure of the trial). */
 export const UNKNOWN_SUBMISSION = "submission outcome unknown";
-export const ACTIVE_STATES: readonly SweepState[] = ["pending", "running", "paused", "stopping"];
+export const ACTIVE_STATES: readonly SweepState[] = ACTIVE_SWEEP_STATES;
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -832,14 +837,7 @@ export async function updateSweepNotes(id: string, input: { notes: string; notes
 
 // ───────────── control: pause / resume / stop / cancel ─────────────
 
-export type SweepAction = "pause" | "resume" | "stop" | "cancel";
-
-const ALLOWED: Record<SweepAction, readonly SweepState[]> = {
-  pause: ["pending", "running"],
-  resume: ["paused"],
-  stop: ["pending", "running", "paused"],
-  cancel: ["pending", "running", "paused", "stopping"],
-};
+const ALLOWED = SWEEP_ACTIONS_FROM;
 
 export interface ControlDeps {
   prisma?: PrismaClient;
@@ -873,7 +871,7 @@ export async function controlSweep(id: string, action: SweepAction, actor: Princ
         data = { state: "running", stateReason: `resumed by ${actor.name}` };
       }
       else if (action === "stop") {
-        const inFlight = await tx.trial.count({ where: { sweepId: id, status: { in: ["submitting", "queued", "running"] } } });
+        const inFlight = await tx.trial.count({ where: { sweepId: id, status: { in: [...SUBMITTED_TRIAL_STATUSES] } } });
         await tx.trial.updateMany({ where: { sweepId: id, status: "pending" }, data: { status: "cancelled", error: "not started: the sweep was stopped", finishedAt: now } });
         data = inFlight
           ? { state: "stopping", stateReason: `stopped by ${actor.name}; waiting for ${inFlight} trial${inFlight === 1 ? "" : "s"} in flight` }
@@ -901,7 +899,7 @@ export async function cancelSweepJobs(
 ): Promise<{ cancelled: number; failed: number }> {
   const prisma = deps.prisma ?? getPrisma();
   const trials = await prisma.trial.findMany({
-    where: { sweepId, status: { in: ["queued", "running"] }, jobId: { not: null } },
+    where: { sweepId, status: { in: [...JOB_TRIAL_STATUSES] }, jobId: { not: null } },
     select: { id: true, jobId: true, sweep: { select: { endpointId: true } } },
   });
   let cancelled = 0;
@@ -918,7 +916,7 @@ export async function cancelSweepJobs(
       }
     }
     const r = await prisma.trial.updateMany({
-      where: { id: t.id, status: { in: ["queued", "running"] } },
+      where: { id: t.id, status: { in: [...JOB_TRIAL_STATUSES] } },
       data: { status: "cancelled", error: "cancelled with the sweep", finishedAt: deps.now },
     });
     cancelled += r.count;

@@ -13,6 +13,7 @@ import {
   type TrialStatusName,
 } from "@/lib/api/specs/sweeps";
 import { fetchJson } from "./fetch-json";
+import { LIVE_SWEEP_STATES, type SweepAction } from "@/lib/domain/sweep/states";
 
 /** URL state of the trial table (and the export link): one shape for server and client. */
 export interface TrialFilters {
@@ -71,11 +72,11 @@ export const sweepUrls = {
   trials: (id: string, p: TrialPageParams = {}) => `/api/sweeps/${encodeURIComponent(id)}/trials${search(p)}`,
   analysis: (id: string, points = 1000) => `/api/sweeps/${encodeURIComponent(id)}/analysis?points=${points}`,
   export: (id: string, format: "csv" | "json", f: TrialFilters = {}) => `/api/sweeps/${encodeURIComponent(id)}/export${search({ ...f, format })}`,
-  action: (id: string, verb: "pause" | "resume" | "stop" | "cancel") => `/api/sweeps/${encodeURIComponent(id)}/${verb}`,
+  action: (id: string, verb: SweepAction) => `/api/sweeps/${encodeURIComponent(id)}/${verb}`,
   notes: (id: string) => `/api/sweeps/${encodeURIComponent(id)}/notes`,
 };
 
-const LIVE_STATES = new Set<SweepState>(["pending", "running", "stopping"]);
+const LIVE_STATES = new Set<SweepState>(LIVE_SWEEP_STATES);
 
 /** Fast while something is live, slow otherwise; background tabs pause (TanStack's default). */
 function liveInterval(live: boolean | undefined, errored: boolean): number {

@@ -11,6 +11,8 @@ import {
   extractHistory,
   extractTrialMetric,
   hyperbandStopTrials,
+  ACTIVE_SWEEP_STATES,
+  IN_FLIGHT_TRIAL_STATUSES,
   type Params,
   type TrialResult,
 } from "@/lib/domain/sweep";
@@ -79,7 +81,7 @@ export interface ControllerSummary {
 }
 
 const DEFAULT_GRACE_MS = 5 * 60_000;
-const IN_FLIGHT: TrialStatus[] = ["pending", "submitting", "queued", "running"];
+const IN_FLIGHT: TrialStatus[] = [...IN_FLIGHT_TRIAL_STATUSES];
 const NEVER_RAN_NOTE = "not counted as a failure: the job never started";
 
 type Tx = Prisma.TransactionClient;
@@ -152,7 +154,7 @@ export async function runSweepController(ctx: SweepControllerContext): Promise<C
   const sweeps = await ctx.prisma.sweep.findMany({
     where: {
       ...(ctx.endpoints ? { endpointId: { in: ctx.endpoints } } : {}),
-      OR: [{ state: { in: ["pending", "running", "paused", "stopping"] } }, { trials: { some: { status: { in: IN_FLIGHT } } } }],
+      OR: [{ state: { in: [...ACTIVE_SWEEP_STATES] } }, { trials: { some: { status: { in: IN_FLIGHT } } } }],
     },
     select: { id: true },
     orderBy: { createdAt: "asc" },

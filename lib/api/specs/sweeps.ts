@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
+import { SWEEP_STATES, TRIAL_STATUSES } from "@/lib/domain/sweep/states";
 
 // ───────────── enums ─────────────
 
-export const SWEEP_STATES = ["pending", "running", "paused", "stopping", "stopped", "completed", "cancelled", "failed"] as const;
 export const SweepStateSchema = z.enum(SWEEP_STATES);
 export type SweepState = z.infer<typeof SweepStateSchema>;
 
-export const TRIAL_STATUSES = ["pending", "submitting", "queued", "running", "completed", "failed", "cancelled", "expired", "stopped"] as const;
+export { SWEEP_STATES, TRIAL_STATUSES };
 export const TrialStatusSchema = z.enum(TRIAL_STATUSES);
 export type TrialStatusName = z.infer<typeof TrialStatusSchema>;
 

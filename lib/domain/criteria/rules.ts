@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isActiveSweepState } from "@/lib/domain/sweep/states";
 
 /**
  * Success criteria as typed rules over facts sweepwatch already records.
@@ -305,7 +306,7 @@ const sweepCompleted: Evaluator<Record<string, never>> = (f) => {
     if (s.cancelled > 0 && !s.targetReached) return `${s.cancelled} trial(s) cancelled before the target was reached`;
     return null;
   };
-  const finished = f.sweeps.filter((s) => !["pending", "running", "paused", "stopping"].includes(s.state));
+  const finished = f.sweeps.filter((s) => !isActiveSweepState(s.state));
   const good = finished.filter((s) => why(s) === null).sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0));
   if (good.length > 0) {
     const s = good[0];

@@ -1,5 +1,6 @@
 // Public API of the sweep domain: pure, runs in Node and in the browser.
 export * from "./types";
+export * from "./states";
 export { parseSweepConfig, parseSweepConfigOrThrow, formatConfigError, formatPath } from "./parse-config";
 export { canonicalKey } from "./canonical";
 export { configToYaml, configToRaw, configToForm, formToConfig, emptyForm, applyFormToText, plainConfigErrors, type TextEdit, type SweepForm, type FormParam, type FormParamType } from "./config-views";

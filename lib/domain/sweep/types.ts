@@ -153,8 +153,8 @@ export type ParseResult =
 /** Parameter values of one trial; nested params become nested objects. */
 export type Params = Record<string, unknown>;
 
-export const TRIAL_STATUSES = ["pending", "running", "completed", "failed", "cancelled", "stopped"] as const;
-export type TrialStatus = (typeof TRIAL_STATUSES)[number];
+/** A trial as the suggesters see it (lib/domain/sweep/states.ts has the stored statuses). */
+export type TrialStatus = "pending" | "running" | "completed" | "failed" | "cancelled" | "stopped";
 
 export interface TrialResult {
   params: Params;

@@ -57,10 +57,12 @@ export async function recordSystemLineCrashes(prisma: PrismaClient, endpointId: 
     const w = byId.get(workerId);
     for (const c of findSystemCrashes(lines)) {
       if (c.end.id <= cursor) continue; // decided in an earlier pass
-      const startAt = (c.start ?? c.end).ts.getTime() - cfg.duplicateToleranceMs;
+      // another crash event of this run: from its start (system lines carry whole seconds) to a little after its end.
+      // Events of this kind are one per run already, so they never cover one another (a fast loop keeps every crash)
+      const startAt = c.start ? c.start.ts.getTime() - 1_000 : c.end.ts.getTime() - cfg.duplicateToleranceMs;
       const endAt = c.end.ts.getTime() + cfg.duplicateToleranceMs;
       const covered = await prisma.crashEvent.findFirst({
-        where: { endpointId, workerId, at: { gte: new Date(startAt), lte: new Date(endAt) }, NOT: { dedupeKey: `sys:${c.end.id}` } },
+        where: { endpointId, workerId, at: { gte: new Date(startAt), lte: new Date(endAt) }, NOT: { dedupeKey: { startsWith: "sys:" } } },
         select: { id: true },
       });
       if (covered) continue;

@@ -213,8 +213,9 @@ export function createPoller(opts: CreatePollerOptions): Poller {
               client.workerLogs(endpointId, w.id, {
                 ...(since ? { since } : { tail: 500 }),
                 maxDurationMs: config.logReadMs,
-                // RunPod answers only once it has a line: a quiet worker costs this wait, and is no error
-                connectTimeoutMs: config.logHeadersMs,
+                // RunPod answers only once it has a line: a quiet worker costs this wait, and is no error.
+                // A first read (its creation lines at least are there) may take the whole read budget.
+                connectTimeoutMs: since ? config.logHeadersMs : config.logReadMs,
                 idleMs: config.logIdleMs,
                 maxLines: config.logMaxLines,
               }),

@@ -231,7 +231,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
           const { inserted } = await storeLogLines(toStoredLines(endpointId, w.id, result.lines, at), { prisma, receivedAt: at });
           summary.logLines += inserted;
         }
-        const cursor = nextLogCursor({ lines: result.lines, previous: w.logCursor, endedBy: result.endedBy, readEndedAt: clock.now() });
+        const cursor = nextLogCursor({ lines: result.lines, previous: w.logCursor, endedBy: result.endedBy, readStartedAt: at.getTime(), readEndedAt: clock.now() });
         await saveWorkerLogCursor(prisma, { endpointId, workerId: w.id, cursor, at });
         if (result.error) await recordError({ endpointId, operation: "workerLogs", error: result.error }, summary);
       }),

@@ -28,12 +28,16 @@ export function resumeSince(cursor: string | null): string | null {
   return canonicalLogTs(head) ? head : null;
 }
 
-export function nextLogCursor(input: { lines: LogLine[]; previous: string | null; endedBy: LogStreamEndReason | "error"; readEndedAt: number }): string | null {
+/** A first read (tail) that was quiet: the worker had no line at all, so later ones come after this (less RunPod's clock skew). */
+const EMPTY_SKEW_MS = 60_000;
+
+export function nextLogCursor(input: { lines: LogLine[]; previous: string | null; endedBy: LogStreamEndReason | "error"; readStartedAt: number; readEndedAt: number }): string | null {
   let newest: string | null = null;
   for (const l of input.lines) {
     const c = l.ts ? canonicalLogTs(l.ts) : null;
     if (c && (newest === null || c > newest)) newest = c;
   }
+  if (newest === null && input.previous === null && input.endedBy === "quiet") return `${new Date(input.readStartedAt - EMPTY_SKEW_MS).toISOString().slice(0, 19)}Z`;
   if (newest === null) return input.previous;
   const newestMs = Date.parse(`${newest.slice(0, 23)}Z`);
   if (DRAINED.has(input.endedBy) && input.readEndedAt - newestMs >= SETTLED_MS) return newest;

@@ -225,7 +225,7 @@ async function main() {
           client,
           clock: sim.clock,
           instanceId: "bench-poller",
-          config: { ...INTERVALS, concurrency: 16, leaseMs: 120_000, logReadMs: 2_000, logIdleMs: 100 },
+          config: { ...INTERVALS, concurrency: 16, leaseMs: 120_000, logReadMs: 2_000, logHeadersMs: 100, logIdleMs: 100 },
           modules: [],
         });
         await poller.tick(); // discovery

@@ -11,8 +11,10 @@ export interface LogLineInput {
   source: StoredLogSource;
   stream?: string | null;
   ts: Date;
+  /** The line's timestamp at RunPod's full precision (ns for container lines), one spelling per instant; `ts` keeps ms. */
+  exactTs?: string | null;
   text: string;
-  /** SSE event id when the line came from RunPod's stream. */
+  /** SSE event id when the line came from RunPod's stream (a timestamp, not unique: never part of the key). */
   eventId?: string | null;
   /** Caller's own idempotency key (e.g. ingest batch id + index); default: computed, see logDedupeKey. */
   dedupeKey?: string;
@@ -20,17 +22,33 @@ export interface LogLineInput {
 
 const MAX_TEXT = 16 * 1024;
 
+type KeyFields = Pick<LogLineInput, "endpointId" | "workerId" | "source" | "exactTs" | "eventId" | "ts" | "text">;
+
 /**
- * Dedupe key of a log line: endpoint + worker + source + SSE event id when there is one,
- * else a hash of the content (timestamp + text), so a line read twice (overlapping
- * stream reads, a replayed cursor, a second poller) is stored once.
+ * Dedupe key of a log line: its content. Endpoint + worker + source + timestamp + text + ordinal among
+ * identical lines of that timestamp, so a line read twice (overlapping reads, a resume from a little
+ * earlier, a second poller) is stored once, while three system lines in one second (RunPod stamps them
+ * with the whole second and gives them one event id) stay three rows. The ordinal counts within one
+ * batch, which holds every line of a timestamp as long as reads resume before it (see the poller).
  */
-export function logDedupeKey(l: Pick<LogLineInput, "endpointId" | "workerId" | "source" | "eventId" | "ts" | "text">): string {
+function logDedupeKey(l: KeyFields, ordinal: number): string {
   const h = createHash("sha256");
   h.update(`${l.endpointId}\u0000${l.workerId ?? ""}\u0000${l.source}\u0000`);
-  if (l.eventId) h.update(`id\u0000${l.eventId}`);
-  else h.update(`c\u0000${l.ts.toISOString()}\u0000${l.text}`);
+  const when = l.exactTs ?? (l.eventId ? `id:${l.eventId}` : l.ts.toISOString());
+  h.update(`c2\u0000${when}\u0000${ordinal}\u0000${l.text}`);
   return h.digest("hex");
+}
+
+/** Keys for a batch in order: the nth identical line of a timestamp gets ordinal n. */
+function contentKeys(lines: LogLineInput[]): string[] {
+  const seen = new Map<string, number>();
+  return lines.map((l) => {
+    if (l.dedupeKey) return l.dedupeKey;
+    const group = logDedupeKey(l, -1);
+    const n = seen.get(group) ?? 0;
+    seen.set(group, n + 1);
+    return logDedupeKey(l, n);
+  });
 }
 
 /**
@@ -40,11 +58,12 @@ export function logDedupeKey(l: Pick<LogLineInput, "endpointId" | "workerId" | "
 export async function storeLogLines(lines: LogLineInput[], deps: { prisma?: PrismaClient; receivedAt?: Date } = {}): Promise<{ inserted: number }> {
   if (!lines.length) return { inserted: 0 };
   const prisma = deps.prisma ?? getPrisma();
+  const keys = contentKeys(lines);
   let inserted = 0;
   for (let i = 0; i < lines.length; i += 1000) {
     const chunk = lines.slice(i, i + 1000);
     const r = await prisma.logLine.createMany({
-      data: chunk.map((l) => ({
+      data: chunk.map((l, j) => ({
         endpointId: l.endpointId,
         workerId: l.workerId ?? null,
         jobId: l.jobId ?? null,
@@ -54,7 +73,7 @@ export async function storeLogLines(lines: LogLineInput[], deps: { prisma?: Pris
         ...(deps.receivedAt ? { receivedAt: deps.receivedAt } : {}),
         eventId: l.eventId ? l.eventId.slice(0, 255) : null,
         text: l.text.length > MAX_TEXT ? l.text.slice(0, MAX_TEXT) : l.text,
-        dedupeKey: (l.dedupeKey ?? logDedupeKey(l)).slice(0, 128),
+        dedupeKey: keys[i + j].slice(0, 128),
       })),
       skipDuplicates: true,
     });

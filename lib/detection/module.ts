@@ -3,6 +3,7 @@ import type { PollerModule } from "@/lib/poller/types";
 import { loadEnv } from "@/lib/env";
 import { loadDetectionConfig, type DetectionConfig } from "@/lib/detection/config";
 import { classifyNewLogLines, recordUnexplainedExitsAndRestarts } from "@/lib/detection/crashes";
+import { recordSystemLineCrashes } from "@/lib/detection/system-crashes";
 import { gatherDetectionFacts, updateQueuedVerdicts } from "@/lib/detection/verdicts";
 import { runIncidentLifecycle } from "@/lib/detection/incidents";
 import { releaseStuckNotifications, sendDueNotifications, type NotifySenderOptions } from "@/lib/detection/notify";
@@ -20,11 +21,12 @@ export interface EndpointDetectionSummary {
 }
 
 /**
- * One detection pass for one endpoint, in this order: classify new log lines → crash events; unexplained
- * exits/restarts → crash events; incident lifecycle; verdicts and flags of the IN_QUEUE jobs.
+ * One detection pass for one endpoint, in this order: classify new log lines → crash events; container runs
+ * that RunPod's system lines show ended badly → crash events; unexplained exits/restarts → crash events; incident lifecycle; verdicts and flags of the IN_QUEUE jobs.
  */
 export async function detectEndpoint(prisma: PrismaClient, endpointId: string, now: Date, cfg: DetectionConfig): Promise<EndpointDetectionSummary> {
   const logs = await classifyNewLogLines(prisma, endpointId, cfg);
+  const system = await recordSystemLineCrashes(prisma, endpointId, cfg);
   const other = await recordUnexplainedExitsAndRestarts(prisma, endpointId, now, cfg);
   const facts = await gatherDetectionFacts(prisma, endpointId, now, cfg);
   const life = await runIncidentLifecycle(prisma, endpointId, now, cfg, facts);
@@ -32,7 +34,7 @@ export async function detectEndpoint(prisma: PrismaClient, endpointId: string, n
   return {
     endpointId,
     lines: logs.lines,
-    crashEvents: logs.events.length + other.length,
+    crashEvents: logs.events.length + system.length + other.length,
     queued: v.queued,
     flagged: v.flagged,
     verdictsChanged: v.changed,

@@ -13,6 +13,7 @@ export const DEFAULT_POLLER_CONFIG: PollerConfig = {
   retentionRawDays: 7,
   tickMs: 500,
   logReadMs: 5_000,
+  logHeadersMs: 1_000,
   logIdleMs: 400,
   logMaxLines: 2_000,
   logsIntervalMs: 15_000,

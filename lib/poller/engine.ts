@@ -9,13 +9,14 @@ import { listPollableEndpoints, upsertDiscoveredEndpoints } from "@/lib/data/end
 import { getLatestSnapshotTimes, recordHealthSnapshot } from "@/lib/data/health";
 import { markJobExpired, recordJobStatus, rescheduleJobs } from "@/lib/data/jobs-write";
 import { acquireLeases, endpointLease, moduleLease, releaseLeases, takeLeases as renewLeases, tryTakeExclusive } from "@/lib/data/leases";
-import { storeLogLines, type StoredLogSource } from "@/lib/data/logs-write";
+import { storeLogLines } from "@/lib/data/logs-write";
 import { recordPollError } from "@/lib/data/poll-errors";
 import { countLivePollers, markPollerStopped, recordPollerTick, registerPollerInstance } from "@/lib/data/poller-instances";
 import { saveWorkerLogCursor, upsertWorkers } from "@/lib/data/workers";
 import type { PollerClient } from "@/lib/poller/client";
 import { pollerConfig } from "@/lib/poller/config";
 import { listPollerModules } from "@/lib/poller/modules";
+import { nextLogCursor, resumeSince, toStoredLines } from "@/lib/poller/log-cursor";
 import { CallBudget, backoffMs, fairShare, isQueuedStatus, jobPollDelayMs, planQueuedRound, spreadDelayMs, type QueuedRoundPlan } from "@/lib/poller/schedule";
 import { systemClock, type PollerClock, type PollerConfig, type PollerContext, type PollerModule } from "@/lib/poller/types";
 
@@ -204,14 +205,17 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       due.map(async (w) => {
         if (!budget.tryTake()) return;
         const at = nowDate();
+        const since = resumeSince(w.logCursor);
         let result;
         try {
           result = await logLimit(() =>
             limit(() =>
               client.workerLogs(endpointId, w.id, {
-                lastEventId: w.logCursor ?? null,
-                ...(w.logCursor ? {} : { tail: 500 }),
+                ...(since ? { since } : { tail: 500 }),
                 maxDurationMs: config.logReadMs,
+                // RunPod answers only once it has a line: a quiet worker costs this wait, and is no error.
+                // A first read (its creation lines at least are there) may take the whole read budget.
+                connectTimeoutMs: since ? config.logHeadersMs : config.logReadMs,
                 idleMs: config.logIdleMs,
                 maxLines: config.logMaxLines,
               }),
@@ -224,20 +228,11 @@ export function createPoller(opts: CreatePollerOptions): Poller {
         }
         summary.logReads++;
         if (result.lines.length) {
-          const { inserted } = await storeLogLines(
-            result.lines.map((l) => ({
-              endpointId,
-              workerId: w.id,
-              source: (l.source === "system" ? "system" : "container") as StoredLogSource,
-              ts: l.ts && !Number.isNaN(Date.parse(l.ts)) ? new Date(l.ts) : at,
-              text: l.text,
-              eventId: l.id,
-            })),
-            { prisma, receivedAt: at },
-          );
+          const { inserted } = await storeLogLines(toStoredLines(endpointId, w.id, result.lines, at), { prisma, receivedAt: at });
           summary.logLines += inserted;
         }
-        await saveWorkerLogCursor(prisma, { endpointId, workerId: w.id, cursor: result.lastEventId, at });
+        const cursor = nextLogCursor({ lines: result.lines, previous: w.logCursor, endedBy: result.endedBy, readStartedAt: at.getTime(), readEndedAt: clock.now() });
+        await saveWorkerLogCursor(prisma, { endpointId, workerId: w.id, cursor, at });
         if (result.error) await recordError({ endpointId, operation: "workerLogs", error: result.error }, summary);
       }),
     );

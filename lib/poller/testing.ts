@@ -37,6 +37,7 @@ export const TEST_POLLER_CONFIG: Partial<PollerConfig> = {
   leaseMs: 30_000,
   concurrency: 8,
   logReadMs: 3_000,
+  logHeadersMs: 150,
   logIdleMs: 150,
   managementPerMinute: 1_000,
 };

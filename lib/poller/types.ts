@@ -26,6 +26,8 @@ export interface PollerConfig {
   tickMs: number;
   /** Bounded read of one worker log stream: total real time, idle gap after which we stop, line cap. */
   logReadMs: number;
+  /** Wait for a log read's response headers: RunPod sends none until it has a line, so this is what a quiet worker costs. */
+  logHeadersMs: number;
   logIdleMs: number;
   logMaxLines: number;
   /** Re-read a flagged worker's logs at most this often. */

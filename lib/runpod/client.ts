@@ -97,9 +97,9 @@ export interface WorkerLogsOptions extends LogStreamOptions {
   source?: LogSource;
   /** Historical lines to replay first (server default 100, max 5000); ignored with `since` or `lastEventId`. */
   tail?: number;
-  /** RFC 3339 timestamp (or Date) to resume from. */
+  /** RFC 3339 timestamp (or Date) to resume after (exclusive on RunPod). */
   since?: string | Date;
-  /** Resume cursor, sent as `Last-Event-ID`. */
+  /** Resume cursor, sent as `Last-Event-ID` (exclusive on RunPod: lines stamped with that very timestamp are not sent). */
   lastEventId?: string | null;
   signal?: AbortSignal;
 }
@@ -119,7 +119,10 @@ export interface RunpodClient {
   /** PATCH /v2/serverless/{id} with `{"workers": {...}}`: absolute values, so a resend is harmless. */
   updateEndpointWorkers(endpointId: string, workers: { min?: number; max?: number; idleTimeout?: number }, opts?: CallOptions): Promise<Endpoint>;
   listWorkers(endpointId: string, opts?: CallOptions): Promise<ListWorkersResponse>;
-  /** Bounded read of a worker's SSE log stream (the stream itself never ends). */
+  /**
+   * Bounded read of a worker's SSE log stream (the stream itself never ends). No headers within
+   * connectTimeoutMs is `endedBy: "quiet"` (RunPod answers only once it has a line): one request, no retry.
+   */
   workerLogs(endpointId: string, workerId: string, opts?: WorkerLogsOptions): Promise<WorkerLogsResult>;
   /** The same stream as an async iterator; its return value tells why it ended and the last cursor. */
   streamWorkerLogs(endpointId: string, workerId: string, opts?: WorkerLogsOptions): AsyncGenerator<LogLine, LogStreamEnd, void>;
@@ -269,7 +272,7 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
   const execute = async <T>(
     spec: CallSpec,
     consume: (res: Response, attempt: number, timedOut: () => boolean) => Promise<T>,
-    opts: { onNotFound?: () => T; streaming?: boolean } = {},
+    opts: { onNotFound?: () => T; streaming?: boolean; onHeadersTimeout?: () => T } = {},
   ): Promise<T> => {
     const scope = scopeOf(spec.surface, spec.endpointId);
     const url = buildUrl(spec);
@@ -324,6 +327,11 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
       try {
         res = await fetchImpl(url, { method: spec.method, headers, body, signal, redirect: "manual" });
       } catch (err) {
+        // no headers within the window: for the log route that is an answer (no line yet), not a failure
+        if (opts.onHeadersTimeout && timedOut && !spec.signal?.aborted) {
+          if (timer) clearTimeout(timer);
+          return opts.onHeadersTimeout();
+        }
         await thrown(err, "maybe");
         continue;
       }
@@ -680,7 +688,8 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
         timeoutMs: Math.max(1, Math.min(opts.connectTimeoutMs ?? timeoutMs, maxDurationMs)),
         signal: opts.signal,
       };
-      const res = await execute<Response>(
+      // RunPod sends no headers until it has a line (runpodctl logs.go): one request, no retry, "quiet"
+      const res = await execute<Response | null>(
         spec,
         async (r) => {
           const type = r.headers.get("content-type") ?? "";
@@ -690,8 +699,9 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
           }
           return r;
         },
-        { streaming: true },
+        { streaming: true, onHeadersTimeout: () => null },
       );
+      if (res === null) return { lastEventId, endedBy: "quiet" };
       const remaining = Math.max(0, maxDurationMs - (clock() - started));
       return yield* readLogStream(res, {
         ...opts,

@@ -2,7 +2,7 @@ import type http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRunpodClient } from "./client";
 import { RunpodError } from "./errors";
-import { toLogLine } from "./logs";
+import { canonicalLogTs, parseLogSnapshot, toLogLine } from "./logs";
 import { sendJson, startFakeRunpod, type FakeRunpod, type RecordedRequest } from "./test-server";
 
 const KEY = "rpa_LOGSKEY_abcdef0123456789";
@@ -18,12 +18,12 @@ afterEach(() => {
 
 const client = () => createRunpodClient({ apiKey: KEY, apiBase: fake.url, restBase: fake.url, timeoutMs: 2000, retries: 1, sleep: async () => undefined });
 
-/** The worker's log history, as the server holds it. */
+/** The worker's log history as production stamps it: ids are the bare ts, whole seconds for system lines (not unique). */
 const HISTORY = [
-  { id: "2026-06-01T12:05:00Z/000000000001", source: "system", line: "start container" },
-  { id: "2026-06-01T12:05:01Z/000000000002", source: "container", line: "terminate called after throwing an instance of 'std::runtime_error'" },
-  { id: "2026-06-01T12:05:01Z/000000000003", source: "container", line: "  what():  random_device could not be read" },
-  { id: "2026-06-01T12:05:04Z/000000000004", source: "system", line: "start container" },
+  { id: "2026-06-01T12:05:00Z", source: "system", line: "start container" },
+  { id: "2026-06-01T12:05:01.100000001Z", source: "container", line: "terminate called after throwing an instance of 'std::runtime_error'" },
+  { id: "2026-06-01T12:05:01.100000002Z", source: "container", line: "  what():  random_device could not be read" },
+  { id: "2026-06-01T12:05:04Z", source: "system", line: "start container" },
 ];
 
 function sseHead(res: http.ServerResponse) {
@@ -32,18 +32,23 @@ function sseHead(res: http.ServerResponse) {
 }
 
 function sseEvent(e: { id: string; source: string; line: string }) {
-  return `id: ${e.id}\ndata: ${JSON.stringify({ ts: e.id.split("/")[0], source: e.source, line: e.line })}\n\n`;
+  return `id: ${e.id}\ndata: ${JSON.stringify({ source: e.source, line: e.line, ts: e.id.split("/")[0] })}\n\n`;
 }
 
-/** Serves HISTORY like RunPod: Last-Event-ID (inclusive, to exercise de-duplication) beats tail; the stream then stays open. */
+/**
+ * Serves HISTORY like RunPod: Last-Event-ID beats since beats tail, both resume exclusively after that
+ * timestamp; no headers until there is a line; the stream then stays open.
+ */
 function serveHistory(opts: { end?: boolean } = {}) {
   fake.handle((req: RecordedRequest, res) => {
     const source = req.query.get("source");
     const rows = HISTORY.filter((h) => !source || h.source === source);
     const last = req.headers["last-event-id"];
+    const cursor = typeof last === "string" ? last : req.query.get("since");
     let from = 0;
-    if (typeof last === "string") from = Math.max(0, rows.findIndex((r) => r.id === last));
+    if (cursor !== null) from = rows.findIndex((r) => canonicalLogTs(r.id)! > canonicalLogTs(cursor)!);
     else if (req.query.get("tail") !== null) from = Math.max(0, rows.length - Number(req.query.get("tail")));
+    if (from < 0) return; // quiet: nothing to send, so no headers either
     sseHead(res);
     res.write(": comment lines are ignored\n\n");
     for (const r of rows.slice(from)) res.write(sseEvent(r));
@@ -60,7 +65,7 @@ describe("worker log stream", () => {
     expect(out.lines.map((l) => l.text)).toEqual(HISTORY.map((h) => h.line));
     expect(out.lines[1]).toEqual({
       id: HISTORY[1].id,
-      ts: "2026-06-01T12:05:01Z",
+      ts: HISTORY[1].id,
       source: "container",
       text: HISTORY[1].line,
       workerId: null,
@@ -73,7 +78,7 @@ describe("worker log stream", () => {
     expect(r.headers.authorization).toBe(`Bearer ${KEY}`);
   });
 
-  it("resumes from Last-Event-ID and never returns the cursor's own line twice", async () => {
+  it("resumes after Last-Event-ID (exclusive on RunPod) and passes every line on, even ones sharing an id", async () => {
     serveHistory();
     const c = client();
     const out = await c.workerLogs("ep1", "w1", { lastEventId: HISTORY[1].id, tail: 100, since: "2026-01-01T00:00:00Z", maxDurationMs: 5000, idleMs: 200 });
@@ -86,15 +91,31 @@ describe("worker log stream", () => {
     expect(r.query.get("since")).toBeNull();
   });
 
-  it("filters by source and keeps the input cursor when nothing new arrives", async () => {
+  it("filters by source; a quiet stream (no headers within the window) is no new lines, one request, no retry, no error", async () => {
     serveHistory();
     const c = client();
     const sys = await c.workerLogs("ep1", "w1", { source: "system", maxDurationMs: 5000, idleMs: 200 });
     expect(sys.lines.map((l) => l.source)).toEqual(["system", "system"]);
     expect(fake.requests[0].query.get("source")).toBe("system");
-    const none = await c.workerLogs("ep1", "w1", { lastEventId: HISTORY[3].id, maxDurationMs: 300 });
-    expect(none.lines).toEqual([]);
-    expect(none.lastEventId).toBe(HISTORY[3].id);
+    fake.requests.length = 0;
+    // retries: 1 and a 2 s client timeout: the quiet read still costs exactly one request and the window only
+    const none = await c.workerLogs("ep1", "w1", { lastEventId: HISTORY[3].id, maxDurationMs: 5000, connectTimeoutMs: 200 });
+    expect(none).toEqual({ lines: [], lastEventId: HISTORY[3].id, endedBy: "quiet" });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("a refused connection and a non-2xx answer stay errors", async () => {
+    const closed = await startFakeRunpod();
+    const url = closed.url;
+    await closed.close();
+    const refused = createRunpodClient({ apiKey: KEY, restBase: url, retries: 0, timeoutMs: 2000 });
+    const e = (await refused.workerLogs("ep1", "w1", { maxDurationMs: 1000 }).catch((x: unknown) => x)) as RunpodError;
+    expect(e).toBeInstanceOf(RunpodError);
+    expect(e.kind).toBe("network");
+    fake.handle((_req, res) => sendJson(res, 503, { title: "Service Unavailable", status: 503, detail: "log store unavailable" }));
+    const s = (await client().workerLogs("ep1", "w1", { maxDurationMs: 1000 }).catch((x: unknown) => x)) as RunpodError;
+    expect(s.kind).toBe("server");
+    expect(s.status).toBe(503);
   });
 
   it("ends early on idle, on end of stream, and on the line limit without skipping lines", async () => {
@@ -168,11 +189,34 @@ describe("worker log stream", () => {
     expect((b as RunpodError).kind).toBe("malformed");
   });
 
-  it("times out waiting for headers within the duration budget", async () => {
+  it("waits for headers no longer than the duration budget, then ends quiet", async () => {
     fake.handle(() => undefined);
-    const c = createRunpodClient({ apiKey: KEY, restBase: fake.url, retries: 0, timeoutMs: 5000 });
-    const e = (await c.workerLogs("ep1", "w1", { maxDurationMs: 150 }).catch((x: unknown) => x)) as RunpodError;
-    expect(e.kind).toBe("timeout");
+    const c = createRunpodClient({ apiKey: KEY, restBase: fake.url, retries: 3, timeoutMs: 5000 });
+    const out = await c.workerLogs("ep1", "w1", { maxDurationMs: 150 });
+    expect(out).toEqual({ lines: [], lastEventId: null, endedBy: "quiet" });
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe("parseLogSnapshot and canonicalLogTs", () => {
+  it("reads the JSON snapshot shape, filters the source client-side and merges by time", () => {
+    const body = JSON.stringify({ container: ["2026-07-06T15:24:56.5Z b", "no-timestamp"], system: ["2026-07-06T15:24:56Z a"] });
+    expect(parseLogSnapshot(body)?.map((l) => [l.source, l.ts, l.text])).toEqual([
+      ["container", null, "no-timestamp"],
+      ["system", "2026-07-06T15:24:56Z", "a"],
+      ["container", "2026-07-06T15:24:56.5Z", "b"],
+    ]);
+    expect(parseLogSnapshot(body, "system")?.map((l) => l.text)).toEqual(["a"]);
+    expect(parseLogSnapshot('{"container":[')).toBeNull();
+    expect(parseLogSnapshot('{"other":1}')).toBeNull();
+  });
+
+  it("spells one instant one way", () => {
+    expect(canonicalLogTs("2026-07-06T15:24:58.7Z")).toBe("2026-07-06T15:24:58.700000000Z");
+    expect(canonicalLogTs("2026-07-06T17:24:58.700000000+02:00")).toBe("2026-07-06T15:24:58.700000000Z");
+    expect(canonicalLogTs("2026-08-13T18:05:46Z")).toBe("2026-08-13T18:05:46.000000000Z");
+    expect(canonicalLogTs("2026-06-01T12:05:04Z/000000000042")).toBeNull();
+    expect(canonicalLogTs("yesterday")).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { createRunpodClient, type RunpodClient } from "./client";
 import { RunpodError } from "./errors";
+import { canonicalLogTs } from "./logs";
 import { fakeTime } from "./test-server";
 
 // Integration: the typed client against the in-process RunPod simulator (virtual clock, demo scenario).
@@ -32,7 +33,7 @@ describe("client against the simulator", () => {
     expect(c.rateLimitState().scopes.management.windows.length).toBeGreaterThan(0);
   });
 
-  it("reads the crash-looping worker's random_device lines from the SSE log stream and resumes without duplicates", async () => {
+  it("reads the crash-looping worker's random_device lines from the SSE log stream and resumes after the cursor's timestamp", async () => {
     await sim.advanceAsync(3 * 60_000, 1000);
     const { workers } = await c.listWorkers("demo-randomdevice");
     expect(workers.length).toBeGreaterThan(0);
@@ -43,9 +44,13 @@ describe("client against the simulator", () => {
       lines.push(...out.lines);
       if (out.lines.length) {
         cursor = out.lastEventId;
-        const again = await c.workerLogs("demo-randomdevice", w.id, { lastEventId: cursor, maxDurationMs: 500, idleMs: 150 });
-        const seen = new Set(out.lines.map((l) => l.id));
-        expect(again.lines.filter((l) => seen.has(l.id))).toEqual([]);
+        const again = await c.workerLogs("demo-randomdevice", w.id, { lastEventId: cursor, maxDurationMs: 500, idleMs: 150, connectTimeoutMs: 300 });
+        // exclusive by time: only lines stamped after the cursor come back. When the cursor is a whole-second
+        // system line, that includes the container lines (ns stamps) of its second, read before; storage
+        // de-duplicates those by content
+        const after = canonicalLogTs(cursor!)!;
+        expect(again.lines.every((l) => canonicalLogTs(l.ts!)! > after)).toBe(true);
+        if (again.lines.length === 0) expect(again.endedBy).toBe("quiet");
       }
     }
     expect(cursor).not.toBeNull();

@@ -77,6 +77,17 @@ describe("random_device crash loop", () => {
     expect(container.some((l) => l.includes("Starting Serverless Worker"))).toBe(false);
   });
 
+  it("containerOutput: false dies before printing anything: only system lines (start, exit, restart) show the loop", async () => {
+    const sim = await start({ endpoints: [{ id: "rd", workers: { min: 1, max: 1 }, behaviour: { type: "crash_loop", crash: "random_device", containerOutput: false } }] });
+    sim.advance(5 * 60_000);
+    const w = [...sim.state.getEndpoint("rd")!.workers.values()][0];
+    const logs = sim.state.logLines(w);
+    expect(logs.filter((l) => l.source === "container")).toEqual([]);
+    expect(w.crashes).toBeGreaterThanOrEqual(3);
+    expect(logs.filter((l) => l.line === "container exited with code 134")).toHaveLength(w.crashes);
+    expect(logs.filter((l) => l.line === "start container").length).toBeGreaterThanOrEqual(w.crashes);
+  });
+
   it("backs off exponentially between restarts up to the cap", async () => {
     const sim = await start({
       endpoints: [{ id: "rd", workers: { min: 1, max: 1 }, coldStartMs: 1000, restartMs: 1000, behaviour: { type: "crash_loop", crash: "random_device", crashAfterMs: 1000, backoff: { initialMs: 10_000, factor: 2, maxMs: 40_000 } } }],

@@ -61,7 +61,10 @@ export interface SimJob {
 
 export interface LogLine {
   seq: number;
+  /** Simulated time (ms). */
   ts: number;
+  /** Nanoseconds within the millisecond (container lines carry ns timestamps on RunPod; system lines whole seconds). */
+  ns: number;
   source: "container" | "system";
   line: string;
 }
@@ -162,6 +165,7 @@ export class SimEngine {
   private readonly sendWebhook: WebhookSender | undefined;
   private readonly pending = new Set<Promise<unknown>>();
   private logSeq = 0;
+  private lastContainerNs = new WeakMap<SimWorker, { ms: number; ns: number }>();
   private timers = new Set<TimerHandle>();
   private closed = false;
 
@@ -681,10 +685,10 @@ export class SimEngine {
     const b = ep.behaviour;
     if (b.type === "crash_loop") {
       const out = crashOutput(b.crash, this.clock.now(), { missingModule: b.missingModule });
-      for (const l of out.startup) this.log(w, "container", l);
+      if (b.containerOutput) for (const l of out.startup) this.log(w, "container", l);
       w.timer = this.after(b.crashAfterMs, () => {
         w.timer = null;
-        for (const l of out.crash) this.log(w, "container", l);
+        if (b.containerOutput) for (const l of out.crash) this.log(w, "container", l);
         this.crashed(w, ep, EXIT_CODES[b.crash]);
       });
       return;
@@ -1070,7 +1074,16 @@ export class SimEngine {
   // ---- logs -----------------------------------------------------------------------
 
   private log(w: SimWorker, source: "container" | "system", line: string) {
-    const l: LogLine = { seq: ++this.logSeq, ts: this.clock.now(), source, line };
+    const ts = this.clock.now();
+    const seq = ++this.logSeq;
+    let ns = 0;
+    if (source === "container") {
+      // distinct, increasing nanosecond stamps within one millisecond, as a real clock would give
+      const prev = this.lastContainerNs.get(w);
+      ns = prev && prev.ms === ts ? Math.min(999_999, prev.ns + 1 + (seq % 997)) : (seq * 7_919) % 1_000;
+      this.lastContainerNs.set(w, { ms: ts, ns });
+    }
+    const l: LogLine = { seq, ts, ns, source, line };
     if (w.logs.length - w.logHead >= LOG_CAPACITY) {
       w.logHead++;
       if (w.logHead > LOG_CAPACITY) {

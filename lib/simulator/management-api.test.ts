@@ -157,13 +157,29 @@ describe("management API v2: worker log stream (SSE)", () => {
     expect(s.headers.get("x-accel-buffering")).toBe("no");
     expect(s.headers.get("ratelimit")).toContain('"minute"');
     const ev = await s.until((e) => e.some((x) => x.data.includes("container exited with code 134")));
-    for (const e of ev) expect(e.id).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\/\d{12}$/);
+    // prod ids (runpodctl logs_test.go): the bare ts of the line, whole seconds for system, ns for container
+    for (const e of ev) {
+      const l = JSON.parse(e.data) as { ts: string; source: string };
+      expect(e.id).toBe(l.ts);
+      expect(e.id).toMatch(l.source === "system" ? /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/ : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/);
+    }
+    expect(ev.some((e) => /\.\d{7,9}Z$/.test(e.id!))).toBe(true);
     const text = lines(ev).map((l) => l.line);
     const i = text.indexOf("terminate called after throwing an instance of 'std::runtime_error'");
     expect(i).toBeGreaterThan(0);
     expect(text[i + 1]).toBe("  what():  random_device could not be read");
     expect(text).toContain("start container");
-    expect(lines(ev)[0]).toMatchObject({ source: "system", line: "create 20GB volume", ts: "2026-06-01T12:00:00.000Z" });
+    expect(lines(ev)[0]).toEqual({ source: "system", line: "create 20GB volume", ts: "2026-06-01T12:00:00Z" });
+  });
+
+  it("gives several system lines of one second the same id (container start, exit, restart)", async () => {
+    const wid = await crashedWorkerId();
+    const s = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?source=system`);
+    const ev = await s.until((e) => e.some((x) => x.data.includes("restarting container")));
+    const byId = new Map<string, string[]>();
+    for (const e of ev) byId.set(e.id!, [...(byId.get(e.id!) ?? []), (JSON.parse(e.data) as { line: string }).line]);
+    expect([...byId.values()]).toContainEqual(["container exited with code 134", "restarting container in 10s (back-off, restart 1)"]);
+    expect([...byId.values()]).toContainEqual(["image pulled: acme/tf:2.19.0", "create container acme/tf:2.19.0", "start container"]);
   });
 
   it("filters by source and honours tail", async () => {
@@ -176,41 +192,100 @@ describe("management API v2: worker log stream (SSE)", () => {
     expect(lines(ev2).map((l) => l.line)).toEqual(["terminate called after throwing an instance of 'std::runtime_error'", "  what():  random_device could not be read"]);
   });
 
-  it("stays open and streams new lines live; tail=0 replays nothing", async () => {
+  it("withholds the response headers until there is a line, then streams live; tail=0 replays nothing", async () => {
     const wid = await crashedWorkerId();
-    const s = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=0`);
+    let answered = false;
+    const pending = sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=0`).then((s) => ((answered = true), s));
     await waitFor(() => sim.stats.openLogStreams === 1, 5000, "log stream open");
-    expect(s.events()).toEqual([]);
+    // a quiet worker: the request is open and nothing (not even the status line) has come back
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
     sim.advance(10_000 + 1000 + 3000); // restart after back-off, container start, crash again
+    const s = await pending;
+    expect(s.status).toBe(200);
     const ev = await s.until((e) => lines(e).some((l) => l.line.includes("random_device could not be read")));
     const text = lines(ev).map((l) => l.line);
     expect(text[0]).toBe("create container acme/tf:2.19.0");
     expect(text).toContain("container exited with code 134");
   });
 
-  it("resumes after Last-Event-ID (beats tail) and from since", async () => {
+  it("scenario.logs.headers = immediate answers a quiet stream at once", async () => {
+    await start({ ...scenario, logs: { headers: "immediate" } });
+    sim.advance(8000);
+    const wid = [...sim.state.getEndpoint("ep-crash")!.workers.keys()][0];
+    const s = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=0`);
+    expect(s.status).toBe(200);
+    expect(s.events()).toEqual([]);
+  });
+
+  it("resumes exclusively after Last-Event-ID (beats tail) and after since", async () => {
     const wid = await crashedWorkerId();
     const all = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=5000`);
     const ev = await all.until((e) => e.some((x) => x.data.includes("restarting container")));
-    const cut = ev[ev.length - 3];
-    const resumed = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=1`, { "Last-Event-ID": cut.id! });
-    const ev2 = await resumed.until((e) => e.length >= 2);
-    expect(ev2.map((e) => e.id)).toEqual(ev.slice(-2).map((e) => e.id));
+    const exit = ev.findIndex((e) => e.data.includes("container exited with code 134"));
+    expect(ev[exit].id).toBe("2026-06-01T12:00:08Z");
+    expect(ev[exit - 1].id).toMatch(/^2026-06-01T12:00:08\.\d+Z$/);
+    // resuming from the last container line skips the exit and restart lines printed after it: RunPod
+    // stamps them with the whole second, which is before the container line's nanosecond stamp
+    const skipped = sse(`/v2/serverless/ep-crash/workers/${wid}/logs`, { "Last-Event-ID": ev[exit - 1].id! });
+    await waitFor(() => sim.stats.openLogStreams === 2, 5000, "quiet resumed stream open");
+    // a second earlier gets them all; tail is ignored
+    const resumed = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=1`, { "Last-Event-ID": "2026-06-01T12:00:07Z" });
+    const ev2 = await resumed.until((e) => e.length >= 4);
+    expect(ev2.map((e) => e.data)).toEqual(ev.slice(exit - 2).map((e) => e.data));
+    // the exit line's id is also the restart line's and is the whole second: resuming from it skips
+    // both, yet replays the container lines stamped later in that second
+    const fromExit = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs`, { "Last-Event-ID": ev[exit].id! });
+    const ev3 = await fromExit.until((e) => e.length >= 2);
+    expect(ev3.map((e) => e.data)).toEqual(ev.slice(exit - 2, exit).map((e) => e.data));
+    sim.advance(11_000); // back-off, then the container is created again
+    const late = await (await skipped).until((e) => e.length >= 1);
+    expect(lines(late)[0].line).toBe("create container acme/tf:2.19.0");
     const since = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?since=2026-06-01T12:00:05Z`);
-    const ev3 = await since.until((e) => e.some((x) => x.data.includes("restarting container")));
-    expect(lines(ev3).every((l) => Date.parse(l.ts) >= Date.parse("2026-06-01T12:00:05Z"))).toBe(true);
-    expect(lines(ev3)[0].line).toBe("image pulled: acme/tf:2.19.0");
+    const ev4 = await since.until((e) => e.some((x) => x.data.includes("restarting container")));
+    // exclusive: none of the system lines stamped 12:00:05Z, the container lines of that second after it
+    expect(lines(ev4).filter((l) => l.source === "system" && l.ts <= "2026-06-01T12:00:05Z")).toEqual([]);
+    expect(lines(ev4)[0]).toMatchObject({ source: "container", ts: expect.stringMatching(/^2026-06-01T12:00:05\.\d+Z$/) });
+  });
+
+  it("scenario.logs.eventIds = timestamp_seq sends the OpenAPI example's <ts>/<seq> ids and resumes by the sequence", async () => {
+    await start({ ...scenario, logs: { eventIds: "timestamp_seq" } });
+    sim.advance(8000);
+    const wid = [...sim.state.getEndpoint("ep-crash")!.workers.keys()][0];
+    const all = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=5000`);
+    const ev = await all.until((e) => e.some((x) => x.data.includes("restarting container")));
+    for (const e of ev) expect(e.id).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\/\d{12}$/);
+    const resumed = await sse(`/v2/serverless/ep-crash/workers/${wid}/logs`, { "Last-Event-ID": ev[ev.length - 2].id! });
+    const ev2 = await resumed.until((e) => e.length >= 1);
+    expect(ev2.map((e) => e.id)).toEqual([ev[ev.length - 1].id]);
+  });
+
+  it("scenario.logs.format = json_snapshot answers one JSON object of \"<ts> <line>\" strings, whatever source was asked", async () => {
+    await start({ ...scenario, logs: { format: "json_snapshot" } });
+    sim.advance(8000);
+    const wid = [...sim.state.getEndpoint("ep-crash")!.workers.keys()][0];
+    const r = await fetch(`${sim.url}/v2/serverless/ep-crash/workers/${wid}/logs?source=container`, { headers: authHeaders(sim) });
+    expect(r.headers.get("content-type")).toBe("text/event-stream");
+    const body = JSON.parse(await r.text()) as { container: string[]; system: string[] };
+    expect(body.system[0]).toBe("2026-06-01T12:00:00Z create 20GB volume");
+    expect(body.container.some((l) => / {2}what\(\): {2}random_device could not be read$/.test(l))).toBe(true);
   });
 
   it("rejects bad query parameters with 400 problem+json and unknown workers with 404", async () => {
     const wid = await crashedWorkerId();
-    for (const q of ["source=stdout", "tail=5001", "tail=-1", "since=yesterday"]) {
+    for (const q of ["source=stdout", "tail=-1", "since=yesterday"]) {
       const r = await get(`/v2/serverless/ep-crash/workers/${wid}/logs?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.json).toMatchObject({ status: 400, title: "Bad Request" });
       expect(Array.isArray(r.json.errors)).toBe(true);
     }
-    expect((await get(`/v2/serverless/ep-crash/workers/nosuchworker123/logs`)).status).toBe(404);
+    // runpodctl logs.go: "LogTailMax is the largest tail the api accepts; more is a 422"
+    expect((await get(`/v2/serverless/ep-crash/workers/${wid}/logs?tail=5001`)).status).toBe(422);
+    const missing = await get(`/v2/serverless/ep-crash/workers/nosuchworker123/logs`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toBe("application/problem+json");
+    expect(missing.json).toMatchObject({ status: 404, title: "Not Found" });
+    expect((await get(`/v2/serverless/nosuchendpoint/workers/${wid}/logs`)).status).toBe(404);
     expect((await get(`/v2/serverless/ep-crash/workers/${wid}/logs`, {})).status).toBe(401);
   });
 });

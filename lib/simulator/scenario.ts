@@ -56,6 +56,8 @@ const CrashLoopSchema = z.strictObject({
   statusWhileRestarting: z.enum(["UNHEALTHY", "INITIALIZING"]).default("UNHEALTHY"),
   /** Module name for crash: missing_module. */
   missingModule: z.string().min(1).default("tensorflow_addons"),
+  /** false: the container dies before it prints anything, so only RunPod's system lines show the loop. */
+  containerOutput: z.boolean().default(true),
 });
 
 const NoCapacitySchema = z.strictObject({
@@ -236,6 +238,22 @@ export const FaultsSchema = z
 export type Faults = z.infer<typeof FaultsSchema>;
 export type FaultsInput = z.input<typeof FaultsSchema>;
 
+/**
+ * The worker log route (runpod-api.md 5.1). Defaults are production as RunPod's own clients recorded it
+ * (runpod/runpodctl internal/api/logs.go + logs_test.go); the alternatives are the other shapes seen.
+ */
+export const LogRouteSchema = z
+  .strictObject({
+    /** on_first_line: no response headers until there is a line to send (prod). immediate: headers at once. */
+    headers: z.enum(["on_first_line", "immediate"]).default("on_first_line"),
+    /** timestamp: the id is the line's bare RFC 3339 ts (prod). timestamp_seq: "<ts>/<12-digit seq>" (the OpenAPI example). */
+    eventIds: z.enum(["timestamp", "timestamp_seq"]).default("timestamp"),
+    /** json_snapshot: one {"container":[...],"system":[...]} object, source ignored (prod on 2026-07-06, runpod/runpod-mcp aabfd76). */
+    format: z.enum(["sse", "json_snapshot"]).default("sse"),
+  })
+  .prefault({});
+export type LogRoute = z.infer<typeof LogRouteSchema>;
+
 export const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1).default("scenario"),
@@ -245,6 +263,7 @@ export const ScenarioSchema = z
     rateLimits: RateLimitsSchema,
     jobs: JobPolicySchema,
     faults: FaultsSchema,
+    logs: LogRouteSchema,
     endpoints: z.array(EndpointConfigSchema).min(1, "a scenario needs at least one endpoint"),
   })
   .superRefine((s, ctx) => {

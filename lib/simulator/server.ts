@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { SimError, TERMINAL, type EndpointState, type LogLine, type SimEngine, type SimJob } from "./engine";
+import { SimError, TERMINAL, type EndpointState, type SimEngine, type SimJob } from "./engine";
+import { serveWorkerLogs } from "./log-route";
 import type { VirtualClock } from "./clock";
 import { JobsRateLimiter, ManagementRateLimiter, type JobsOp } from "./rate-limit";
 import type { Rng } from "./rng";
@@ -391,60 +392,9 @@ export function createRequestHandler(deps: HandlerDeps) {
       });
     }
     const w = ep.workers.get(workerId);
-    if (!w) return problem(res, ctx, 404, "resource not found");
-    const q = parseQuery(query);
-    const source = q.get("source");
-    if (source !== null && source !== "container" && source !== "system") {
-      return problem(res, ctx, 400, "invalid query parameters", undefined, ['source must be "container" or "system"']);
-    }
-    const tailRaw = q.get("tail");
-    let tail = 100;
-    if (tailRaw !== null) {
-      tail = Number(tailRaw);
-      if (!Number.isInteger(tail) || tail < 0 || tail > 5000) return problem(res, ctx, 400, "invalid query parameters", undefined, ["tail must be an integer between 0 and 5000"]);
-    }
-    const sinceRaw = q.get("since");
-    let since: number | null = null;
-    if (sinceRaw !== null) {
-      since = Date.parse(sinceRaw);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(sinceRaw) || Number.isNaN(since)) return problem(res, ctx, 400, "invalid query parameters", undefined, ["since must be an RFC 3339 timestamp"]);
-    }
-    const lastIdRaw = req.headers["last-event-id"];
-    const lastId = typeof lastIdRaw === "string" ? parseEventSeq(lastIdRaw) : null;
-
-    const wanted = (l: LogLine) => source === null || l.source === source;
-    let replay: LogLine[];
-    const all = engine.logLines(w);
-    if (lastId !== null) replay = all.filter((l) => l.seq > lastId && wanted(l));
-    else if (since !== null) replay = all.filter((l) => l.ts >= since && wanted(l));
-    else {
-      const filtered = source === null ? all : all.filter(wanted);
-      replay = tail === 0 ? [] : filtered.slice(-tail);
-    }
-    res.writeHead(200, {
-      "Content-Type": "text/event-stream",
-      "Cache-Control": "no-cache",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-      ...(ctx.rateHeaders ?? {}),
-    });
-    res.flushHeaders();
-    if (replay.length) res.write(replay.map(formatEvent).join(""));
-    stats.openLogStreams++;
-    const unsub = engine.subscribeLogs(w, (l) => {
-      if (l === null) {
-        res.end();
-        return;
-      }
-      if (wanted(l)) res.write(formatEvent(l));
-    });
-    const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
-    keepAlive.unref();
-    res.on("close", () => {
-      stats.openLogStreams--;
-      clearInterval(keepAlive);
-      unsub();
-    });
+    if (!w) return problem(res, ctx, 404, "worker not found");
+    const fail = (status: number, detail: string, errors?: string[]) => problem(res, ctx, status, detail, undefined, errors);
+    serveWorkerLogs({ engine, options: engine.scenario.logs, stats, headers: ctx.rateHeaders ?? {}, fail }, req, res, w, parseQuery(query));
   }
 
   function routeControl(req: IncomingMessage, res: ServerResponse, ctx: Ctx, parts: string[], query: string) {
@@ -558,17 +508,6 @@ export function createRequestHandler(deps: HandlerDeps) {
     });
   };
   return { handler, stats };
-}
-
-function formatEvent(l: LogLine): string {
-  const ts = new Date(l.ts).toISOString();
-  return `id: ${ts.slice(0, 19)}Z/${String(l.seq).padStart(12, "0")}\ndata: ${JSON.stringify({ ts, source: l.source, line: l.line })}\n\n`;
-}
-
-/** Event ids look like "2026-06-01T12:05:04Z/000000000042"; the sequence after "/" is the cursor. */
-function parseEventSeq(id: string): number | null {
-  const m = /\/(\d+)$/.exec(id.trim());
-  return m ? Number(m[1]) : null;
 }
 
 export function snapshot(engine: SimEngine) {

@@ -39,19 +39,25 @@ export interface QueuedRoundPlan {
  * and the queue did not shrink: then only the safety-net polls run.
  */
 export function planQueuedRound(cur: Health | null, prev: Health | null, maxTake: number): QueuedRoundPlan {
-  if (!cur || !prev) return { open: true, take: Math.max(1, maxTake), expected: 0 };
+  const open: QueuedRoundPlan = { open: true, take: Math.max(1, maxTake), expected: 0 };
+  if (!cur || !prev) return open;
+  // The gate needs the queue and in-progress counts; without them nothing can be ruled out.
+  if (cur.jobs.inQueue === null || prev.jobs.inQueue === null || cur.jobs.inProgress === null || prev.jobs.inProgress === null) return open;
+  // Other counters may be "not reported" (null): they count only when both answers have them.
+  const delta = (a: number | null, b: number | null) => (a === null || b === null ? 0 : a - b);
   const moved =
     cur.jobs.inProgress !== prev.jobs.inProgress ||
-    cur.jobs.completed !== prev.jobs.completed ||
-    cur.jobs.failed !== prev.jobs.failed ||
-    cur.jobs.retried !== prev.jobs.retried ||
+    delta(cur.jobs.completed, prev.jobs.completed) !== 0 ||
+    delta(cur.jobs.failed, prev.jobs.failed) !== 0 ||
+    delta(cur.jobs.retried, prev.jobs.retried) !== 0 ||
     cur.jobs.inQueue < prev.jobs.inQueue;
   if (!moved) return { open: false, take: 0, expected: 0 };
-  const takers = cur.workers.running + cur.workers.idle + cur.workers.ready;
+  // `ready` is undocumented and equals `idle` when sent; idle + running is what RunPod documents.
+  const takers = (cur.workers.running ?? 0) + (cur.workers.idle ?? cur.workers.ready ?? 0);
   const left = Math.max(0, prev.jobs.inQueue - cur.jobs.inQueue);
-  const finished =
-    Math.max(0, cur.jobs.completed - prev.jobs.completed) + Math.max(0, cur.jobs.failed - prev.jobs.failed) + Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress);
-  const started = Math.max(0, cur.jobs.inProgress + cur.jobs.completed + cur.jobs.failed - (prev.jobs.inProgress + prev.jobs.completed + prev.jobs.failed));
+  const done = Math.max(0, delta(cur.jobs.completed, prev.jobs.completed)) + Math.max(0, delta(cur.jobs.failed, prev.jobs.failed));
+  const finished = done + Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress);
+  const started = Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress + delta(cur.jobs.completed, prev.jobs.completed) + delta(cur.jobs.failed, prev.jobs.failed));
   const take = Math.min(maxTake, Math.max(2, 2 * takers, left + finished + 1));
   return { open: true, take, expected: Math.max(started, left) };
 }

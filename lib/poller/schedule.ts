@@ -74,40 +74,20 @@ export function fairShare(total: number, live: number): number {
 }
 
 /**
- * Sliding one-minute budget for the management API's per-user quota. The limit is the lower of the
- * configured cap and 90% of the minute quota RunPod reports in its RateLimit headers.
+ * The management API's per-minute limit for the whole RunPod account: the lower of the configured
+ * cap and 90% of the minute quota RunPod reports in its RateLimit headers.
  */
-export class CallBudget {
-  private calls: number[] = [];
-  constructor(
-    private readonly now: () => number,
-    private limit: number,
-    private readonly windowMs = 60_000,
-  ) {}
+export function managementLimit(reportedPerMinute: number | null, configured: number): number {
+  return reportedPerMinute && reportedPerMinute > 0 ? Math.max(1, Math.min(configured, Math.floor(reportedPerMinute * 0.9))) : configured;
+}
 
-  setReportedQuota(perWindow: number | null, configured: number) {
-    this.limit = perWindow && perWindow > 0 ? Math.max(1, Math.min(configured, Math.floor(perWindow * 0.9))) : configured;
-  }
-
-  private prune() {
-    const from = this.now() - this.windowMs;
-    while (this.calls.length && this.calls[0] <= from) this.calls.shift();
-  }
-
-  available(): number {
-    this.prune();
-    return Math.max(0, this.limit - this.calls.length);
-  }
-
-  tryTake(): boolean {
-    if (this.available() <= 0) return false;
-    this.calls.push(this.now());
-    return true;
-  }
-
-  get currentLimit() {
-    return this.limit;
-  }
+/**
+ * Token bucket that never lets more than `perMinute` calls through in any 60 s: a burst of a sixth
+ * of the limit plus a refill of the rest over the minute (burst + 60 * perSecond = perMinute).
+ */
+export function managementBucket(perMinute: number): { burst: number; perSecond: number } {
+  const burst = Math.max(1, Math.floor(perMinute / 6));
+  return { burst, perSecond: Math.max(0, perMinute - burst) / 60 };
 }
 
 /**

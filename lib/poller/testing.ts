@@ -90,7 +90,8 @@ export async function setupPollerTest(input: {
         client,
         clock: sim.clock,
         instanceId: opts.instanceId ?? `${tag}-p${pollers.length + 1}`,
-        config: { ...TEST_POLLER_CONFIG, ...opts.config, endpointFilter: (id) => id.startsWith(`${tag}-`) },
+        // each test is its own RunPod account: its own management budget in the shared rate_limits table
+        config: { ...TEST_POLLER_CONFIG, managementBudgetKey: `runpod:management:${tag}`, ...opts.config, endpointFilter: (id) => id.startsWith(`${tag}-`) },
         modules: opts.modules ?? [],
       });
       pollers.push(p);

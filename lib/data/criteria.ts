@@ -191,7 +191,9 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       id: String(s.id),
       at: s.takenAt,
       ok: true,
-      readyWorkers: nullableSum(s.workersIdle, s.workersRunning, s.workersReady),
+      // idle + running are what RunPod documents (`ready` is undocumented and equals idle); one of them
+      // not reported counts as unknown only when both are missing
+      readyWorkers: s.workersIdle === null && s.workersRunning === null && s.workersReady === null ? null : (s.workersIdle ?? s.workersReady ?? 0) + (s.workersRunning ?? 0),
       unhealthyWorkers: s.workersUnhealthy ?? null,
       totalWorkers: nullableSum(s.workersIdle, s.workersRunning, s.workersInitializing, s.workersThrottled, s.workersUnhealthy),
     })),

@@ -74,7 +74,8 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
   const series: HealthPoint[] = snaps
     .map((s) => ({
       at: s.takenAt,
-      ready: sum(s.workersIdle, s.workersRunning, s.workersReady),
+      // idle + running as RunPod documents them (`ready` is undocumented, equals idle and may be absent)
+      ready: s.workersIdle === null && s.workersRunning === null && s.workersReady === null ? null : (s.workersIdle ?? s.workersReady ?? 0) + (s.workersRunning ?? 0),
       unhealthy: s.workersUnhealthy ?? null,
       total: sum(s.workersIdle, s.workersInitializing, s.workersRunning, s.workersThrottled, s.workersUnhealthy),
       inQueue: s.jobsInQueue ?? null,

@@ -113,12 +113,19 @@ export async function listPollableEndpoints(prisma: PrismaClient): Promise<strin
 }
 
 /**
- * The endpoint's configuration version, from the workers list's `endpointVersion` (the v2 endpoint
- * object has none). Written only when it changed.
+ * What a workers list tells about the endpoint: its configuration version (`endpointVersion`; the v2
+ * endpoint object has none) and the worker summary by status (the documented source of the counts
+ * /health may leave out).
  */
-export async function recordEndpointVersion(prisma: PrismaClient, input: { endpointId: string; version: number | string }): Promise<void> {
-  const version = String(input.version).slice(0, 64);
-  await prisma.endpoint.updateMany({ where: { id: input.endpointId, OR: [{ configVersion: null }, { configVersion: { not: version } }] }, data: { configVersion: version } });
+export async function recordWorkersList(
+  prisma: PrismaClient,
+  input: { endpointId: string; version: number | string | null; summary: { running: number; idle: number; initializing: number; throttled: number; unhealthy: number; total: number }; at: Date },
+): Promise<void> {
+  const version = input.version === null ? undefined : String(input.version).slice(0, 64);
+  await prisma.endpoint.updateMany({
+    where: { id: input.endpointId },
+    data: { workerSummary: input.summary, workerSummaryAt: input.at, ...(version !== undefined ? { configVersion: version } : {}) },
+  });
 }
 
 /** /health answered 404 (missing: since `at`) or answers again (cleared). Open jobs are left as they are. */

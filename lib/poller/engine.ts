@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createLogger, type Logger } from "@/lib/log";
 import { RunpodError } from "@/lib/runpod/errors";
 import type { Health } from "@/lib/runpod/schemas";
-import { listPollableEndpoints, markEndpointMissing, recordEndpointVersion, upsertDiscoveredEndpoints } from "@/lib/data/endpoints-write";
+import { listPollableEndpoints, markEndpointMissing, recordWorkersList, upsertDiscoveredEndpoints } from "@/lib/data/endpoints-write";
 import { getLatestSnapshotTimes, recordHealthSnapshot } from "@/lib/data/health";
 import { markJobExpired, recordJobStatus, rescheduleJobs } from "@/lib/data/jobs-write";
 import { acquireLeases, endpointLease, moduleLease, releaseLeases, takeLeases as renewLeases, tryTakeExclusive } from "@/lib/data/leases";
@@ -212,7 +212,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     st.workersAt = at.getTime();
     summary.workerPolls++;
     // The v2 endpoint object has no version; the workers list's endpointVersion is the config version.
-    if (list.endpointVersion !== null) await recordEndpointVersion(prisma, { endpointId, version: list.endpointVersion });
+    await recordWorkersList(prisma, { endpointId, version: list.endpointVersion, summary: list.summary, at });
     const res = await upsertWorkers(prisma, {
       endpointId,
       at,

@@ -1,6 +1,8 @@
 -- AlterTable
 ALTER TABLE "endpoints" ADD COLUMN     "missingSince" TIMESTAMPTZ(3),
-ADD COLUMN     "type" VARCHAR(32) NOT NULL DEFAULT 'QUEUE';
+ADD COLUMN     "type" VARCHAR(32) NOT NULL DEFAULT 'QUEUE',
+ADD COLUMN     "workerSummary" JSONB,
+ADD COLUMN     "workerSummaryAt" TIMESTAMPTZ(3);
 
 -- AlterTable
 ALTER TABLE "health_snapshot_buckets" ALTER COLUMN "avgJobsInQueue" DROP NOT NULL,

@@ -43,6 +43,7 @@ export function WorkerStatesChart({ data, height = 220 }: { data: WorkerStateCha
       </AreaChart>
       <figcaption className="mt-1 text-xs text-muted">
         Average workers per state per window (unhealthy: peak). Times in UTC.{data.downsampledSpans.length ? " Shaded: downsampled." : ""}
+        {data.notReported.length ? ` Not reported by RunPod's /health: ${data.notReported.join(", ")}.` : ""}
       </figcaption>
     </figure>
   );

@@ -19,6 +19,7 @@ import { EndpointDetailDtoSchema } from "@/lib/api/specs/endpoints";
 import { prepareQueueDepthChart, prepareWorkerStateChart } from "@/lib/charts/endpoints";
 import { endpointKeys, endpointPageQuery, endpointQueryOptions, snapshotsQueryOptions, TIME_RANGE_LABELS } from "@/lib/queries/endpoints";
 import { sendJson } from "@/lib/queries/send-json";
+import { describePollError, formatCounter } from "@/lib/format/poll-error";
 import { CountBadges, STALE_SNAPSHOT_SECONDS } from "./endpoints-list";
 import { formatCounts, formatDuration, formatTime, jobTone, workerTone } from "./format";
 import { LoadError, StaleBadge } from "./stale-badge";
@@ -89,12 +90,16 @@ function EndpointSummary({ id }: { id: string }) {
           <span className="flex items-center gap-2">
             Now {e.paused ? <Badge tone="neutral">paused</Badge> : <Badge tone="success" dot>active</Badge>}
             {e.flaggedJobs ? <Badge tone="danger">{e.flaggedJobs} flagged jobs</Badge> : null}
+            {e.type === "LOAD_BALANCER" ? <Badge tone="neutral">load-balancer endpoint</Badge> : null}
+            {e.missingSince ? <Badge tone="danger">missing on RunPod</Badge> : null}
           </span>
         }
         description={
           <span suppressHydrationWarning>
             {age === null ? "No health snapshot yet." : `Latest snapshot ${formatDuration(age)} old${age > STALE_SNAPSHOT_SECONDS && !e.paused ? " (stale: is the poller running?)" : ""}.`}
             {e.image ? ` Image ${e.image}.` : ""}
+            {e.type === "LOAD_BALANCER" ? " Load-balancer endpoint: it has no job queue, so sweepwatch lists it and does not poll it." : ""}
+            {e.missingSince ? ` RunPod answers 404 for this endpoint since ${formatTime(e.missingSince)} (deleted or mistyped); its open jobs are kept, not expired.` : ""}
           </span>
         }
         actions={
@@ -108,15 +113,35 @@ function EndpointSummary({ id }: { id: string }) {
         }
       />
       <StatGrid label="Endpoint now">
-        <Stat label="In queue / in progress" value={s ? `${s.jobs.inQueue} / ${s.jobs.inProgress}` : "—"} hint={s ? `${s.jobs.completed} completed, ${s.jobs.failed} failed (RunPod counters)` : undefined} />
+        <Stat
+          label="In queue / in progress"
+          value={s ? `${formatCounter(s.jobs.inQueue)} / ${formatCounter(s.jobs.inProgress)}` : "—"}
+          hint={s ? `${formatCounter(s.jobs.completed)} completed, ${formatCounter(s.jobs.failed)} failed (RunPod counters)` : undefined}
+        />
         <Stat
           label="Tracked jobs"
           value={<CountBadges items={formatCounts(e.jobCounts, JOB_ORDER)} tone={jobTone} empty="none" />}
-          hint={s ? `${e.jobCounts.IN_QUEUE ?? 0} of ${s.jobs.inQueue} queued jobs tracked by sweepwatch` : undefined}
+          hint={s ? `${e.jobCounts.IN_QUEUE ?? 0} of ${formatCounter(s.jobs.inQueue)} queued jobs tracked by sweepwatch` : undefined}
+        />
+        <Stat
+          label="RunPod /health workers"
+          value={s ? `${formatCounter(s.workers.idle)} idle, ${formatCounter(s.workers.running)} running` : "—"}
+          hint={s ? `unhealthy ${formatCounter(s.workers.unhealthy)}, throttled ${formatCounter(s.workers.throttled)}, initializing ${formatCounter(s.workers.initializing)}` : undefined}
         />
         <Stat label="Workers" value={<CountBadges items={formatCounts(e.workerCounts, WORKER_ORDER)} tone={workerTone} empty="none listed" />} />
       </StatGrid>
-      {e.lastError ? (
+      {e.recentErrors.length ? (
+        <div className="border-t border-line px-4 py-2 text-xs text-muted">
+          <h3 className="font-semibold text-fg">Recent poll errors</h3>
+          <ul className="mt-1 space-y-0.5">
+            {e.recentErrors.slice(0, 5).map((err) => (
+              <li key={`${err.at}-${err.operation}`} suppressHydrationWarning title={err.message}>
+                {describePollError(err, now)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : e.lastError ? (
         <div className="border-t border-line px-4 py-2 text-xs text-muted">
           Last poll error{e.lastErrorAt ? ` (${formatTime(e.lastErrorAt)})` : ""}: <span className="text-fg">{e.lastError}</span>
         </div>

@@ -10,6 +10,7 @@ import { ServerIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { QueueDepthSparkline } from "@/components/charts/queue-depth-sparkline";
+import { formatCounter } from "@/lib/format/poll-error";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
 import { formatCounts, formatDuration, jobTone, statusLabel, workerTone } from "./format";
@@ -100,7 +101,15 @@ function EndpointRow({ e, drift, now }: { e: EndpointSummaryDto; drift: number; 
         ) : null}
       </th>
       <td className="px-4 py-3">
-        {e.paused ? <Badge tone="neutral">paused</Badge> : <Badge tone="success" dot>active</Badge>}
+        {e.type === "LOAD_BALANCER" ? (
+          <Badge tone="neutral" title="No job queue: listed, not polled">load balancer</Badge>
+        ) : e.missingSince ? (
+          <Badge tone="danger" title="RunPod answers 404: deleted or mistyped endpoint">missing</Badge>
+        ) : e.paused ? (
+          <Badge tone="neutral">paused</Badge>
+        ) : (
+          <Badge tone="success" dot>active</Badge>
+        )}
         <div className="mt-1 text-xs text-muted" suppressHydrationWarning>
           {age === null ? "no snapshot yet" : `data ${formatDuration(age)} old`}
           {age !== null && age > STALE_SNAPSHOT_SECONDS && !e.paused ? <span className="ml-1 text-amber-700 dark:text-amber-300">(stale)</span> : null}
@@ -108,7 +117,7 @@ function EndpointRow({ e, drift, now }: { e: EndpointSummaryDto; drift: number; 
       </td>
       <td className="px-4 py-3">
         <QueueDepthSparkline points={e.queueSparkline} now={now} />
-        {e.latestSnapshot ? <div className="mt-0.5 text-xs text-muted">now {e.latestSnapshot.jobs.inQueue} in queue</div> : null}
+        {e.latestSnapshot ? <div className="mt-0.5 text-xs text-muted">now {formatCounter(e.latestSnapshot.jobs.inQueue)} in queue</div> : null}
       </td>
       <td className="px-4 py-3">
         <CountBadges items={jobs} tone={jobTone} empty="none tracked" />

@@ -303,7 +303,7 @@ function QueueFigures({ endpointId, flagged, trackedQueued }: { endpointId: stri
       label="Flagged queued jobs"
       value={<span className="tabular-nums">{flagged}</span>}
       hint={
-        inQueue !== undefined
+        typeof inQueue === "number"
           ? `${trackedQueued} of ${inQueue} queued jobs tracked (RunPod's queue counter)`
           : `of ${trackedQueued} tracked queued jobs`
       }

@@ -108,7 +108,7 @@ export function OverviewBoard() {
                     </td>
                     <td className="px-4 py-2 text-right tabular-nums">{e.inQueue ?? "–"}</td>
                     <td className="px-4 py-2 text-right tabular-nums">
-                      {e.workersReady ?? "–"} / {e.workersUnhealthy ?? "–"}
+                      {e.workersReady ?? (e.snapshotAt ? "not reported" : "–")} / {e.workersUnhealthy ?? (e.snapshotAt ? "not reported" : "–")}
                     </td>
                     <td className="px-4 py-2 text-right tabular-nums">
                       {e.flaggedJobs > 0 ? <Badge tone="danger">{e.flaggedJobs}</Badge> : "0"}

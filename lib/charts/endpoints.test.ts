@@ -58,6 +58,15 @@ describe("prepareWorkerStateChart", () => {
   });
 });
 
+describe("prepareWorkerStateChart with counters RunPod did not report", () => {
+  it("lists the states never reported and has no unhealthy peak, instead of 0", () => {
+    const c = prepareWorkerStateChart(series([point(0, { workersUnhealthy: null, workersThrottled: null, workersInitializing: null }), point(1, { workersUnhealthy: null, workersThrottled: null, workersInitializing: null })]));
+    expect(c.notReported).toEqual(["initializing", "throttled", "unhealthy"]);
+    expect(c.maxUnhealthy).toBeNull();
+    expect(c.presentKeys).toEqual(["running"]);
+  });
+});
+
 describe("downsampledSpans", () => {
   it("merges touching windows only", () => {
     expect(downsampledSpans([{ t: 0, downsampled: true }, { t: 10, downsampled: true }, { t: 30, downsampled: true }], 10)).toEqual([

@@ -81,8 +81,10 @@ export interface WorkerStateChart {
   isEmpty: boolean;
   /** States that are non-zero somewhere in the range (the legend shows only these). */
   presentKeys: WorkerStateKey[];
-  /** Highest unhealthy count in the range: the headline of a crash loop. */
-  maxUnhealthy: number;
+  /** Highest unhealthy count in the range: the headline of a crash loop (null: never reported). */
+  maxUnhealthy: number | null;
+  /** States RunPod's /health never reported in the range (null, which is not 0). */
+  notReported: WorkerStateKey[];
 }
 
 export function prepareWorkerStateChart(series: SnapshotSeriesDto): WorkerStateChart {
@@ -104,7 +106,8 @@ export function prepareWorkerStateChart(series: SnapshotSeriesDto): WorkerStateC
     domain: [Date.parse(series.from), Date.parse(series.to)],
     isEmpty: base.length === 0,
     presentKeys,
-    maxUnhealthy: Math.max(0, ...base.map((r) => r.unhealthy ?? 0)),
+    maxUnhealthy: base.some((r) => r.unhealthy !== null) ? Math.max(0, ...base.map((r) => r.unhealthy ?? 0)) : null,
+    notReported: base.length ? WORKER_STATE_KEYS.filter((k) => base.every((r) => r[k] === null)) : [],
   };
 }
 

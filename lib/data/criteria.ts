@@ -83,7 +83,7 @@ export async function seedDefaultCriteria(prisma: PrismaClient): Promise<number>
 
 /** Gathers what the rules need about one endpoint. Bounded queries only. */
 export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: string, now: Date): Promise<EndpointFacts | null> {
-  const endpoint = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, name: true, displayName: true, image: true, createdAt: true, smokeOptIn: true } });
+  const endpoint = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, name: true, displayName: true, image: true, configVersion: true, createdAt: true, smokeOptIn: true } });
   if (!endpoint) return null;
   const windowStart = new Date(now.getTime() - 31 * DAY);
 
@@ -103,7 +103,7 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       WHERE j."endpointId" = ${endpointId} AND j.source = 'trial' AND j."startedAt" IS NOT NULL AND (w.image IS NOT NULL OR w.version IS NOT NULL)
       GROUP BY w.version, CASE WHEN w.version IS NULL THEN w.image END`,
   ]);
-  const current = newestWorker ? deploymentOf(newestWorker) : endpoint.image ? deploymentOf({ version: null, image: endpoint.image }) : null;
+  const current = newestWorker ? deploymentOf(newestWorker) : endpoint.image || endpoint.configVersion ? deploymentOf({ version: endpoint.configVersion, image: endpoint.image }) : null; // configVersion: the workers list's endpointVersion
   const deployments = deploymentRows.flatMap((r) => {
     const d = deploymentOf(r);
     if (!d) return [];
@@ -191,7 +191,9 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       id: String(s.id),
       at: s.takenAt,
       ok: true,
-      readyWorkers: nullableSum(s.workersIdle, s.workersRunning, s.workersReady),
+      // idle + running are what RunPod documents (`ready` is undocumented and equals idle); one of them
+      // not reported counts as unknown only when both are missing
+      readyWorkers: s.workersIdle === null && s.workersRunning === null && s.workersReady === null ? null : (s.workersIdle ?? s.workersReady ?? 0) + (s.workersRunning ?? 0),
       unhealthyWorkers: s.workersUnhealthy ?? null,
       totalWorkers: nullableSum(s.workersIdle, s.workersRunning, s.workersInitializing, s.workersThrottled, s.workersUnhealthy),
     })),

@@ -12,6 +12,8 @@ const endpointSelect = {
   displayName: true,
   source: true,
   paused: true,
+  type: true,
+  missingSince: true,
   image: true,
   lastPolledAt: true,
   lastError: true,
@@ -31,17 +33,18 @@ const detailSelect = {
 interface SnapshotRow {
   endpointId: string;
   takenAt: Date;
-  jobsInQueue: number;
-  jobsInProgress: number;
-  jobsCompleted: number;
-  jobsFailed: number;
-  jobsRetried: number;
-  workersIdle: number;
-  workersInitializing: number;
-  workersReady: number;
-  workersRunning: number;
-  workersThrottled: number;
-  workersUnhealthy: number;
+  // null = not reported by RunPod
+  jobsInQueue: number | null;
+  jobsInProgress: number | null;
+  jobsCompleted: number | null;
+  jobsFailed: number | null;
+  jobsRetried: number | null;
+  workersIdle: number | null;
+  workersInitializing: number | null;
+  workersReady: number | null;
+  workersRunning: number | null;
+  workersThrottled: number | null;
+  workersUnhealthy: number | null;
 }
 
 export function toSnapshotDto(r: SnapshotRow): SnapshotDto {
@@ -87,7 +90,7 @@ async function loadAggregates(prisma: PrismaClient, ids: string[], now: Date): P
     prisma.job.groupBy({ by: ["endpointId", "status"], where: { endpointId: { in: ids } }, _count: { _all: true } }),
     prisma.worker.groupBy({ by: ["endpointId", "status"], where: { endpointId: { in: ids }, goneAt: null }, _count: { _all: true } }),
     prisma.job.groupBy({ by: ["endpointId"], where: { endpointId: { in: ids }, flag: { not: null } }, _count: { _all: true } }),
-    prisma.$queryRaw<{ endpointId: string; t: Date; q: number }[]>`
+    prisma.$queryRaw<{ endpointId: string; t: Date; q: number | null }[]>`
       SELECT "endpointId", date_trunc('minute', "takenAt") AS t, avg("jobsInQueue")::float8 AS q
       FROM health_snapshots
       WHERE "endpointId" = ANY(${ids}::text[]) AND "takenAt" >= ${since} AND "takenAt" <= ${now}
@@ -114,7 +117,7 @@ async function loadAggregates(prisma: PrismaClient, ids: string[], now: Date): P
     const list = out.spark.get(r.endpointId) ?? [];
     const t = r.t.toISOString();
     // A minute present both raw and bucketed (retention cut through it): keep the first.
-    if (list.at(-1)?.t !== t) list.push({ t, inQueue: Math.round(Number(r.q) * 10) / 10 });
+    if (r.q !== null && list.at(-1)?.t !== t) list.push({ t, inQueue: Math.round(Number(r.q) * 10) / 10 });
     out.spark.set(r.endpointId, list);
   }
   return out;
@@ -126,6 +129,8 @@ type EndpointRow = {
   displayName: string | null;
   source: "discovered" | "manual";
   paused: boolean;
+  type: string;
+  missingSince: Date | null;
   image: string | null;
   lastPolledAt: Date | null;
   lastError: string | null;
@@ -140,6 +145,8 @@ function toSummary(e: EndpointRow, agg: Aggregates, now: Date): EndpointSummaryD
     displayName: e.displayName,
     source: e.source,
     paused: e.paused,
+    type: e.type,
+    missingSince: e.missingSince?.toISOString() ?? null,
     image: e.image,
     lastPolledAt: e.lastPolledAt?.toISOString() ?? null,
     lastError: e.lastError,

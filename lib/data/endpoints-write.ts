@@ -55,10 +55,11 @@ export async function setEndpointPaused(id: string, paused: boolean, deps: { pri
 export interface DiscoveredEndpoint {
   id: string;
   name?: string | null;
+  /** QUEUE or LOAD_BALANCER (RunPod v2 Endpoint.type); default QUEUE. */
+  type?: "QUEUE" | "LOAD_BALANCER";
   image?: string | null;
   workers?: { min?: number; max?: number; idleTimeout?: number } | undefined;
   gpuTypes?: string[];
-  version?: number | string | null;
   raw?: unknown;
 }
 
@@ -67,7 +68,7 @@ export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: Disc
   if (!list.length) return { created: 0, updated: 0 };
   const existing = await prisma.endpoint.findMany({
     where: { id: { in: list.map((e) => e.id) } },
-    select: { id: true, name: true, image: true, workersMin: true, workersMax: true, idleTimeout: true, configVersion: true, config: true },
+    select: { id: true, name: true, type: true, image: true, workersMin: true, workersMax: true, idleTimeout: true, config: true },
   });
   const byId = new Map(existing.map((e) => [e.id, e]));
   let created = 0;
@@ -75,11 +76,11 @@ export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: Disc
   for (const e of list) {
     const data = {
       name: (e.name ?? e.id).slice(0, 255),
+      type: e.type ?? "QUEUE",
       image: e.image ?? null,
       workersMin: e.workers?.min ?? null,
       workersMax: e.workers?.max ?? null,
       idleTimeout: e.workers?.idleTimeout ?? null,
-      configVersion: e.version === null || e.version === undefined ? null : String(e.version),
       config: (e.raw ?? Prisma.DbNull) as Prisma.InputJsonValue,
       ...(e.gpuTypes ? { gpuTypes: e.gpuTypes } : {}),
     };
@@ -91,11 +92,11 @@ export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: Disc
     }
     const same =
       prev.name === data.name &&
+      prev.type === data.type &&
       prev.image === data.image &&
       prev.workersMin === data.workersMin &&
       prev.workersMax === data.workersMax &&
       prev.idleTimeout === data.idleTimeout &&
-      prev.configVersion === data.configVersion &&
       stableStringify(prev.config ?? null) === stableStringify(e.raw ?? null);
     if (!same) {
       await prisma.endpoint.update({ where: { id: e.id }, data });
@@ -105,10 +106,34 @@ export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: Disc
   return { created, updated };
 }
 
-/** Endpoints the poller should work on: not paused, in id order. */
+/** Endpoints the poller should work on: not paused, queue-based (a load balancer has no queue API), in id order. */
 export async function listPollableEndpoints(prisma: PrismaClient): Promise<string[]> {
-  const rows = await prisma.endpoint.findMany({ where: { paused: false }, select: { id: true }, orderBy: { id: "asc" } });
+  const rows = await prisma.endpoint.findMany({ where: { paused: false, type: { not: "LOAD_BALANCER" } }, select: { id: true }, orderBy: { id: "asc" } });
   return rows.map((r) => r.id);
+}
+
+/**
+ * What a workers list tells about the endpoint: its configuration version (`endpointVersion`; the v2
+ * endpoint object has none) and the worker summary by status (the documented source of the counts
+ * /health may leave out).
+ */
+export async function recordWorkersList(
+  prisma: PrismaClient,
+  input: { endpointId: string; version: number | string | null; summary: { running: number; idle: number; initializing: number; throttled: number; unhealthy: number; total: number }; at: Date },
+): Promise<void> {
+  const version = input.version === null ? undefined : String(input.version).slice(0, 64);
+  await prisma.endpoint.updateMany({
+    where: { id: input.endpointId },
+    data: { workerSummary: input.summary, workerSummaryAt: input.at, ...(version !== undefined ? { configVersion: version } : {}) },
+  });
+}
+
+/** /health answered 404 (missing: since `at`) or answers again (cleared). Open jobs are left as they are. */
+export async function markEndpointMissing(prisma: PrismaClient, input: { endpointId: string; missing: boolean; at: Date }): Promise<void> {
+  await prisma.endpoint.updateMany({
+    where: { id: input.endpointId, missingSince: input.missing ? null : { not: null } },
+    data: { missingSince: input.missing ? input.at : null },
+  });
 }
 
 /** JSON with sorted keys: jsonb does not keep key order, so compare this way. */

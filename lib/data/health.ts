@@ -1,9 +1,11 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
+/** A counter RunPod did not send is null ("not reported") and is stored as NULL, never 0. */
+type Counter = number | null;
 export interface HealthCounters {
-  jobs: { completed: number; failed: number; inProgress: number; inQueue: number; retried: number };
-  workers: { idle: number; initializing: number; ready: number; running: number; throttled: number; unhealthy: number };
+  jobs: { completed: Counter; failed: Counter; inProgress: Counter; inQueue: Counter; retried: Counter };
+  workers: { idle: Counter; initializing: Counter; ready: Counter; running: Counter; throttled: Counter; unhealthy: Counter };
 }
 
 /**

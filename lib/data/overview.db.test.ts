@@ -16,7 +16,7 @@ describe("getOverview", () => {
     const fine = uid();
     await prisma.endpoint.create({ data: { id: sick, name: "sick one" } });
     await prisma.endpoint.create({ data: { id: fine, name: "fine one", displayName: "Fine" } });
-    await prisma.healthSnapshot.create({ data: { endpointId: sick, takenAt: new Date(now.getTime() - 5_000), jobsInQueue: 4, workersUnhealthy: 2 } });
+    await prisma.healthSnapshot.create({ data: { endpointId: sick, takenAt: new Date(now.getTime() - 5_000), jobsInQueue: 4, workersIdle: 0, workersRunning: 0, workersUnhealthy: 2 } }); // a counter left out is "not reported" (null), no longer 0
     await prisma.healthSnapshot.create({ data: { endpointId: fine, takenAt: new Date(now.getTime() - 3_000), workersIdle: 1, workersRunning: 1 } });
     for (let i = 0; i < 3; i++) {
       await prisma.job.create({ data: { id: `${sick}-j${i}`, endpointId: sick, status: "IN_QUEUE", flag: "random_device_crash_loop", submittedAt: new Date(now.getTime() - (10 - i) * 60_000) } });

@@ -18,19 +18,43 @@ const ITEMS = 8;
 type EndpointHealth = OverviewDto["endpoints"][number]["health"];
 
 /** One word and one line per endpoint, from its latest /health snapshot and what detection flagged. */
-export function describeEndpointHealth(e: Pick<EndpointSummaryDto, "paused" | "latestSnapshot" | "flaggedJobs">, openIncidents: number): { health: EndpointHealth; text: string } {
+export function describeEndpointHealth(
+  e: Pick<EndpointSummaryDto, "paused" | "latestSnapshot" | "flaggedJobs"> & Partial<Pick<EndpointSummaryDto, "type" | "missingSince">>,
+  openIncidents: number,
+): { health: EndpointHealth; text: string } {
   if (e.paused) return { health: "paused", text: "Polling paused" };
+  if (e.type === "LOAD_BALANCER") return { health: "unknown", text: "Load-balancer endpoint: no queue to watch, not polled" };
+  if (e.missingSince) return { health: "degraded", text: "Missing: RunPod answers 404 (deleted or mistyped endpoint)" };
   const s = e.latestSnapshot;
   if (e.flaggedJobs > 0) return { health: "crash_looping", text: `Crash loop: ${e.flaggedJobs} queued job${e.flaggedJobs === 1 ? "" : "s"} flagged` };
   if (!s) return { health: "unknown", text: "No /health answer recorded yet" };
-  const ready = s.workers.idle + s.workers.running;
+  // A counter RunPod did not report (null) is unknown, never 0: no rule fires on it.
+  const ready = readyWorkers(s);
+  const { unhealthy, throttled, initializing } = s.workers;
   if (openIncidents > 0) return { health: "crash_looping", text: `${openIncidents} open incident${openIncidents === 1 ? "" : "s"}` };
-  if (s.workers.unhealthy > 0 && ready === 0) return { health: "degraded", text: `${s.workers.unhealthy} unhealthy worker${s.workers.unhealthy === 1 ? "" : "s"}, none ready` };
-  if (s.jobs.inQueue > 0 && ready === 0) {
-    return { health: "no_workers", text: s.workers.throttled > 0 ? `${s.workers.throttled} worker(s) throttled, jobs waiting` : s.workers.initializing > 0 ? "Workers starting, jobs waiting" : "No ready worker, jobs waiting" };
+  if (unhealthy !== null && unhealthy > 0 && ready === 0) return { health: "degraded", text: `${unhealthy} unhealthy worker${unhealthy === 1 ? "" : "s"}, none ready` };
+  if (s.jobs.inQueue !== null && s.jobs.inQueue > 0 && ready === 0) {
+    return {
+      health: "no_workers",
+      text:
+        throttled !== null && throttled > 0
+          ? `${throttled} worker(s) throttled, jobs waiting`
+          : initializing !== null && initializing > 0
+            ? "Workers starting, jobs waiting"
+            : unhealthy === null
+              ? "No ready worker, jobs waiting (unhealthy workers not reported)"
+              : "No ready worker, jobs waiting",
+    };
   }
-  if (s.workers.unhealthy > 0) return { health: "degraded", text: `${ready} ready, ${s.workers.unhealthy} unhealthy` };
+  if (unhealthy !== null && unhealthy > 0) return { health: "degraded", text: `${ready ?? "?"} ready, ${unhealthy} unhealthy` };
+  if (ready === null) return { health: "unknown", text: "Ready workers not reported" };
   return { health: "healthy", text: ready > 0 ? `${ready} worker${ready === 1 ? "" : "s"} ready` : "Scaled to zero, nothing waiting" };
+}
+
+/** idle + running, from what RunPod reported; null when it reported neither. */
+function readyWorkers(s: NonNullable<EndpointSummaryDto["latestSnapshot"]>): number | null {
+  const { idle, running } = s.workers;
+  return idle === null && running === null ? null : (idle ?? 0) + (running ?? 0);
 }
 
 export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {}): Promise<OverviewDto> {
@@ -111,7 +135,7 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
         healthText: h.text,
         inQueue: s?.jobs.inQueue ?? null,
         inProgress: s?.jobs.inProgress ?? null,
-        workersReady: s ? s.workers.idle + s.workers.running : null,
+        workersReady: s ? readyWorkers(s) : null,
         workersUnhealthy: s?.workers.unhealthy ?? null,
         flaggedJobs: flagged,
         openIncidents: open,

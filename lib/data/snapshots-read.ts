@@ -10,14 +10,14 @@ export const MAX_SNAPSHOT_RANGE_MS = 90 * 24 * 60 * 60 * 1000;
 interface Row {
   t: Date;
   n: number;
-  q: number;
-  qmax: number;
-  p: number;
-  idle: number;
-  running: number;
-  init: number;
-  throttled: number;
-  unhealthy: number;
+  q: number | null;
+  qmax: number | null;
+  p: number | null;
+  idle: number | null;
+  running: number | null;
+  init: number | null;
+  throttled: number | null;
+  unhealthy: number | null;
   ds: boolean;
 }
 
@@ -75,7 +75,9 @@ export async function listSnapshots(
 
   const merged: SnapshotPointDto[] = [];
   const byT = new Map<string, { row: Row; weight: number; ds: boolean; point: SnapshotPointDto }>();
-  const r1 = (x: number) => Math.round(x * 10) / 10;
+  // null = RunPod did not report the counter in any snapshot of the window
+  const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+  const max = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
   for (const r of rows) {
     const t = r.t.toISOString();
     const n = Number(r.n) || 0;
@@ -100,16 +102,16 @@ export async function listSnapshots(
     }
     const a = prev.row;
     const w = prev.weight + n || 1;
-    const mix = (x: number, y: number) => r1((x * prev.weight + y * n) / w);
+    const mix = (x: number | null, y: number | null) => (x === null ? r1(y) : y === null ? r1(x) : r1((x * prev.weight + y * n) / w));
     Object.assign(prev.point, {
       jobsInQueue: mix(a.q, r.q),
-      jobsInQueueMax: Math.max(a.qmax, r.qmax),
+      jobsInQueueMax: max(a.qmax, r.qmax),
       jobsInProgress: mix(a.p, r.p),
       workersIdle: mix(a.idle, r.idle),
       workersRunning: mix(a.running, r.running),
       workersInitializing: mix(a.init, r.init),
       workersThrottled: mix(a.throttled, r.throttled),
-      workersUnhealthy: Math.max(a.unhealthy, r.unhealthy),
+      workersUnhealthy: max(a.unhealthy, r.unhealthy),
       samples: prev.weight + n,
       downsampled: true,
     });

@@ -77,7 +77,7 @@ export async function getEndpointTimeline(input: { endpointId: string; from?: Da
     endpointId,
     from: from.getTime(),
     to: to.getTime(),
-    snapshots: snapshots.map((s) => ({ t: s.takenAt.getTime(), inQueue: s.jobsInQueue })),
+    snapshots: snapshots.flatMap((s) => (s.jobsInQueue === null ? [] : [{ t: s.takenAt.getTime(), inQueue: s.jobsInQueue }])), // a queue size RunPod did not report is no point
     workers: workers.map((w) => ({ id: w.id, image: w.image, firstSeenAt: w.firstSeenAt.getTime(), goneAt: num(w.goneAt) })),
     initialStatus: Object.fromEntries(before.map((b) => [b.workerId, b.toStatus])),
     workerEvents: events.map((e) => ({

@@ -29,6 +29,8 @@ afterEach(async () => {
 
 describe("detection against the simulator", () => {
   it("flags the crash-looping endpoint's queued jobs with the abort lines, gives capacity verdicts elsewhere, opens one incident, and reprocessing duplicates nothing", async () => {
+    // /health sends only the documented counters (simulator default): the capacity verdicts take the
+    // throttled / total counts from the workers list's summary (documented in the v2 OpenAPI)
     env = await setupPollerTest({ endpoints: [RANDOM_DEVICE_LOOP, NO_CAPACITY, THROTTLED, ONE_OFF] });
     const e = env;
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });

@@ -42,7 +42,7 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
   const since = new Date(now.getTime() - lookbackMs(cfg));
   // health is read only as far back as recovery, alerts and the unknown-loop rule look (a poll every ~10 s)
   const healthSince = new Date(now.getTime() - Math.max(cfg.quietMs, cfg.alertQueueGrowthWindowMs, cfg.suspectAfterMs, cfg.windowMs) - 2 * cfg.staleMs);
-  const [snaps, crashes, restarts, lastDone, lastLog, lastWorker, done, live] = await Promise.all([
+  const [snaps, crashes, restarts, lastDone, lastLog, lastWorker, done, live, endpoint] = await Promise.all([
     prisma.healthSnapshot.findMany({
       where: { endpointId, takenAt: { gte: healthSince, lte: now } },
       orderBy: { takenAt: "desc" },
@@ -61,6 +61,7 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
     prisma.worker.aggregate({ where: { endpointId, lastSeenAt: { lte: now } }, _max: { lastSeenAt: true } }),
     prisma.job.findMany({ where: { endpointId, status: "COMPLETED", finishedAt: { gte: since, lte: now } }, orderBy: { finishedAt: "desc" }, take: 500, select: { finishedAt: true, workerId: true } }),
     prisma.worker.findMany({ where: { endpointId, goneAt: null }, take: 1_000, select: { id: true } }),
+    prisma.endpoint.findUnique({ where: { id: endpointId }, select: { workerSummary: true, workerSummaryAt: true } }),
   ]);
   // older health still tells since when there is no data ("no data since …")
   const newest =
@@ -74,7 +75,8 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
   const series: HealthPoint[] = snaps
     .map((s) => ({
       at: s.takenAt,
-      ready: sum(s.workersIdle, s.workersRunning, s.workersReady),
+      // idle + running as RunPod documents them (`ready` is undocumented, equals idle and may be absent)
+      ready: s.workersIdle === null && s.workersRunning === null && s.workersReady === null ? null : (s.workersIdle ?? s.workersReady ?? 0) + (s.workersRunning ?? 0),
       unhealthy: s.workersUnhealthy ?? null,
       total: sum(s.workersIdle, s.workersInitializing, s.workersRunning, s.workersThrottled, s.workersUnhealthy),
       inQueue: s.jobsInQueue ?? null,
@@ -92,9 +94,7 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
   const lastCompletedAt = [tracked, counterDone].filter((d): d is Date => d !== null).sort((x, y) => y.getTime() - x.getTime())[0] ?? null;
   const lastDataAt = [newest?.takenAt ?? null, lastLog._max.ts ?? null, lastWorker._max.lastSeenAt ?? null].filter((d): d is Date => d !== null).sort((x, y) => y.getTime() - x.getTime())[0] ?? null;
   return {
-    health: newest
-      ? { idle: newest.workersIdle, initializing: newest.workersInitializing, running: newest.workersRunning, throttled: newest.workersThrottled, unhealthy: newest.workersUnhealthy }
-      : null,
+    health: newest ? fillFromWorkersList(newest, endpoint, now, cfg) : null,
     healthAt: newest?.takenAt ?? null,
     healthSeries: series,
     crashes: crashes
@@ -110,6 +110,31 @@ export async function gatherDetectionFacts(prisma: PrismaClient, endpointId: str
 }
 
 /** Sum of /health counters; null when one is missing (#12: a counter /health did not give is null, not 0). */
+/**
+ * /health's worker counts, with the ones it did not report (null) taken from the workers list's summary
+ * (documented in RunPod's v2 OpenAPI) when that list is recent; a count neither source gave stays null.
+ */
+function fillFromWorkersList(
+  h: { takenAt: Date; workersIdle: number | null; workersInitializing: number | null; workersRunning: number | null; workersThrottled: number | null; workersUnhealthy: number | null },
+  endpoint: { workerSummary: unknown; workerSummaryAt: Date | null } | null,
+  now: Date,
+  cfg: DetectionConfig,
+) {
+  const out = { idle: h.workersIdle, initializing: h.workersInitializing, running: h.workersRunning, throttled: h.workersThrottled, unhealthy: h.workersUnhealthy };
+  const s = endpoint?.workerSummary as Partial<Record<"running" | "idle" | "initializing" | "throttled" | "unhealthy" | "total", unknown>> | null | undefined;
+  const at = endpoint?.workerSummaryAt;
+  if (!s || !at || now.getTime() - at.getTime() > 2 * cfg.staleMs) return out;
+  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const filled = {
+    idle: out.idle ?? n(s.idle),
+    initializing: out.initializing ?? n(s.initializing),
+    running: out.running ?? n(s.running),
+    throttled: out.throttled ?? n(s.throttled),
+    unhealthy: out.unhealthy ?? n(s.unhealthy),
+  };
+  return filled;
+}
+
 function sum(...xs: (number | null | undefined)[]): number | null {
   let s = 0;
   for (const x of xs) {

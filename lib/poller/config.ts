@@ -22,6 +22,7 @@ export const DEFAULT_POLLER_CONFIG: PollerConfig = {
   backoffMaxMs: 120_000,
   maxJobPollsPerEndpoint: 200,
   managementPerMinute: 50,
+  managementBudgetKey: "runpod:management",
 };
 
 export function pollerConfig(overrides: Partial<PollerConfig> = {}): PollerConfig {

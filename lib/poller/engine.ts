@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createLogger, type Logger } from "@/lib/log";
 import { RunpodError } from "@/lib/runpod/errors";
 import type { Health } from "@/lib/runpod/schemas";
-import { listPollableEndpoints, upsertDiscoveredEndpoints } from "@/lib/data/endpoints-write";
+import { listPollableEndpoints, markEndpointMissing, recordWorkersList, upsertDiscoveredEndpoints } from "@/lib/data/endpoints-write";
 import { getLatestSnapshotTimes, recordHealthSnapshot } from "@/lib/data/health";
 import { markJobExpired, recordJobStatus, rescheduleJobs } from "@/lib/data/jobs-write";
 import { acquireLeases, endpointLease, moduleLease, releaseLeases, takeLeases as renewLeases, tryTakeExclusive } from "@/lib/data/leases";
@@ -17,7 +17,8 @@ import type { PollerClient } from "@/lib/poller/client";
 import { pollerConfig } from "@/lib/poller/config";
 import { listPollerModules } from "@/lib/poller/modules";
 import { nextLogCursor, resumeSince, toStoredLines } from "@/lib/poller/log-cursor";
-import { CallBudget, backoffMs, fairShare, isQueuedStatus, jobPollDelayMs, planQueuedRound, spreadDelayMs, type QueuedRoundPlan } from "@/lib/poller/schedule";
+import { ManagementBudget } from "@/lib/poller/budget";
+import { backoffMs, fairShare, isQueuedStatus, jobPollDelayMs, planQueuedRound, spreadDelayMs, type QueuedRoundPlan } from "@/lib/poller/schedule";
 import { systemClock, type PollerClock, type PollerConfig, type PollerContext, type PollerModule } from "@/lib/poller/types";
 
 export interface CreatePollerOptions {
@@ -61,6 +62,12 @@ export interface Poller {
   heldEndpoints(): string[];
 }
 
+/** Failures of one kind of call back off that kind only (a /health failure never delays /status). */
+interface Channel {
+  streak: number;
+  until: number;
+}
+
 interface EndpointState {
   /** Time of the last recorded snapshot (time series cadence). */
   healthAt: number | null;
@@ -71,12 +78,13 @@ interface EndpointState {
   queuedRoundHealth: Health | null;
   workersAt: number | null;
   jobsAt: number | null;
-  errorStreak: number;
-  backoffUntil: number;
+  /** Jobs API /health, jobs API /status, management API (workers list, worker logs): each its own back-off. */
+  health: Channel;
+  jobs: Channel;
+  mgmt: Channel;
+  /** /health answered 404: deleted or mistyped. No /status polls (a 404 there would read as "expired"). */
+  missing: boolean;
 }
-
-/** Thrown inside an endpoint's step to end its work for this tick (the error is already recorded). */
-class EndpointBackoff extends Error {}
 
 const TRANSIENT = new Set(["rate_limited", "server", "timeout", "network", "malformed"]);
 
@@ -100,12 +108,15 @@ export function createPoller(opts: CreatePollerOptions): Poller {
   const modules = opts.modules ?? listPollerModules();
   const limit = pLimit(config.concurrency);
   const logLimit = pLimit(Math.max(1, Math.min(4, Math.floor(config.concurrency / 2))));
-  const budget = new CallBudget(() => clock.now(), config.managementPerMinute);
+  const budget = new ManagementBudget(prisma, config.managementBudgetKey, () => clock.now(), config.managementPerMinute);
   const states = new Map<string, EndpointState>();
   const moduleRuns = new Map<string, number>();
   let held: string[] = [];
   let registered = false;
   let lastDiscoveryAt: number | null = null;
+  /** Account-wide management pause: a 401/403 (key refused) or a 429 (quota) holds every management call. */
+  let mgmtUntil = 0;
+  const discovery: Channel = { streak: 0, until: 0 };
   let inFlight: Promise<TickSummary> | null = null;
   let loop: Promise<void> | null = null;
   let stopping = false;
@@ -129,31 +140,55 @@ export function createPoller(opts: CreatePollerOptions): Poller {
   function refreshBudget() {
     const mgmt = client.rateLimitState().scopes["management"];
     const minute = mgmt?.windows.find((w) => w.windowSeconds === 60 || w.name === "minute");
-    budget.setReportedQuota(minute?.limit ?? null, config.managementPerMinute);
+    budget.setReportedQuota(minute?.limit ?? null);
   }
 
-  /** Runs one RunPod call for an endpoint; on failure records it, backs the endpoint off and ends its tick. */
-  async function call<T>(endpointId: string, st: EndpointState, operation: string, fn: () => Promise<T>, summary: TickSummary): Promise<T> {
-    try {
-      const r = await limit(fn);
-      st.errorStreak = 0;
-      return r;
-    } catch (err) {
-      await failEndpoint(endpointId, st, operation, err, summary);
-      throw new EndpointBackoff();
+  /** Records the failure and backs off this channel only; a refused key or a 429 also pauses every management call. */
+  async function failChannel(endpointId: string | null, ch: Channel, operation: string, err: unknown, summary: TickSummary, management: boolean) {
+    await recordError({ endpointId, operation, error: err }, summary);
+    ch.streak++;
+    const retryAfter = err instanceof RunpodError && err.retryAfterMs ? err.retryAfterMs : 0;
+    ch.until = clock.now() + Math.max(retryAfter, backoffMs(ch.streak, config));
+    if (management && err instanceof RunpodError && (err.kind === "rate_limited" || err.kind === "unauthorized" || err.kind === "forbidden")) {
+      mgmtUntil = Math.max(mgmtUntil, clock.now() + Math.max(retryAfter, backoffMs(ch.streak, config)));
     }
   }
 
+  /** A worker-log (management API) failure: backs off the endpoint's management calls, nothing else. */
   async function failEndpoint(endpointId: string, st: EndpointState, operation: string, err: unknown, summary: TickSummary) {
-    await recordError({ endpointId, operation, error: err }, summary);
-    st.errorStreak++;
-    const retryAfter = err instanceof RunpodError && err.retryAfterMs ? err.retryAfterMs : 0;
-    st.backoffUntil = clock.now() + Math.max(retryAfter, backoffMs(st.errorStreak, config));
+    await failChannel(endpointId, st.mgmt, operation, err, summary, true);
   }
 
-  async function pollHealth(endpointId: string, st: EndpointState, summary: TickSummary): Promise<Health> {
-    const h = await call(endpointId, st, "health", () => client.health(endpointId), summary);
+  const mgmtOpen = (st: EndpointState) => st.mgmt.until <= clock.now() && mgmtUntil <= clock.now();
+
+  /**
+   * GET /health; null when it failed (recorded, the health channel backs off). A 404 marks the
+   * endpoint missing (deleted or mistyped): its open jobs are left alone, not expired.
+   */
+  async function pollHealth(endpointId: string, st: EndpointState, summary: TickSummary): Promise<Health | null> {
+    let h: Health;
+    try {
+      h = await limit(() => client.health(endpointId));
+    } catch (err) {
+      if (err instanceof RunpodError && err.kind === "not_found") {
+        if (!st.missing) {
+          st.missing = true;
+          await markEndpointMissing(prisma, { endpointId, missing: true, at: nowDate() });
+          await recordError({ endpointId, operation: "health", error: err }, summary);
+        }
+        st.health.streak++;
+        st.health.until = clock.now() + backoffMs(st.health.streak, config);
+        return null;
+      }
+      await failChannel(endpointId, st.health, "health", err, summary, false);
+      return null;
+    }
+    st.health.streak = 0;
     const t = clock.now();
+    if (st.missing) {
+      st.missing = false;
+      await markEndpointMissing(prisma, { endpointId, missing: false, at: new Date(t) });
+    }
     st.lastHealth = h;
     st.healthCheckedAt = t;
     if (st.healthAt === null || t - st.healthAt >= config.healthIntervalMs) {
@@ -164,12 +199,21 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     return h;
   }
 
-  /** Polls the worker list; returns the workers whose logs should be read (after the job round). */
+  /** Polls the worker list; returns the workers whose logs should be read (after the job round). Never throws. */
   async function pollWorkers(endpointId: string, st: EndpointState, summary: TickSummary): Promise<{ ids: string[]; fresh: Set<string> } | null> {
-    const list = await call(endpointId, st, "listWorkers", () => client.listWorkers(endpointId), summary);
+    let list;
+    try {
+      list = await limit(() => client.listWorkers(endpointId));
+    } catch (err) {
+      await failChannel(endpointId, st.mgmt, "listWorkers", err, summary, true);
+      return null;
+    }
+    st.mgmt.streak = 0;
     const at = nowDate();
     st.workersAt = at.getTime();
     summary.workerPolls++;
+    // The v2 endpoint object has no version; the workers list's endpointVersion is the config version.
+    await recordWorkersList(prisma, { endpointId, version: list.endpointVersion, summary: list.summary, at });
     const res = await upsertWorkers(prisma, {
       endpointId,
       at,
@@ -203,7 +247,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const due = rows.filter((r) => fresh.has(r.id) || !r.logCursorAt || now - r.logCursorAt.getTime() >= config.logsIntervalMs);
     await Promise.all(
       due.map(async (w) => {
-        if (!budget.tryTake()) return;
+        if (!mgmtOpen(st) || !(await budget.tryTake())) return;
         const at = nowDate();
         const since = resumeSince(w.logCursor);
         let result;
@@ -247,8 +291,11 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     let plan: QueuedRoundPlan = { open: false, take: 0, expected: 0 };
     if (queued > 0) {
       // fresh /health for the gate: a pickup after an older answer would otherwise wait a whole round
-      if (st.healthCheckedAt === null || st.healthCheckedAt < now) await pollHealth(endpointId, st, summary);
-      plan = planQueuedRound(st.lastHealth, st.queuedRoundHealth, config.maxJobPollsPerEndpoint);
+      if ((st.healthCheckedAt === null || st.healthCheckedAt < now) && st.health.until <= now) await pollHealth(endpointId, st, summary);
+      if (st.missing) return;
+      // Without a fresh /health the gate cannot rule anything out: poll the oldest few queued jobs
+      // anyway (a /health failure never stops /status, it only makes the round less informed).
+      plan = st.healthCheckedAt === now ? planQueuedRound(st.lastHealth, st.queuedRoundHealth, config.maxJobPollsPerEndpoint) : { open: true, take: Math.min(2, config.maxJobPollsPerEndpoint), expected: 0 };
     }
     const due = await prisma.job.findMany({
       where: { endpointId, nextPollAt: { lte: new Date(now) } },
@@ -268,6 +315,8 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const polled = new Set<string>();
     let transient: unknown = null;
     let leftQueue = 0;
+    /** 404 on /status: expired, unless the endpoint itself is gone (checked once after the round). */
+    const notFound: { id: string; status: string }[] = [];
     const pollOne = async (job: { id: string; status: string }) => {
       if (transient) return;
       let r;
@@ -286,10 +335,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       summary.jobPolls++;
       if (r.expired) {
         if (isQueuedStatus(job.status)) leftQueue++;
-        if (await markJobExpired(prisma, { jobId: job.id, at })) {
-          summary.jobsExpired++;
-          summary.jobTransitions++;
-        }
+        notFound.push(job);
         return;
       }
       const status = r.job.status === "RUNNING" ? "IN_PROGRESS" : r.job.status;
@@ -318,57 +364,95 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       if (!more.length) break;
       await pollAll(more);
     }
+    if (notFound.length) await settleNotFound(endpointId, st, notFound, summary);
     if (transient) {
-      await failEndpoint(endpointId, st, "status", transient, summary);
-      throw new EndpointBackoff();
+      await failChannel(endpointId, st.jobs, "status", transient, summary, false);
+      return;
     }
-    if (queued > 0) st.queuedRoundHealth = st.lastHealth;
+    st.jobs.streak = 0;
+    if (queued > 0 && st.healthCheckedAt === now) st.queuedRoundHealth = st.lastHealth;
   }
 
+  /**
+   * Jobs whose /status answered 404. RunPod answers 404 both for an expired job and for a deleted or
+   * mistyped endpoint, so one /health call decides: the endpoint answers → the jobs expired; it is
+   * 404 too → the endpoint is missing and its jobs stay as they are; no answer → ask again next round.
+   */
+  async function settleNotFound(endpointId: string, st: EndpointState, jobs: { id: string; status: string }[], summary: TickSummary) {
+    const h = st.health.until <= clock.now() ? await pollHealth(endpointId, st, summary) : null;
+    if (!h) {
+      await rescheduleJobs(prisma, { jobIds: jobs.map((j) => j.id), nextPollAt: new Date(clock.now() + config.jobsIntervalMs) });
+      return;
+    }
+    const at = nowDate();
+    for (const job of jobs) {
+      if (await markJobExpired(prisma, { jobId: job.id, at })) {
+        summary.jobsExpired++;
+        summary.jobTransitions++;
+      }
+    }
+  }
+
+  /**
+   * One endpoint's due work. /health, /status and the management API each have their own schedule
+   * and back-off: a failure of one never delays or skips the others. /status runs before the
+   * management calls, so a slow or refused management API cannot hold it up.
+   */
   async function workEndpoint(endpointId: string, summary: TickSummary) {
-    let st = states.get(endpointId);
+    const st = states.get(endpointId);
     if (!st) return;
     const now = clock.now();
-    if (st.backoffUntil > now) return;
-    try {
-      if (st.healthAt === null || now - st.healthAt >= config.healthIntervalMs) await pollHealth(endpointId, st, summary);
-      let logTargets: { ids: string[]; fresh: Set<string> } | null = null;
-      if ((st.workersAt === null || now - st.workersAt >= config.workersIntervalMs) && budget.tryTake()) logTargets = await pollWorkers(endpointId, st, summary);
-      if (st.jobsAt === null || now - st.jobsAt >= config.jobsIntervalMs) await pollJobs(endpointId, st, summary);
-      // log streams are read last: a bounded read can take seconds and must not delay job polls
-      if (logTargets) await readWorkerLogs(endpointId, st, logTargets.ids, logTargets.fresh, summary);
-    } catch (err) {
-      if (err instanceof EndpointBackoff) return;
-      st = states.get(endpointId) ?? st;
-      await recordError({ endpointId, operation: "poll", error: err }, summary);
-      st.errorStreak++;
-      st.backoffUntil = clock.now() + backoffMs(st.errorStreak, config);
+    const guard = async (ch: Channel, operation: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (err) {
+        // not a RunPod failure (those are handled inside): a database error, a bug
+        await failChannel(endpointId, ch, operation, err, summary, false);
+      }
+    };
+    if ((st.healthAt === null || now - st.healthAt >= config.healthIntervalMs) && st.health.until <= now) {
+      await guard(st.health, "health", async () => void (await pollHealth(endpointId, st, summary)));
     }
+    if (st.missing) return; // deleted or mistyped: nothing to poll until /health answers again
+    if ((st.jobsAt === null || now - st.jobsAt >= config.jobsIntervalMs) && st.jobs.until <= now) {
+      await guard(st.jobs, "status", () => pollJobs(endpointId, st, summary));
+    }
+    let logTargets: { ids: string[]; fresh: Set<string> } | null = null;
+    if ((st.workersAt === null || now - st.workersAt >= config.workersIntervalMs) && mgmtOpen(st) && (await budget.tryTake())) {
+      await guard(st.mgmt, "listWorkers", async () => {
+        logTargets = await pollWorkers(endpointId, st, summary);
+      });
+    }
+    // log streams are read last: a bounded read can take seconds and must not delay job polls
+    const targets = logTargets as { ids: string[]; fresh: Set<string> } | null;
+    if (targets) await guard(st.mgmt, "workerLogs", () => readWorkerLogs(endpointId, st, targets.ids, targets.fresh, summary));
   }
 
   async function discover(summary: TickSummary) {
     const now = clock.now();
     if (lastDiscoveryAt !== null && now - lastDiscoveryAt < config.discoveryIntervalMs) return;
-    if (!budget.tryTake()) return;
+    if (discovery.until > now || mgmtUntil > now) return;
+    if (!(await budget.tryTake())) return;
     lastDiscoveryAt = now;
     try {
       const list = await limit(() => client.listEndpoints());
+      discovery.streak = 0;
       const filtered = config.endpointFilter ? list.filter((e) => config.endpointFilter!(e.id)) : list;
       const r = await upsertDiscoveredEndpoints(
         prisma,
         filtered.map((e) => ({
           id: e.id,
           name: e.name,
+          type: e.type === "LOAD_BALANCER" ? "LOAD_BALANCER" : "QUEUE",
           image: e.image,
           workers: e.workers,
           gpuTypes: gpuTypesOf(e),
-          version: typeof e.version === "number" || typeof e.version === "string" ? e.version : null,
           raw: e,
         })),
       );
       summary.discovered = r.created;
     } catch (err) {
-      await recordError({ operation: "listEndpoints", error: err }, summary);
+      await failChannel(null, discovery, "listEndpoints", err, summary, true);
     }
   }
 
@@ -382,7 +466,11 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     // A newly taken endpoint starts from what the database knows (a restart or takeover polls nothing twice).
     const fresh = mine.filter((id) => !states.has(id));
     if (fresh.length) {
-      const last = await getLatestSnapshotTimes(prisma, fresh);
+      const [last, missing] = await Promise.all([
+        getLatestSnapshotTimes(prisma, fresh),
+        prisma.endpoint.findMany({ where: { id: { in: fresh }, missingSince: { not: null } }, select: { id: true } }),
+      ]);
+      const missingIds = new Set(missing.map((m) => m.id));
       for (const id of fresh) {
         states.set(id, {
           healthAt: last.get(id)?.getTime() ?? null,
@@ -391,8 +479,10 @@ export function createPoller(opts: CreatePollerOptions): Poller {
           queuedRoundHealth: null,
           workersAt: null,
           jobsAt: null,
-          errorStreak: 0,
-          backoffUntil: 0,
+          health: { streak: 0, until: 0 },
+          jobs: { streak: 0, until: 0 },
+          mgmt: { streak: 0, until: 0 },
+          missing: missingIds.has(id),
         });
       }
     }

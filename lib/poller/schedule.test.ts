@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Health } from "@/lib/runpod/schemas";
-import { CallBudget, backoffMs, fairShare, jobPollDelayMs, planQueuedRound } from "@/lib/poller/schedule";
+import { backoffMs, fairShare, jobPollDelayMs, managementBucket, managementLimit, planQueuedRound } from "@/lib/poller/schedule";
 
 const cfg = { jobsIntervalMs: 3_000, queuedMaxIntervalMs: 60_000, backoffBaseMs: 1_000, backoffMaxMs: 30_000 };
 const health = (jobs: Partial<Health["jobs"]>, workers: Partial<Health["workers"]> = {}): Health => ({
@@ -53,17 +53,22 @@ describe("backoffMs / fairShare", () => {
   });
 });
 
-describe("CallBudget", () => {
-  it("allows at most the limit per sliding minute and follows the reported quota", () => {
-    let t = 0;
-    const b = new CallBudget(() => t, 3);
-    expect([b.tryTake(), b.tryTake(), b.tryTake(), b.tryTake()]).toEqual([true, true, true, false]);
-    t = 60_001;
-    expect(b.tryTake()).toBe(true);
-    b.setReportedQuota(10, 50);
-    expect(b.currentLimit).toBe(9);
-    b.setReportedQuota(null, 50);
-    expect(b.currentLimit).toBe(50);
+// The sliding in-process CallBudget became one account-wide bucket in PostgreSQL (lib/poller/budget.ts,
+// issue 12: N pollers each spent the full quota); its limit rules stay pure and are tested here.
+describe("management budget rules", () => {
+  it("follows the reported quota (90%) under the configured cap", () => {
+    expect(managementLimit(10, 50)).toBe(9);
+    expect(managementLimit(null, 50)).toBe(50);
+    expect(managementLimit(1000, 50)).toBe(50);
+    expect(managementLimit(1, 50)).toBe(1);
+  });
+
+  it("the bucket lets at most the limit through in any minute", () => {
+    for (const limit of [1, 3, 50, 60, 1000]) {
+      const { burst, perSecond } = managementBucket(limit);
+      expect(burst).toBeGreaterThanOrEqual(1);
+      expect(burst + 60 * perSecond).toBeLessThanOrEqual(Math.max(limit, 1));
+    }
   });
 });
 

@@ -39,19 +39,25 @@ export interface QueuedRoundPlan {
  * and the queue did not shrink: then only the safety-net polls run.
  */
 export function planQueuedRound(cur: Health | null, prev: Health | null, maxTake: number): QueuedRoundPlan {
-  if (!cur || !prev) return { open: true, take: Math.max(1, maxTake), expected: 0 };
+  const open: QueuedRoundPlan = { open: true, take: Math.max(1, maxTake), expected: 0 };
+  if (!cur || !prev) return open;
+  // The gate needs the queue and in-progress counts; without them nothing can be ruled out.
+  if (cur.jobs.inQueue === null || prev.jobs.inQueue === null || cur.jobs.inProgress === null || prev.jobs.inProgress === null) return open;
+  // Other counters may be "not reported" (null): they count only when both answers have them.
+  const delta = (a: number | null, b: number | null) => (a === null || b === null ? 0 : a - b);
   const moved =
     cur.jobs.inProgress !== prev.jobs.inProgress ||
-    cur.jobs.completed !== prev.jobs.completed ||
-    cur.jobs.failed !== prev.jobs.failed ||
-    cur.jobs.retried !== prev.jobs.retried ||
+    delta(cur.jobs.completed, prev.jobs.completed) !== 0 ||
+    delta(cur.jobs.failed, prev.jobs.failed) !== 0 ||
+    delta(cur.jobs.retried, prev.jobs.retried) !== 0 ||
     cur.jobs.inQueue < prev.jobs.inQueue;
   if (!moved) return { open: false, take: 0, expected: 0 };
-  const takers = cur.workers.running + cur.workers.idle + cur.workers.ready;
+  // `ready` is undocumented and equals `idle` when sent; idle + running is what RunPod documents.
+  const takers = (cur.workers.running ?? 0) + (cur.workers.idle ?? cur.workers.ready ?? 0);
   const left = Math.max(0, prev.jobs.inQueue - cur.jobs.inQueue);
-  const finished =
-    Math.max(0, cur.jobs.completed - prev.jobs.completed) + Math.max(0, cur.jobs.failed - prev.jobs.failed) + Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress);
-  const started = Math.max(0, cur.jobs.inProgress + cur.jobs.completed + cur.jobs.failed - (prev.jobs.inProgress + prev.jobs.completed + prev.jobs.failed));
+  const done = Math.max(0, delta(cur.jobs.completed, prev.jobs.completed)) + Math.max(0, delta(cur.jobs.failed, prev.jobs.failed));
+  const finished = done + Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress);
+  const started = Math.max(0, cur.jobs.inProgress - prev.jobs.inProgress + delta(cur.jobs.completed, prev.jobs.completed) + delta(cur.jobs.failed, prev.jobs.failed));
   const take = Math.min(maxTake, Math.max(2, 2 * takers, left + finished + 1));
   return { open: true, take, expected: Math.max(started, left) };
 }
@@ -68,40 +74,20 @@ export function fairShare(total: number, live: number): number {
 }
 
 /**
- * Sliding one-minute budget for the management API's per-user quota. The limit is the lower of the
- * configured cap and 90% of the minute quota RunPod reports in its RateLimit headers.
+ * The management API's per-minute limit for the whole RunPod account: the lower of the configured
+ * cap and 90% of the minute quota RunPod reports in its RateLimit headers.
  */
-export class CallBudget {
-  private calls: number[] = [];
-  constructor(
-    private readonly now: () => number,
-    private limit: number,
-    private readonly windowMs = 60_000,
-  ) {}
+export function managementLimit(reportedPerMinute: number | null, configured: number): number {
+  return reportedPerMinute && reportedPerMinute > 0 ? Math.max(1, Math.min(configured, Math.floor(reportedPerMinute * 0.9))) : configured;
+}
 
-  setReportedQuota(perWindow: number | null, configured: number) {
-    this.limit = perWindow && perWindow > 0 ? Math.max(1, Math.min(configured, Math.floor(perWindow * 0.9))) : configured;
-  }
-
-  private prune() {
-    const from = this.now() - this.windowMs;
-    while (this.calls.length && this.calls[0] <= from) this.calls.shift();
-  }
-
-  available(): number {
-    this.prune();
-    return Math.max(0, this.limit - this.calls.length);
-  }
-
-  tryTake(): boolean {
-    if (this.available() <= 0) return false;
-    this.calls.push(this.now());
-    return true;
-  }
-
-  get currentLimit() {
-    return this.limit;
-  }
+/**
+ * Token bucket that never lets more than `perMinute` calls through in any 60 s: a burst of a sixth
+ * of the limit plus a refill of the rest over the minute (burst + 60 * perSecond = perMinute).
+ */
+export function managementBucket(perMinute: number): { burst: number; perSecond: number } {
+  const burst = Math.max(1, Math.floor(perMinute / 6));
+  return { burst, perSecond: Math.max(0, perMinute - burst) / 60 };
 }
 
 /**

@@ -9,6 +9,7 @@ import { moduleLease } from "@/lib/data/leases";
 import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import type { Faults, ScenarioInput } from "@/lib/simulator/scenario";
+import type { PollerClient } from "@/lib/poller/client";
 import { createPoller, type Poller } from "@/lib/poller/engine";
 import type { PollerConfig, PollerModule } from "@/lib/poller/types";
 
@@ -23,7 +24,7 @@ export interface PollerTestEnv {
   client: RunpodClient;
   /** Endpoint id for a short name used in the scenario (`${tag}-${name}`). */
   ep(name: string): string;
-  poller(opts?: { instanceId?: string; config?: Partial<PollerConfig>; modules?: PollerModule[] }): Poller;
+  poller(opts?: { instanceId?: string; config?: Partial<PollerConfig>; modules?: PollerModule[]; client?: PollerClient }): Poller;
   /** Moves simulated time (simulator and pollers share the clock), letting HTTP and webhooks flow. */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -88,10 +89,11 @@ export async function setupPollerTest(input: {
     poller(opts = {}) {
       const p = createPoller({
         prisma,
-        client,
+        client: opts.client ?? client,
         clock: sim.clock,
         instanceId: opts.instanceId ?? `${tag}-p${pollers.length + 1}`,
-        config: { ...TEST_POLLER_CONFIG, ...opts.config, endpointFilter: (id) => id.startsWith(`${tag}-`) },
+        // each test is its own RunPod account: its own management budget in the shared rate_limits table
+        config: { ...TEST_POLLER_CONFIG, managementBudgetKey: `runpod:management:${tag}`, ...opts.config, endpointFilter: (id) => id.startsWith(`${tag}-`) },
         modules: opts.modules ?? [],
       });
       pollers.push(p);
@@ -131,6 +133,33 @@ export const RANDOM_DEVICE_LOOP = {
   restartMs: 1_000,
   behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 5_000, factor: 2, maxMs: 20_000 } },
 };
+
+/** One RunPod call a poller made, at simulated time `at`. */
+export interface RecordedCall {
+  at: number;
+  op: "status" | "health" | "listWorkers" | "listEndpoints" | "workerLogs" | "run";
+  endpointId: string | null;
+  /** /status only: the job asked about. */
+  jobId?: string;
+}
+
+/** Wraps a client so a test sees every call the poller makes (time, operation, endpoint). */
+export function recordingClient(e: PollerTestEnv, calls: RecordedCall[]): PollerClient {
+  const c = e.client;
+  const rec = <A extends unknown[], R>(op: RecordedCall["op"], fn: (...a: A) => Promise<R>, ep: (a: A) => string | null) => (...a: A) => {
+    calls.push({ at: e.sim.clock.now(), op, endpointId: ep(a), ...(op === "status" ? { jobId: String(a[1]) } : {}) });
+    return fn(...a);
+  };
+  return {
+    run: rec("run", c.run.bind(c), (a) => a[0]),
+    status: rec("status", c.status.bind(c), (a) => a[0]),
+    health: rec("health", c.health.bind(c), (a) => a[0]),
+    listWorkers: rec("listWorkers", c.listWorkers.bind(c), (a) => a[0]),
+    workerLogs: rec("workerLogs", c.workerLogs.bind(c), (a) => a[0]),
+    listEndpoints: rec("listEndpoints", c.listEndpoints.bind(c), () => null),
+    rateLimitState: () => c.rateLimitState(),
+  };
+}
 
 /** Moves the virtual clock `ms` forward in `step`s, ticking the poller after each step. */
 export async function runFor(e: PollerTestEnv, p: { tick(): Promise<unknown> }, ms: number, step = 1_000): Promise<void> {

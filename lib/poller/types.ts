@@ -41,6 +41,8 @@ export interface PollerConfig {
   maxJobPollsPerEndpoint: number;
   /** Own cap on management API calls per minute; the lower of this and 90% of the quota RunPod reports wins. */
   managementPerMinute: number;
+  /** rate_limits key of the account-wide management budget: pollers sharing a RunPod account share it. */
+  managementBudgetKey: string;
   /** Restricts which endpoints this poller works on (tests isolate themselves with it). */
   endpointFilter?: (endpointId: string) => boolean;
 }

@@ -105,12 +105,12 @@ describe("jobs API shapes", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it("health defaults missing counters to 0", async () => {
+  it("health keeps missing counters as null ('not reported'), never 0 (runpod-api.md 2.8)", async () => {
     fake.handle((_req, res) => sendJson(res, 200, { workers: { idle: 1, running: 2, brandNew: 9 }, jobs: null }));
     const { c } = client();
     expect(await c.health("ep1")).toEqual({
-      jobs: { completed: 0, failed: 0, inProgress: 0, inQueue: 0, retried: 0 },
-      workers: { idle: 1, initializing: 0, ready: 0, running: 2, throttled: 0, unhealthy: 0 },
+      jobs: { completed: null, failed: null, inProgress: null, inQueue: null, retried: null },
+      workers: { idle: 1, initializing: null, ready: null, running: 2, throttled: null, unhealthy: null },
     });
   });
 

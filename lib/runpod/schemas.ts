@@ -92,15 +92,24 @@ export const PurgeQueueResponseSchema = z.object({
 });
 export type PurgeQueueResponse = z.infer<typeof PurgeQueueResponseSchema>;
 
+/**
+ * GET /health. A counter RunPod did not send is null ("not reported"), never 0: its documented
+ * example has only workers.idle and workers.running, and "0 unhealthy" must not be confused with
+ * "unhealthy not reported" (docs/runpod-api.md 2.8).
+ */
+const JOB_COUNTERS = ["completed", "failed", "inProgress", "inQueue", "retried"] as const;
+const WORKER_COUNTERS = ["idle", "initializing", "ready", "running", "throttled", "unhealthy"] as const;
+const reported = nullableNumber;
+const noneReported = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, null])) as Record<K, number | null>;
 export const HealthSchema = z.object({
   jobs: z
-    .object({ completed: counter, failed: counter, inProgress: counter, inQueue: counter, retried: counter })
+    .object({ completed: reported, failed: reported, inProgress: reported, inQueue: reported, retried: reported })
     .nullish()
-    .transform((v) => v ?? { completed: 0, failed: 0, inProgress: 0, inQueue: 0, retried: 0 }),
+    .transform((v) => v ?? noneReported(JOB_COUNTERS)),
   workers: z
-    .object({ idle: counter, initializing: counter, ready: counter, running: counter, throttled: counter, unhealthy: counter })
+    .object({ idle: reported, initializing: reported, ready: reported, running: reported, throttled: reported, unhealthy: reported })
     .nullish()
-    .transform((v) => v ?? { idle: 0, initializing: 0, ready: 0, running: 0, throttled: 0, unhealthy: 0 }),
+    .transform((v) => v ?? noneReported(WORKER_COUNTERS)),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

@@ -29,7 +29,9 @@ describe("client against the simulator", () => {
     expect(st.job?.id).toBe(run.id);
     expect(await c.status("demo-healthy", "no-such-job-u1")).toEqual({ expired: true, job: null });
     const h = await c.health("demo-healthy");
-    expect(h.jobs.inQueue + h.jobs.inProgress + h.jobs.completed).toBeGreaterThanOrEqual(1);
+    expect(h.jobs.inQueue! + h.jobs.inProgress! + h.jobs.completed!).toBeGreaterThanOrEqual(1);
+    // the simulator sends what RunPod documents: the undocumented worker counters are "not reported"
+    expect(h.workers).toMatchObject({ idle: expect.any(Number), running: expect.any(Number), unhealthy: null, throttled: null });
     expect(c.rateLimitState().scopes.management.windows.length).toBeGreaterThan(0);
   });
 

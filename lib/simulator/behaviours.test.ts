@@ -11,8 +11,9 @@ afterEach(async () => {
   sims = [];
 });
 
+/** These tests check the engine's worker accounting, so /health sends every counter (health.counters: all). */
 async function start(scenario: ScenarioInput | string, seed = 11) {
-  const sim = await startSimulator({ scenario, seed });
+  const sim = await startSimulator({ scenario: typeof scenario === "string" ? scenario : { health: { counters: "all" }, ...scenario }, seed });
   sims.push(sim);
   return sim;
 }

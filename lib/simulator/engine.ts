@@ -118,6 +118,8 @@ export interface EndpointState {
   crashOnceDone: boolean;
   trafficSent: number;
   history: { at: number; version: number; image: string; behaviour: string; note?: string }[];
+  /** Deleted from the account (DELETE /_sim/endpoints/{id}): every API answers 404 for it from then on. */
+  deleted: boolean;
   /** job-take long polls waiting for the queue to get a job. */
   queueWaiters: (() => void)[];
   /** Per-endpoint stream for job and worker ids: ids depend on (seed, endpoint id, order on this endpoint). */
@@ -232,6 +234,7 @@ export class SimEngine {
       startedJobs: 0,
       crashOnceDone: false,
       trafficSent: 0,
+      deleted: false,
       queueWaiters: [],
       rng: createRng(hashSeed(this.seed, `ids:${cfg.id}`)),
       history: [{ at: now, version: cfg.version, image: cfg.image, behaviour: describe(cfg.behaviour), note: "initial" }],
@@ -258,7 +261,21 @@ export class SimEngine {
   }
 
   getEndpoint(id: string): EndpointState | undefined {
-    return this.endpoints.get(id);
+    const ep = this.endpoints.get(id);
+    return ep && !ep.deleted ? ep : undefined;
+  }
+
+  /** Endpoints that still exist (not deleted), in scenario order. */
+  listEndpoints(): EndpointState[] {
+    return [...this.endpoints.values()].filter((ep) => !ep.deleted);
+  }
+
+  /** The endpoint disappears from every API (404), as after a delete in RunPod's console; false if unknown. */
+  deleteEndpoint(id: string): boolean {
+    const ep = this.getEndpoint(id);
+    if (!ep) return false;
+    ep.deleted = true;
+    return true;
   }
 
   /** min/max/idleTimeout change without a rollout (no version bump); the pool follows at once. */
@@ -451,7 +468,22 @@ export class SimEngine {
     return removed;
   }
 
+  /**
+   * GET /health. By default only the counters RunPod documents (its example has jobs.* and, under
+   * workers, only idle and running: runpod-api.md 2.8); scenario `health.counters: all` adds the
+   * undocumented ones (initializing, ready, throttled, unhealthy) seen in SDK types and some traffic.
+   */
   health(endpointId: string) {
+    const ep = this.getEndpoint(endpointId);
+    if (!ep) throw new SimError(404, "endpoint not found");
+    const s = this.summary(ep);
+    const jobs = { completed: ep.completed, failed: ep.failed, inProgress: ep.inProgress, inQueue: ep.inQueue, retried: ep.retried };
+    if (this.scenario.health.counters === "documented") return { jobs, workers: { idle: s.idle, running: s.running } };
+    return { jobs, workers: { idle: s.idle, initializing: s.initializing, ready: s.idle, running: s.running, throttled: s.throttled, unhealthy: s.unhealthy } };
+  }
+
+  /** Every counter, whatever the scenario sends (the simulator's own state view and tests' ground truth). */
+  fullHealth(endpointId: string) {
     const ep = this.endpoints.get(endpointId);
     if (!ep) throw new SimError(404, "endpoint not found");
     const s = this.summary(ep);

@@ -47,6 +47,8 @@ export interface Simulator {
   /** A JSON snapshot (what GET /_sim/state returns). */
   snapshot(): ReturnType<typeof snapshot>;
   setFaults(f: FaultsInput): void;
+  /** The endpoint is gone from every API from now on (404), as after a delete in RunPod's console. */
+  deleteEndpoint(id: string): boolean;
   /** Waits for in-flight webhook deliveries. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -87,6 +89,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     engine,
     apiKey,
     faults: () => faults,
+    setFaults: (f) => {
+      faults = FaultsSchema.parse({ ...faults, ...(f as FaultsInput) });
+    },
     faultRng: createRng(hashSeed(seed, "faults")),
     startedAt: clock.now(),
   });
@@ -127,6 +132,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setFaults: (f) => {
       faults = FaultsSchema.parse({ ...faults, ...f });
     },
+    deleteEndpoint: (id) => engine.deleteEndpoint(id),
     flush: () => engine.flush(),
     close: async () => {
       if (closed) return;

@@ -248,8 +248,14 @@ describe("jobs API: stream, cancel, retry, purge-queue, health", () => {
     expect((await call("GET", "/v2/ep-dead/health")).json).toMatchObject({ jobs: { inQueue: 3 } });
   });
 
-  it("/health has every job and worker counter", async () => {
+  it("/health sends what RunPod documents by default; health.counters: all adds every worker counter", async () => {
     await start();
+    expect((await call("GET", "/v2/ep-dead/health")).json).toEqual({
+      jobs: { completed: 0, failed: 0, inProgress: 0, inQueue: 0, retried: 0 },
+      workers: { idle: 0, running: 0 },
+    });
+    await sim.close();
+    await start({ ...base, health: { counters: "all" } });
     const h = await call("GET", "/v2/ep-dead/health");
     expect(h.json).toEqual({
       jobs: { completed: 0, failed: 0, inProgress: 0, inQueue: 0, retried: 0 },

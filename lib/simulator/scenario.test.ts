@@ -16,9 +16,10 @@ function errorOf(fn: () => unknown): ScenarioError {
 }
 
 describe("scenario validation", () => {
-  it("loads the demo scenario with its four endpoints", () => {
+  it("loads the demo scenario with its four queue endpoints and one load balancer", () => {
     const s = loadScenario("demo");
-    expect(s.endpoints.map((e) => e.id)).toEqual(["demo-healthy", "demo-randomdevice", "demo-nocapacity", "demo-rollout"]);
+    expect(s.endpoints.map((e) => e.id)).toEqual(["demo-healthy", "demo-randomdevice", "demo-nocapacity", "demo-rollout", "demo-lb"]);
+    expect(s.endpoints.map((e) => e.type)).toEqual(["QUEUE", "QUEUE", "QUEUE", "QUEUE", "LOAD_BALANCER"]);
     expect(s.endpoints[1].behaviour).toMatchObject({ type: "crash_loop", crash: "random_device" });
     expect(s.endpoints[3].timeline.map((t) => t.atMinute)).toEqual([4, 8]);
   });

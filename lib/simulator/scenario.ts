@@ -130,6 +130,8 @@ export const EndpointConfigSchema = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be 1-64 letters, digits, '-' or '_'"),
     name: z.string().optional(),
+    /** QUEUE (jobs API) or LOAD_BALANCER (plain HTTP to the workers, no /run, /status or /health): RunPod v2 OpenAPI, Endpoint.type. */
+    type: z.enum(["QUEUE", "LOAD_BALANCER"]).default("QUEUE"),
     image: z.string().min(1).default("sweepwatch/trainer:1.0.0"),
     version: z.number().int().min(0).default(1),
     gpuTypeIds: z.array(z.string()).min(1).default(["NVIDIA GeForce RTX 4090"]),
@@ -233,6 +235,15 @@ export const FaultsSchema = z
     malformedJsonRate: prob,
     /** Probability that the socket is destroyed without an answer. */
     dropConnectionRate: prob,
+    /**
+     * Every management-API call (/v2/serverless...) fails with this status, whatever `scope` says:
+     * 403 (key refused), 429 with `Retry-After: retryAfterSeconds` (RunPod's v2 OpenAPI example: 12),
+     * or a 5xx. Bodies are application/problem+json {title,status,detail} as in the OpenAPI. null = off.
+     */
+    management: z
+      .strictObject({ status: z.union([z.literal(403), z.literal(429), z.literal(500), z.literal(502), z.literal(503)]), retryAfterSeconds: z.number().int().min(0).default(12) })
+      .nullable()
+      .default(null),
   })
   .prefault({});
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -264,6 +275,8 @@ export const ScenarioSchema = z
     jobs: JobPolicySchema,
     faults: FaultsSchema,
     logs: LogRouteSchema,
+    /** documented: /health sends only what RunPod documents (workers.idle, workers.running); all: every counter. */
+    health: z.strictObject({ counters: z.enum(["documented", "all"]).default("documented") }).prefault({}),
     endpoints: z.array(EndpointConfigSchema).min(1, "a scenario needs at least one endpoint"),
   })
   .superRefine((s, ctx) => {

@@ -16,6 +16,8 @@ export interface HandlerDeps {
   engine: SimEngine;
   apiKey: string;
   faults: () => Faults;
+  /** POST /_sim/faults merges its JSON body into the knobs (same as Simulator.setFaults). */
+  setFaults: (f: unknown) => void;
   faultRng: Rng;
   startedAt: number;
 }
@@ -153,7 +155,10 @@ export function createRequestHandler(deps: HandlerDeps) {
     const jobId = parts[4];
     const method = req.method ?? "GET";
     const ep = epId ? engine.getEndpoint(epId) : undefined;
-    if (!ep || !op) return problem(res, ctx, 404, "endpoint not found");
+    // An unknown (deleted, mistyped) endpoint: 404 problem+json on every jobs route, /health included.
+    // A load-balancer endpoint has no queue API (RunPod v2 OpenAPI: EndpointType LOAD_BALANCER,
+    // LoadBalancingRequestUrls has only base and health), so /run, /status, /health... do not exist for it.
+    if (!ep || !op || (ep.config.type === "LOAD_BALANCER" && !WORKER_OPS.has(op))) return problem(res, { ...ctx, mgmt: true }, 404, "endpoint not found");
     if (WORKER_OPS.has(op)) {
       if (parts.length > 6) return problem(res, ctx, 404, "not found");
       return routeWorker(engine, req, res, parts, parseQuery(query), (status, body) => {
@@ -294,24 +299,32 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
   }
 
+  /**
+   * The v2 Endpoint object (RunPod v2 OpenAPI, runpod/runpod-mcp tests/fixtures/v2-openapi.yaml @119f633):
+   * `type` QUEUE or LOAD_BALANCER, requestUrls by type, and no `version` (the configuration version
+   * comes only with the workers list, as `endpointVersion`).
+   */
   function endpointDto(ep: EndpointState, base: string) {
     const c = ep.config;
     const u = `${base}/v2/${ep.id}`;
+    const requestUrls =
+      c.type === "LOAD_BALANCER"
+        ? { base: `${base}/lb/${ep.id}`, health: `${base}/lb/${ep.id}/ping` }
+        : {
+            run: `${u}/run`,
+            runSync: `${u}/runsync`,
+            status: `${u}/status/{job_id}`,
+            stream: `${u}/stream/{job_id}`,
+            cancel: `${u}/cancel/{job_id}`,
+            retry: `${u}/retry/{job_id}`,
+            purgeQueue: `${u}/purge-queue`,
+            health: `${u}/health`,
+          };
     return {
       id: ep.id,
       name: c.name ?? ep.id,
-      type: "QUEUE",
-      version: ep.version,
-      requestUrls: {
-        run: `${u}/run`,
-        runSync: `${u}/runsync`,
-        status: `${u}/status`,
-        stream: `${u}/stream`,
-        cancel: `${u}/cancel`,
-        retry: `${u}/retry`,
-        purgeQueue: `${u}/purge-queue`,
-        health: `${u}/health`,
-      },
+      type: c.type,
+      requestUrls,
       image: ep.image,
       args: null,
       disk: 20,
@@ -379,7 +392,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       return problem(res, ctx, 405, `method ${method} not allowed`);
     }
     if (id === undefined || id === "") {
-      return send(res, ctx, 200, { endpoints: [...engine.endpoints.values()].map((ep) => endpointDto(ep, baseUrl(req))) }, undefined);
+      return send(res, ctx, 200, { endpoints: engine.listEndpoints().map((ep) => endpointDto(ep, baseUrl(req))) }, undefined);
     }
     const ep = engine.getEndpoint(id);
     if (!ep) return problem(res, ctx, 404, "resource not found");
@@ -424,6 +437,11 @@ export function createRequestHandler(deps: HandlerDeps) {
       }
       return send(res, ctx, 200, { jobs: out });
     }
+    if (op === "faults" && req.method === "POST") return setFaultsRoute(req, res, ctx);
+    if (op === "endpoints" && req.method === "DELETE" && parts[3]) {
+      if (!engine.deleteEndpoint(parts[3])) return problem(res, ctx, 404, "endpoint not found");
+      return send(res, ctx, 200, { deleted: parts[3] });
+    }
     if (op === "advance" && req.method === "POST") {
       if (clock.kind !== "virtual") return problem(res, ctx, 400, "advance needs the virtual clock");
       const ms = Number(q.get("ms"));
@@ -432,6 +450,18 @@ export function createRequestHandler(deps: HandlerDeps) {
       return send(res, ctx, 200, { now: new Date(clock.now()).toISOString() });
     }
     return problem(res, ctx, 404, "not found");
+  }
+
+  /** POST /_sim/faults: the JSON body is merged into the fault knobs (e.g. {"management": {"status": 429}}). */
+  async function setFaultsRoute(req: IncomingMessage, res: ServerResponse, ctx: Ctx) {
+    const buf = await readBody(req, 64 * 1024);
+    if (buf === "too_large") return problem(res, ctx, 413, "request body too large");
+    try {
+      deps.setFaults(JSON.parse(buf.toString("utf8") || "{}"));
+    } catch (err) {
+      return problem(res, ctx, 400, `invalid faults: ${(err as Error).message.slice(0, 500)}`);
+    }
+    return send(res, ctx, 200, { faults: deps.faults() });
   }
 
   function authorized(req: IncomingMessage, bearerOnly: boolean): boolean {
@@ -483,6 +513,11 @@ export function createRequestHandler(deps: HandlerDeps) {
       if (f.rateLimitRate > 0 && r.chance(f.rateLimitRate)) return problem(res, ctx, 429, "rate limit exceeded (simulated)", { "Retry-After": "1" });
       if (f.malformedJsonRate > 0 && r.chance(f.malformedJsonRate)) ctx.malformed = true;
     }
+    if (mgmt && f.management) {
+      const m = f.management;
+      const detail = m.status === 403 ? "API key not authorized for this resource" : m.status === 429 ? "rate limit exceeded for the minute window" : "simulated server error";
+      return problem(res, ctx, m.status, detail, m.status === 429 ? { "Retry-After": String(m.retryAfterSeconds) } : undefined);
+    }
 
     if (!authorized(req, mgmt)) {
       return problem(res, ctx, 401, mgmt ? "missing or invalid API key" : "Unauthorized: missing or invalid API key");
@@ -517,10 +552,12 @@ export function snapshot(engine: SimEngine) {
     jobs: engine.jobs.size,
     endpoints: [...engine.endpoints.values()].map((ep) => ({
       id: ep.id,
+      type: ep.config.type,
+      deleted: ep.deleted,
       version: ep.version,
       image: ep.image,
       behaviour: ep.behaviour,
-      health: engine.health(ep.id),
+      health: engine.fullHealth(ep.id),
       workers: [...ep.workers.values()].map((w) => ({ ...engine.workerDto(w), crashes: w.crashes })),
       history: ep.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
     })),

@@ -12,17 +12,20 @@ export const EndpointIdSchema = z
   .max(128, "must be at most 128 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "may contain letters, digits, '-' and '_' (starting with a letter or digit)");
 
+/** A /health counter; null = RunPod did not report it (shown as "not reported", never as 0). */
+const Counter = z.number().nullable();
+
 /** One /health answer as stored. */
 export const SnapshotDtoSchema = z.object({
   takenAt: IsoDate,
-  jobs: z.object({ inQueue: z.number(), inProgress: z.number(), completed: z.number(), failed: z.number(), retried: z.number() }),
+  jobs: z.object({ inQueue: Counter, inProgress: Counter, completed: Counter, failed: Counter, retried: Counter }),
   workers: z.object({
-    idle: z.number(),
-    initializing: z.number(),
-    ready: z.number(),
-    running: z.number(),
-    throttled: z.number(),
-    unhealthy: z.number(),
+    idle: Counter,
+    initializing: Counter,
+    ready: Counter,
+    running: Counter,
+    throttled: Counter,
+    unhealthy: Counter,
   }),
 });
 export type SnapshotDto = z.infer<typeof SnapshotDtoSchema>;
@@ -37,6 +40,10 @@ export const EndpointSummaryDtoSchema = z.object({
   displayName: z.string().nullable(),
   source: z.enum(["discovered", "manual"]),
   paused: z.boolean(),
+  /** RunPod's endpoint type: QUEUE, or LOAD_BALANCER (listed, never polled: it has no queue API). */
+  type: z.string(),
+  /** Since when /health answers 404 (deleted or mistyped endpoint); its open jobs are not expired. */
+  missingSince: IsoDate.nullable(),
   image: z.string().nullable(),
   lastPolledAt: IsoDate.nullable(),
   lastError: z.string().nullable(),
@@ -72,14 +79,14 @@ export type EndpointDetailDto = z.infer<typeof EndpointDetailDtoSchema>;
 export const SnapshotPointDtoSchema = z.object({
   /** Start of the point's time window. */
   t: IsoDate,
-  jobsInQueue: z.number(),
-  jobsInQueueMax: z.number(),
-  jobsInProgress: z.number(),
-  workersIdle: z.number(),
-  workersRunning: z.number(),
-  workersInitializing: z.number(),
-  workersThrottled: z.number(),
-  workersUnhealthy: z.number(),
+  jobsInQueue: Counter,
+  jobsInQueueMax: Counter,
+  jobsInProgress: Counter,
+  workersIdle: Counter,
+  workersRunning: Counter,
+  workersInitializing: Counter,
+  workersThrottled: Counter,
+  workersUnhealthy: Counter,
   /** Raw snapshots (or bucketed snapshots) averaged into this point. */
   samples: z.number(),
   /** True when the point comes from retention's 1-minute buckets because raw snapshots were deleted. */

@@ -1,0 +1,33 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { takeTokens } from "@/lib/data/rate-limits";
+import { managementBucket, managementLimit } from "@/lib/poller/schedule";
+
+/**
+ * The management API's quota belongs to the RunPod account, not to a process: every poller takes
+ * its calls from one token bucket in PostgreSQL (the shared rate_limits table, lib/data/rate-limits.ts),
+ * so N pollers together stay within one account's budget.
+ */
+export class ManagementBudget {
+  private limit: number;
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** One key per RunPod account (pollers of one deployment share it). */
+    private readonly key: string,
+    private readonly now: () => number,
+    private readonly configured: number,
+  ) {
+    this.limit = configured;
+  }
+
+  /** Follows the minute quota RunPod reports (RateLimit headers), never above the configured cap. */
+  setReportedQuota(perMinute: number | null) {
+    this.limit = managementLimit(perMinute, this.configured);
+  }
+
+  /** Takes one call from the account's budget; false = none left right now (the call waits for a later tick). */
+  async tryTake(): Promise<boolean> {
+    const { burst, perSecond } = managementBucket(this.limit);
+    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, now: new Date(this.now()) }, { prisma: this.prisma });
+    return r.allowed;
+  }
+}

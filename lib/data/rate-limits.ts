@@ -40,24 +40,29 @@ export async function clearRateLimit(key: string, deps: Deps = {}): Promise<void
  * was taken and the tokens left (when refused, nothing is taken).
  */
 export async function takeTokens(
-  input: { key: string; cost: number; perSecond: number; burst: number; now: Date },
+  /** reserve: allow only if at least this many tokens stay in the bucket afterwards (lower-priority callers). */
+  input: { key: string; cost: number; perSecond: number; burst: number; now: Date; reserve?: number },
   deps: Deps = {},
 ): Promise<{ allowed: boolean; tokens: number }> {
   const prisma = deps.prisma ?? getPrisma();
   const { key, cost, perSecond, burst, now } = input;
+  const reserve = Math.max(0, input.reserve ?? 0);
   // expiresAt = when the bucket is full again: from then on the row is as good as absent.
   const rows = await prisma.$queryRaw<{ points: number; allowed: boolean }[]>`
     INSERT INTO rate_limits AS r (key, points, at, "expiresAt", allowed)
     SELECT ${key}, p.burst - p.cost, p.now, p.now + make_interval(secs => p.cost / p.rate), true
     FROM (SELECT ${burst}::float8 AS burst, ${perSecond}::float8 AS rate, ${cost}::float8 AS cost, ${now}::timestamptz AS now) p
+    WHERE p.burst - p.cost >= ${reserve}::float8 OR ${reserve}::float8 = 0
     ON CONFLICT (key) DO UPDATE SET (points, allowed, at, "expiresAt") = (
       SELECT n.points, a.allowed, p.now, p.now + make_interval(secs => GREATEST(0, p.burst - n.points) / p.rate)
-      FROM (SELECT ${burst}::float8 AS burst, ${perSecond}::float8 AS rate, ${cost}::float8 AS cost, ${now}::timestamptz AS now) p,
+      FROM (SELECT ${burst}::float8 AS burst, ${perSecond}::float8 AS rate, ${cost}::float8 AS cost, ${reserve}::float8 AS reserve, ${now}::timestamptz AS now) p,
         LATERAL (SELECT LEAST(p.burst, r.points + GREATEST(0, EXTRACT(EPOCH FROM (p.now - r.at))::float8) * p.rate) AS t) f,
-        LATERAL (SELECT (f.t >= p.cost OR f.t >= p.burst) AS allowed) a,
+        LATERAL (SELECT (f.t - p.cost >= p.reserve OR (p.reserve = 0 AND f.t >= p.burst)) AS allowed) a,
         LATERAL (SELECT CASE WHEN a.allowed THEN f.t - p.cost ELSE f.t END AS points) n
     )
     RETURNING points, allowed`;
+  // no row: the bucket did not exist (full) and the reserve asks for more than a full bucket leaves
+  if (!rows.length) return { allowed: false, tokens: burst };
   return { allowed: rows[0].allowed, tokens: rows[0].points };
 }
 

@@ -24,10 +24,16 @@ export class ManagementBudget {
     this.limit = managementLimit(perMinute, this.configured);
   }
 
-  /** Takes one call from the account's budget; false = none left right now (the call waits for a later tick). */
-  async tryTake(): Promise<boolean> {
+  /**
+   * Takes one call from the account's budget; false = none left right now (the call waits for a later tick).
+   * `routine` calls (worker lists, discovery) leave half a burst in the bucket, so the log reads they
+   * lead to still get calls when lists alone would use the whole budget (many endpoints, short intervals):
+   * without it, a crash loop's logs were never read once the lists had drained the bucket.
+   */
+  async tryTake(kind: "routine" | "logs" = "logs"): Promise<boolean> {
     const { burst, perSecond } = managementBucket(this.limit);
-    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, now: new Date(this.now()) }, { prisma: this.prisma });
+    const reserve = kind === "routine" ? Math.floor(burst / 2) : 0;
+    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, reserve, now: new Date(this.now()) }, { prisma: this.prisma });
     return r.allowed;
   }
 }

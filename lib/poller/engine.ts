@@ -247,7 +247,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const due = rows.filter((r) => fresh.has(r.id) || !r.logCursorAt || now - r.logCursorAt.getTime() >= config.logsIntervalMs);
     await Promise.all(
       due.map(async (w) => {
-        if (!mgmtOpen(st) || !(await budget.tryTake())) return;
+        if (!mgmtOpen(st) || !(await budget.tryTake("logs"))) return;
         const at = nowDate();
         const since = resumeSince(w.logCursor);
         let result;
@@ -418,7 +418,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       await guard(st.jobs, "status", () => pollJobs(endpointId, st, summary));
     }
     let logTargets: { ids: string[]; fresh: Set<string> } | null = null;
-    if ((st.workersAt === null || now - st.workersAt >= config.workersIntervalMs) && mgmtOpen(st) && (await budget.tryTake())) {
+    if ((st.workersAt === null || now - st.workersAt >= config.workersIntervalMs) && mgmtOpen(st) && (await budget.tryTake("routine"))) {
       await guard(st.mgmt, "listWorkers", async () => {
         logTargets = await pollWorkers(endpointId, st, summary);
       });
@@ -432,7 +432,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const now = clock.now();
     if (lastDiscoveryAt !== null && now - lastDiscoveryAt < config.discoveryIntervalMs) return;
     if (discovery.until > now || mgmtUntil > now) return;
-    if (!(await budget.tryTake())) return;
+    if (!(await budget.tryTake("routine"))) return;
     lastDiscoveryAt = now;
     try {
       const list = await limit(() => client.listEndpoints());

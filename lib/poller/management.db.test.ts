@@ -131,6 +131,32 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     await Promise.all([p1.stop(), p2.stop()]);
   });
 
+  it("worker lists never starve the log reads: with more list demand than budget, every crash loop's lines are still read", async () => {
+    const names = ["a", "b", "c", "d", "e", "f"];
+    env = await setupPollerTest({
+      endpoints: names.map((name) => ({
+        name,
+        workers: { min: 1, max: 1, idleTimeout: 60 },
+        coldStartMs: 1_000,
+        restartMs: 1_000,
+        behaviour: { type: "crash_loop" as const, crash: "random_device" as const, crashAfterMs: 2_000, backoff: { initialMs: 3_000, factor: 1, maxMs: 3_000 } },
+      })),
+    });
+    const calls: RecordedCall[] = [];
+    // six endpoints listed every second want 360 calls a minute from a budget of 50
+    const p = env.poller({ client: recordingClient(env, calls), config: { managementPerMinute: 50, workersIntervalMs: 1_000, logsIntervalMs: 1_000 } });
+    await runFor(env, p, 120_000);
+    const lists = calls.filter((c) => c.op === "listWorkers").length;
+    const logs = calls.filter((c) => c.op === "workerLogs").length;
+    expect(lists + logs + calls.filter((c) => c.op === "listEndpoints").length).toBeLessThanOrEqual(2 * 50 + 10);
+    expect(logs).toBeGreaterThan(lists / 2);
+    for (const name of names) {
+      const lines = await env.prisma.logLine.count({ where: { endpointId: env.ep(name), source: "container", text: { contains: "random_device could not be read" } } });
+      expect(lines, name).toBeGreaterThan(0);
+    }
+    await p.stop();
+  });
+
   it("a load-balancer endpoint is stored with its type and never gets /health, /status or worker-list calls", async () => {
     env = await setupPollerTest({ endpoints: [{ name: "q", workers: { min: 1, max: 1, idleTimeout: 60 } }, { name: "lb", type: "LOAD_BALANCER" }] });
     const calls: RecordedCall[] = [];

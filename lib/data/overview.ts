@@ -21,6 +21,19 @@ type EndpointHealth = OverviewDto["endpoints"][number]["health"];
 export function describeEndpointHealth(
   e: Pick<EndpointSummaryDto, "paused" | "latestSnapshot" | "flaggedJobs"> & Partial<Pick<EndpointSummaryDto, "type" | "missingSince">>,
   openIncidents: number,
+  /** open classifier-free alerts (queue age, stalled queue, completion rate): a problem, not a crash loop */
+  openAlerts = 0,
+): { health: EndpointHealth; text: string } {
+  const base = describeCrashHealth(e, openIncidents);
+  if (openAlerts === 0 || base.health === "paused") return base;
+  const alerts = `${openAlerts} open alert${openAlerts === 1 ? "" : "s"}`;
+  if (base.health === "healthy" || base.health === "unknown") return { health: "degraded", text: `${alerts}; ${base.text}` };
+  return { health: base.health, text: `${base.text}; ${alerts}` };
+}
+
+function describeCrashHealth(
+  e: Pick<EndpointSummaryDto, "paused" | "latestSnapshot" | "flaggedJobs"> & Partial<Pick<EndpointSummaryDto, "type" | "missingSince">>,
+  openIncidents: number,
 ): { health: EndpointHealth; text: string } {
   if (e.paused) return { health: "paused", text: "Polling paused" };
   if (e.type === "LOAD_BALANCER") return { health: "unknown", text: "Load-balancer endpoint: no queue to watch, not polled" };
@@ -71,7 +84,7 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
       take: ITEMS,
       select: { id: true, endpointId: true, title: true, signature: true, state: true, openedAt: true, acknowledgedBy: true },
     }),
-    prisma.incident.groupBy({ by: ["endpointId"], where: { state: { in: ["open", "acknowledged"] } }, _count: { _all: true } }),
+    prisma.incident.groupBy({ by: ["endpointId", "signature"], where: { state: { in: ["open", "acknowledged"] } }, _count: { _all: true } }),
     prisma.job.findMany({
       where: { flag: CRASH_LOOP_FLAG, status: { in: ["IN_QUEUE", "UNKNOWN"] } },
       orderBy: [{ submittedAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
@@ -81,7 +94,14 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
     prisma.job.groupBy({ by: ["endpointId"], where: { flag: CRASH_LOOP_FLAG, status: { in: ["IN_QUEUE", "UNKNOWN"] } }, _count: { _all: true } }),
   ]);
   const nameOf = new Map(endpointList.endpoints.map((e) => [e.id, e.displayName ?? e.name]));
-  const incidentsBy = new Map(incidentCount.map((r) => [r.endpointId, r._count._all]));
+  // crash incidents make an endpoint "crash-looping"; classifier-free alerts (alert_*) only degrade it
+  const isAlert = (signature: string) => signature.startsWith("alert_");
+  const incidentsBy = new Map<string, number>();
+  const alertsBy = new Map<string, number>();
+  for (const r of incidentCount) {
+    const m = isAlert(r.signature) ? alertsBy : incidentsBy;
+    m.set(r.endpointId, (m.get(r.endpointId) ?? 0) + r._count._all);
+  }
   // Queued flagged jobs only: a flag on a job that left the queue is history, not a current problem.
   const flaggedBy = new Map(flaggedByEndpoint.map((r) => [r.endpointId, r._count._all]));
   const newestSnapshot = endpointList.endpoints
@@ -125,7 +145,7 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
     endpoints: endpointList.endpoints.map((e) => {
       const open = incidentsBy.get(e.id) ?? 0;
       const flagged = flaggedBy.get(e.id) ?? 0;
-      const h = describeEndpointHealth({ ...e, flaggedJobs: flagged }, open);
+      const h = describeEndpointHealth({ ...e, flaggedJobs: flagged }, open, alertsBy.get(e.id) ?? 0);
       const s = e.latestSnapshot;
       return {
         id: e.id,

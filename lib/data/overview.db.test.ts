@@ -19,7 +19,8 @@ describe("getOverview", () => {
     await prisma.healthSnapshot.create({ data: { endpointId: sick, takenAt: new Date(now.getTime() - 5_000), jobsInQueue: 4, workersIdle: 0, workersRunning: 0, workersUnhealthy: 2 } }); // a counter left out is "not reported" (null), no longer 0
     await prisma.healthSnapshot.create({ data: { endpointId: fine, takenAt: new Date(now.getTime() - 3_000), workersIdle: 1, workersRunning: 1 } });
     for (let i = 0; i < 3; i++) {
-      await prisma.job.create({ data: { id: `${sick}-j${i}`, endpointId: sick, status: "IN_QUEUE", flag: "random_device_crash_loop", submittedAt: new Date(now.getTime() - (10 - i) * 60_000) } });
+      // oldest of all flagged jobs (the list shows the oldest first), whatever other test files add meanwhile
+      await prisma.job.create({ data: { id: `${sick}-j${i}`, endpointId: sick, status: "IN_QUEUE", flag: "random_device_crash_loop", submittedAt: new Date(Date.parse("2000-01-01T00:00:00Z") + i * 60_000) } });
     }
     await prisma.job.create({ data: { id: `${sick}-done`, endpointId: sick, status: "COMPLETED", flag: "random_device_crash_loop" } });
     const inc = await prisma.incident.create({

@@ -67,6 +67,18 @@ describe("per-endpoint alerts without a classifier", () => {
     expect(await prisma.incident.count({ where: { endpointId: other } })).toBe(0);
   });
 
+  it("a queue that grows because the endpoint crash-loops pages once: the crash incident opens, the queue alert does not", async () => {
+    const ep = await endpoint();
+    for (const [m, q] of [[0, 0], [3, 2], [6, 4], [9, 6]]) await health(ep, m, { inQueue: q, idle: 0 });
+    for (const m of [2, 5, 8]) {
+      await prisma.crashEvent.create({
+        data: { endpointId: ep, workerId: `${ep}-w1`, at: at(m), signature: "random_device", fingerprint: "random_device:random_device could not be read", title: "std::random_device could not be read", exitCode: 134, source: "exit", dedupeKey: `${ep}:${m}` },
+      });
+    }
+    await detectEndpoint(prisma, ep, at(9), parseDetectionConfig({ alertQueueAgeMs: 0 }));
+    expect((await prisma.incident.findMany({ where: { endpointId: ep } })).map((i) => i.signature)).toEqual(["random_device"]);
+  });
+
   it("thresholds are editable: known keys only, validated, audited; null resets", async () => {
     const before = await getDetectionSettings({ prisma });
     expect(before.defaults.alertQueueAgeMs).toBe(30 * 60_000);

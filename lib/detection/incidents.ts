@@ -227,8 +227,12 @@ export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: str
   const latestByFp = new Map<string, (typeof incidents)[number]>();
   for (const i of incidents) if (!latestByFp.has(i.fingerprint)) latestByFp.set(i.fingerprint, i);
 
+  // A queue alert on an endpoint that crash-loops says nothing the crash incident does not: it is not
+  // opened (or reopened) meanwhile, so on-call is paged once per cause. One already open stays open.
+  const crashExplainsQueue = loops.length > 0 || unknownLoop !== null;
   for (const cond of conditions.filter((c) => c.active)) {
     const inc = latestByFp.get(cond.fingerprint);
+    if (crashExplainsQueue && cond.fingerprint.startsWith("alert_") && (!inc || inc.state === "resolved")) continue;
     const group = await prisma.crashGroup.findUnique({ where: { endpointId_fingerprint: { endpointId, fingerprint: cond.fingerprint } }, select: { id: true, state: true, stateChangedAt: true } });
     if (!inc) {
       const first = await prisma.crashEvent.findFirst({ where: { endpointId, fingerprint: cond.fingerprint }, orderBy: { at: "asc" }, select: { image: true } });

@@ -143,8 +143,9 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
       })),
     });
     const calls: RecordedCall[] = [];
-    // six endpoints listed every second want 360 calls a minute from a budget of 50
-    const p = env.poller({ client: recordingClient(env, calls), config: { managementPerMinute: 50, workersIntervalMs: 1_000, logsIntervalMs: 1_000 } });
+    // six endpoints listed every second want 360 calls a minute from a budget of 50 (headers wait as in
+    // production, 1 s: a loaded test machine must not turn a read with lines into a quiet one)
+    const p = env.poller({ client: recordingClient(env, calls), config: { managementPerMinute: 50, workersIntervalMs: 1_000, logsIntervalMs: 1_000, logHeadersMs: 1_000, logReadMs: 5_000 } });
     await runFor(env, p, 120_000);
     const lists = calls.filter((c) => c.op === "listWorkers").length;
     const logs = calls.filter((c) => c.op === "workerLogs").length;

@@ -51,6 +51,7 @@ test("signs in with the admin from the environment, refuses a wrong password, an
 });
 
 test("an admin creates a viewer; the viewer cannot open admin pages and cannot mint an admin token", async ({ page, browser }) => {
+  test.setTimeout(90_000); // two sign-ins and several first page loads of a cold server; 30 s ran out in a full CI-mode run
   await signInAsAdmin(page);
   await page.goto(`${server.baseURL}/admin/users`);
   const viewer = { username: `viewer-${Date.now().toString(36)}`, password: "viewer password 123" };

@@ -298,6 +298,7 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
     crashes.find((c) => c.workerId === workerId && c.source === "log" && c.at.getTime() <= at + 5_000 && at - c.at.getTime() <= 2 * 60_000);
   for (const e of todo) {
     const at = e.at.getTime();
+    const base = { dedupeKey: `${e.kind}:${e.id}`, endpointId, workerId: e.workerId, image: e.image, deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null };
     if (e.kind === "exit") {
       const code = e.exitCode ?? (e.signal ? SIGNAL_CODES[e.signal.toUpperCase()] : undefined) ?? null;
       if (code === 0 || code === null) continue;
@@ -308,37 +309,12 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
       }
       const sig = signatureForExitCode(code) ?? EXIT_CODE;
       const unrec = sig === EXIT_CODE ? await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(at - 2 * 60_000), new Date(at + 5_000), false) : null;
-      if (unrec) {
-        planned.push({
-          dedupeKey: `exit:${e.id}`,
-          endpointId,
-          workerId: e.workerId,
-          image: e.image,
-          deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
-          at: e.at,
-          ...unrec,
-          exitCode: code,
-          source: "exit",
-          evidence: [...unrec.evidence, { logLineId: null, ts: e.at.toISOString(), text: `worker wrapper reported exit code ${code}${e.signal ? ` (${e.signal})` : ""}`, match: false }],
-        });
-        crashes.push({ id: -1n, workerId: e.workerId, at: e.at, source: "exit", exitCode: code });
-        continue;
-      }
-      planned.push({
-        dedupeKey: `exit:${e.id}`,
-        endpointId,
-        workerId: e.workerId,
-        image: e.image,
-        deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
-        at: e.at,
-        signature: sig,
-        fingerprint: `${sig}:exit code ${code}`,
-        title: `${signatureTitle(sig)} (exit code ${code})`,
-        exitCode: code,
-        source: "exit",
-        evidence: [{ logLineId: null, ts: e.at.toISOString(), text: `worker wrapper reported exit code ${code}${e.signal ? ` (${e.signal})` : ""}`, match: true }],
-        logLineId: null,
-      });
+      const wrapperLine = (match: boolean) => ({ logLineId: null, ts: e.at.toISOString(), text: `worker wrapper reported exit code ${code}${e.signal ? ` (${e.signal})` : ""}`, match });
+      planned.push(
+        unrec
+          ? { ...base, at: e.at, ...unrec, exitCode: code, source: "exit", evidence: [...unrec.evidence, wrapperLine(false)] }
+          : { ...base, at: e.at, signature: sig, fingerprint: `${sig}:exit code ${code}`, title: `${signatureTitle(sig)} (exit code ${code})`, exitCode: code, source: "exit", evidence: [wrapperLine(true)], logLineId: null },
+      );
       crashes.push({ id: -1n, workerId: e.workerId, at: e.at, source: "exit", exitCode: code });
       continue;
     }
@@ -353,36 +329,29 @@ export async function recordUnexplainedExitsAndRestarts(prisma: PrismaClient, en
     const startedAt = detail.startedAt ? Date.parse(detail.startedAt) : NaN;
     // the previous run's output: from its start (or the window) to the restart
     const unrec = await unrecognisedFromLogs(prisma, endpointId, e.workerId, new Date(from), new Date(Number.isNaN(startedAt) ? at : Math.min(startedAt, at)), true);
+    const restarted = `worker ${e.workerId} restarted (startedAt ${detail.previousStartedAt ?? "?"} → ${detail.startedAt ?? "?"})`;
     if (unrec) {
       const last = unrec.evidence.find((l) => l.match);
       planned.push({
-        dedupeKey: `restart:${e.id}`,
-        endpointId,
-        workerId: e.workerId,
-        image: e.image,
-        deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
+        ...base,
         // the crash happened when the worker printed its last error, before the restart was seen
         at: last?.ts ? new Date(last.ts) : e.at,
         ...unrec,
         exitCode: null,
         source: "restart",
-        evidence: [...unrec.evidence, { logLineId: null, ts: e.at.toISOString(), text: `worker ${e.workerId} restarted (startedAt ${detail.previousStartedAt ?? "?"} → ${detail.startedAt ?? "?"})`, match: false }],
+        evidence: [...unrec.evidence, { logLineId: null, ts: e.at.toISOString(), text: restarted, match: false }],
       });
       continue;
     }
     planned.push({
-      dedupeKey: `restart:${e.id}`,
-      endpointId,
-      workerId: e.workerId,
-      image: e.image,
-      deployment: deploymentOf({ version: e.version, image: e.image })?.key ?? null,
+      ...base,
       at: Number.isNaN(startedAt) ? e.at : new Date(Math.min(startedAt, at)),
       signature: UNKNOWN_RESTART,
       fingerprint: `${UNKNOWN_RESTART}:restart`,
       title: EXTRA_SIGNATURE_TITLES[UNKNOWN_RESTART],
       exitCode: null,
       source: "restart",
-      evidence: [{ logLineId: null, ts: e.at.toISOString(), text: `worker ${e.workerId} restarted (startedAt ${detail.previousStartedAt ?? "?"} → ${detail.startedAt ?? "?"}) and no crash log explains it`, match: true }],
+      evidence: [{ logLineId: null, ts: e.at.toISOString(), text: `${restarted} and no crash log explains it`, match: true }],
       logLineId: null,
     });
   }

@@ -5,6 +5,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { computeWaste, DEFAULT_GPU_PRICES, GpuPriceTableSchema, type GpuPriceTable, type WasteSummary, type WorkerSpan } from "@/lib/domain/cost/gpu-prices";
 import { budgetReached, computeTrialTime, type TrialTimeSummary } from "@/lib/domain/cost/trial-time";
+import type { EndpointCostDto, SweepCostDto } from "@/lib/api/specs/damage";
 
 type Deps = { prisma?: PrismaClient; now?: () => Date };
 
@@ -98,14 +99,6 @@ export async function getIncidentCost(id: string, deps: Deps = {}): Promise<Inci
 
 // ───────────── endpoints ─────────────
 
-export interface EndpointCostDto extends WasteSummary {
-  endpointId: string;
-  computedAt: string;
-  evidenceAt: string | null;
-  pricesOrigin: "default" | "edited";
-  windowHours: number;
-}
-
 /** The endpoint's cost of failure over the last `hours`: workers that crashed or never took a job. */
 export async function getEndpointCost(endpointId: string, hours: number, deps: Deps = {}): Promise<EndpointCostDto> {
   const prisma = deps.prisma ?? getPrisma();
@@ -129,7 +122,7 @@ export async function getEndpointCost(endpointId: string, hours: number, deps: D
 type SpendDb = Pick<Prisma.TransactionClient, "$queryRaw" | "appSetting">;
 
 /** GPU time of a sweep's trial attempts (useful / wasted / running), priced from the table. */
-export async function sweepSpend(db: SpendDb, sweepId: string, now: Date): Promise<TrialTimeSummary> {
+export async function sweepSpend(db: SpendDb, sweepId: string, now: Date, table?: GpuPriceTable): Promise<TrialTimeSummary> {
   const rows = await db.$queryRaw<{ status: string; startedAt: Date | null; finishedAt: Date | null; gpuTypeId: string | null; gpuCount: number | null }[]>`
     SELECT t.status::text AS status, t."startedAt", t."finishedAt", w.raw ->> 'gpuTypeId' AS "gpuTypeId",
            CASE WHEN jsonb_typeof(w.raw -> 'gpuCount') = 'number' THEN (w.raw ->> 'gpuCount')::float8::int END AS "gpuCount"
@@ -137,25 +130,12 @@ export async function sweepSpend(db: SpendDb, sweepId: string, now: Date): Promi
     JOIN sweeps s ON s.id = t."sweepId"
     LEFT JOIN workers w ON w."endpointId" = s."endpointId" AND w.id = t."workerId"
     WHERE t."sweepId" = ${sweepId} AND t."startedAt" IS NOT NULL`;
-  const prices = await getGpuPrices({ prisma: db });
+  const prices = table ?? (await getGpuPrices({ prisma: db })).table;
   return computeTrialTime(
     rows.map((r) => ({ status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, gpuTypeId: r.gpuTypeId, gpuCount: r.gpuCount && r.gpuCount > 0 ? r.gpuCount : 1 })),
     now,
-    prices.table,
+    prices,
   );
-}
-
-export interface SweepCostDto {
-  sweepId: string;
-  endpointId: string;
-  computedAt: string;
-  pricesOrigin: "default" | "edited";
-  estimate: { source: string; asOf: string; tier: "flex" };
-  /** GPU time of the sweep's own trial attempts. */
-  trials: TrialTimeSummary;
-  /** Workers of the endpoint that crashed or never took a job while the sweep ran (shared with whatever else used the endpoint). */
-  endpointWaste: { windowStart: string; windowEnd: string; running: boolean; wastedGpuSeconds: number; estimatedUsd: number; unpricedGpuSeconds: number } | null;
-  budget: { gpuSeconds: number | null; usd: number | null; reached: string | null };
 }
 
 export async function getSweepCost(sweepId: string, deps: Deps = {}): Promise<SweepCostDto> {
@@ -163,7 +143,8 @@ export async function getSweepCost(sweepId: string, deps: Deps = {}): Promise<Sw
   const now = (deps.now ?? (() => new Date()))();
   const sweep = await prisma.sweep.findUnique({ where: { id: sweepId }, select: { id: true, endpointId: true, startedAt: true, finishedAt: true, budgetGpuSeconds: true, budgetUsd: true } });
   if (!sweep) throw new AppError("not_found", `No sweep "${sweepId.slice(0, 64)}".`);
-  const [trials, prices] = await Promise.all([sweepSpend(prisma, sweepId, now), getGpuPrices({ prisma })]);
+  const prices = await getGpuPrices({ prisma });
+  const trials = await sweepSpend(prisma, sweepId, now, prices.table);
   let endpointWaste: SweepCostDto["endpointWaste"] = null;
   if (sweep.startedAt) {
     const spans = await loadWorkerSpans(sweep.endpointId, sweep.startedAt, sweep.finishedAt, { ...deps, prisma });

@@ -3,20 +3,19 @@ import { defineRoute } from "@/lib/http/spec";
 import { GpuPriceTableSchema } from "@/lib/domain/cost/gpu-prices";
 import { SweepBudgetBodySchema } from "./sweeps";
 
-export const IncidentCostDtoSchema = z.object({
-  incidentId: z.string(),
-  endpointId: z.string(),
-  crashGroupId: z.string().nullable(),
-  state: z.string(),
-  computedAt: z.string(),
-  evidenceAt: z.string().nullable(),
-  pricesOrigin: z.enum(["default", "edited"]),
+const WasteFields = {
   windowStart: z.string(),
   windowEnd: z.string(),
   running: z.boolean(),
   wastedGpuSeconds: z.number(),
   estimatedUsd: z.number(),
   unpricedGpuSeconds: z.number(),
+};
+const Estimate = z.object({ source: z.string(), asOf: z.string(), tier: z.literal("flex") });
+const PricesOrigin = z.enum(["default", "edited"]);
+/** Workers that crashed or never took a job, with what they cost (lib/domain/cost/gpu-prices.ts WasteSummary). */
+const WasteSummaryFields = {
+  ...WasteFields,
   workers: z.array(
     z.object({
       workerId: z.string(),
@@ -27,36 +26,37 @@ export const IncidentCostDtoSchema = z.object({
       estimatedUsd: z.number().nullable(),
     }),
   ),
-  estimate: z.object({ source: z.string(), asOf: z.string(), tier: z.literal("flex") }),
-});
-
-const WasteFields = {
-  windowStart: z.string(),
-  windowEnd: z.string(),
-  running: z.boolean(),
-  wastedGpuSeconds: z.number(),
-  estimatedUsd: z.number(),
-  unpricedGpuSeconds: z.number(),
+  estimate: Estimate,
 };
-const Estimate = z.object({ source: z.string(), asOf: z.string(), tier: z.literal("flex") });
+
+export const IncidentCostDtoSchema = z.object({
+  incidentId: z.string(),
+  endpointId: z.string(),
+  crashGroupId: z.string().nullable(),
+  state: z.string(),
+  computedAt: z.string(),
+  evidenceAt: z.string().nullable(),
+  pricesOrigin: PricesOrigin,
+  ...WasteSummaryFields,
+});
 
 export const EndpointCostDtoSchema = z.object({
   endpointId: z.string(),
   computedAt: z.string(),
   evidenceAt: z.string().nullable(),
-  pricesOrigin: z.enum(["default", "edited"]),
+  pricesOrigin: PricesOrigin,
   windowHours: z.number(),
-  ...WasteFields,
-  workers: IncidentCostDtoSchema.shape.workers,
-  estimate: Estimate,
+  ...WasteSummaryFields,
 });
+
+export type EndpointCostDto = z.infer<typeof EndpointCostDtoSchema>;
 
 const GpuTimeFigure = z.object({ gpuSeconds: z.number(), estimatedUsd: z.number(), unpricedGpuSeconds: z.number() });
 export const SweepCostDtoSchema = z.object({
   sweepId: z.string(),
   endpointId: z.string(),
   computedAt: z.string(),
-  pricesOrigin: z.enum(["default", "edited"]),
+  pricesOrigin: PricesOrigin,
   estimate: Estimate,
   trials: z.object({ useful: GpuTimeFigure, wasted: GpuTimeFigure, running: GpuTimeFigure, total: GpuTimeFigure, attemptsCounted: z.number().int() }),
   endpointWaste: z.object(WasteFields).nullable(),
@@ -65,7 +65,7 @@ export const SweepCostDtoSchema = z.object({
 
 export type SweepCostDto = z.infer<typeof SweepCostDtoSchema>;
 
-export const GpuPricesDtoSchema = z.object({ table: GpuPriceTableSchema, origin: z.enum(["default", "edited"]), updatedAt: z.string().nullable() });
+export const GpuPricesDtoSchema = z.object({ table: GpuPriceTableSchema, origin: PricesOrigin, updatedAt: z.string().nullable() });
 
 export const MaxWorkersStateDtoSchema = z.object({
   endpointId: z.string(),

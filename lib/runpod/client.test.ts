@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRunpodClient, type RunpodClientOptions, type RateLimitEvent } from "./client";
 import { RunpodError } from "./errors";
-import { fakeTime, sendJson, startFakeRunpod, type FakeRunpod } from "./test-server";
+import { caught, fakeTime, sendJson, startFakeRunpod, type FakeRunpod } from "./test-server";
 import type { Logger } from "../log";
 
 const KEY = "rpa_TESTKEY0123456789abcdef+=";
@@ -31,16 +31,6 @@ function client(extra: Partial<RunpodClientOptions> = {}) {
     ...extra,
   });
   return { c, time };
-}
-
-async function caught(p: Promise<unknown>): Promise<RunpodError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RunpodError) return e;
-    throw e;
-  }
-  throw new Error("expected a RunpodError");
 }
 
 describe("jobs API shapes", () => {

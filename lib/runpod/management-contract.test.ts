@@ -10,8 +10,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRunpodClient } from "./client";
-import { RunpodError } from "./errors";
-import { fakeTime, sendJson, startFakeRunpod, type FakeRunpod } from "./test-server";
+import { caught, fakeTime, sendJson, startFakeRunpod, type FakeRunpod } from "./test-server";
 
 let fake: FakeRunpod;
 beforeAll(async () => {
@@ -25,16 +24,6 @@ afterEach(() => {
 function client() {
   const time = fakeTime();
   return createRunpodClient({ apiKey: "rpa_CONTRACT", apiBase: fake.url, restBase: fake.url, clock: time.clock, sleep: time.sleep, random: () => 0, retries: 0, maxRateLimitWaitMs: 0, timeoutMs: 2000 });
-}
-
-async function caught(p: Promise<unknown>): Promise<RunpodError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RunpodError) return e;
-    throw e;
-  }
-  throw new Error("expected a RunpodError");
 }
 
 const PROBLEM = { "Content-Type": "application/problem+json" };

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { RunpodError } from "./errors";
 
 /**
  * A tiny programmable HTTP server that plays RunPod in the client's tests
@@ -85,4 +86,15 @@ export function fakeTime(start = Date.parse("2026-11-28T12:00:00Z")) {
     },
     sleeps,
   };
+}
+
+/** The RunpodError a call rejects with (fails the test when it resolves or throws something else). */
+export async function caught(p: Promise<unknown>): Promise<RunpodError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RunpodError) return e;
+    throw e;
+  }
+  throw new Error("expected a RunpodError");
 }

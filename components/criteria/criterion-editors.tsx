@@ -58,19 +58,7 @@ export function ParamEditor({ id, rule, params, onDone }: { id: string; rule: st
           </label>
         ))}
       </div>
-      {error ? (
-        <p role="alert" className="text-xs text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
-      <div className="flex gap-2">
-        <Button type="submit" size="sm" variant="primary" disabled={m.isPending}>
-          {m.isPending ? "Saving…" : "Save and re-evaluate"}
-        </Button>
-        <Button size="sm" variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
+      <FormFooter error={error} pending={m.isPending} label="Save and re-evaluate" pendingLabel="Saving…" onCancel={onDone} />
     </form>
   );
 }
@@ -107,19 +95,7 @@ export function AttestForm({ id, onDone }: { id: string; onDone: () => void }) {
         Note
         <textarea className={inputClass} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
-      {error ? (
-        <p role="alert" className="text-xs text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
-      <div className="flex gap-2">
-        <Button type="submit" size="sm" variant="primary" disabled={m.isPending}>
-          {m.isPending ? "Recording…" : "Attest"}
-        </Button>
-        <Button size="sm" variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
+      <FormFooter error={error} pending={m.isPending} label="Attest" pendingLabel="Recording…" onCancel={onDone} />
     </form>
   );
 }
@@ -206,15 +182,28 @@ function SmokeSettingsForm({ endpointId, initial, onDone }: { endpointId: string
         Expected output (JSON: dot paths into <code>output</code> → a value or {"{$type, $min, $max, $exists}"}; empty: COMPLETED is enough)
       </label>
       <textarea id={`${uid}-expect`} value={expect} onChange={(e) => setExpect(e.target.value)} rows={3} spellCheck={false} className="block w-full rounded-md border border-line-strong bg-surface p-2 font-mono text-xs" />
-      {error ? <p role="alert" className="text-xs text-red-600 dark:text-red-400">{error}</p> : null}
+      <FormFooter error={error} pending={m.isPending} label="Save smoke settings" pendingLabel="Saving…" onCancel={onDone} />
+    </form>
+  );
+}
+
+/** The error line and the submit / cancel buttons every editor here ends with. */
+function FormFooter({ error, pending, label, pendingLabel, onCancel }: { error: string | null; pending: boolean; label: string; pendingLabel: string; onCancel: () => void }) {
+  return (
+    <>
+      {error ? (
+        <p role="alert" className="text-xs text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
       <div className="flex gap-2">
-        <Button type="submit" size="sm" variant="primary" disabled={m.isPending}>
-          {m.isPending ? "Saving…" : "Save smoke settings"}
+        <Button type="submit" size="sm" variant="primary" disabled={pending}>
+          {pending ? pendingLabel : label}
         </Button>
-        <Button size="sm" variant="ghost" onClick={onDone}>
+        <Button size="sm" variant="ghost" onClick={onCancel}>
           Cancel
         </Button>
       </div>
-    </form>
+    </>
   );
 }

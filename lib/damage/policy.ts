@@ -48,7 +48,7 @@ export async function applyDamagePolicy(endpointIds: string[], deps: { prisma: P
   for (const endpointId of endpointIds) {
     const policy = await getDamagePolicy(endpointId, deps).catch(() => null);
     if (!policy?.autoPauseSweeps) continue;
-    const open = await deps.prisma.incident.findFirst({ where: { endpointId, state: { in: ["open", "acknowledged"] } }, orderBy: { openedAt: "desc" }, select: { id: true, title: true, openedAt: true } });
+    const open = await deps.prisma.incident.findFirst({ where: { endpointId, state: { in: ["open", "acknowledged"] } }, orderBy: { openedAt: "desc" }, select: { id: true, title: true } });
     if (open) {
       // A person who resumed a sweep after the policy paused it for this incident has overruled the
       // policy for that sweep until the incident ends (audit ids order the two; the audit clock is the database's).
@@ -56,12 +56,17 @@ export async function applyDamagePolicy(endpointIds: string[], deps: { prisma: P
         where: { action: "sweep.pause", actorKind: "system", targetType: "sweep", detail: { path: ["incidentId"], equals: open.id.toString() } },
         select: { id: true, targetId: true },
       });
-      const overruled: string[] = [];
-      for (const pause of policyPauses) {
-        if (!pause.targetId) continue;
-        const resumedByPerson = await deps.prisma.auditLog.count({ where: { action: "sweep.resume", targetType: "sweep", targetId: pause.targetId, actorKind: { not: "system" }, id: { gt: pause.id } } });
-        if (resumedByPerson) overruled.push(pause.targetId);
+      // the policy's first pause of each sweep for this incident: a person's resume after it overrules
+      const pausedAt = new Map<string, bigint>();
+      for (const p of policyPauses) {
+        if (!p.targetId) continue;
+        const first = pausedAt.get(p.targetId);
+        if (first === undefined || p.id < first) pausedAt.set(p.targetId, p.id);
       }
+      const resumes = pausedAt.size
+        ? await deps.prisma.auditLog.findMany({ where: { action: "sweep.resume", targetType: "sweep", targetId: { in: [...pausedAt.keys()] }, actorKind: { not: "system" } }, select: { id: true, targetId: true } })
+        : [];
+      const overruled = [...new Set(resumes.filter((r) => r.targetId && r.id > pausedAt.get(r.targetId)!).map((r) => r.targetId!))];
       const r = await pauseSweepsForEndpoint(
         { endpointId, actor: SYSTEM, queuedTrials: "keep", incidentId: open.id.toString(), skipSweepIds: overruled, reason: `${POLICY_PAUSE_PREFIX} endpoint ${endpointId} is crash-looping (incident #${open.id}: ${open.title}); queued trials kept; resumes when the incident resolves` },
         { prisma: deps.prisma, now: () => deps.now },

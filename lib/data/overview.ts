@@ -4,8 +4,10 @@ import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { countByHorizon } from "@/lib/charts/criteria";
 import { listCriteria } from "@/lib/data/criteria";
 import { listEndpoints } from "@/lib/data/endpoints-read";
-import { ACTIVE_STATES, CRASH_LOOP_FLAG, listSweeps } from "@/lib/data/sweeps";
+import { CRASH_LOOP_FLAG, listSweeps } from "@/lib/data/sweeps";
+import { ACTIVE_SWEEP_STATES } from "@/lib/domain/sweep/states";
 import { getPollerLastTick } from "@/lib/data/system";
+import { isQueueAlert } from "@/lib/detection/incidents";
 
 /**
  * Everything the home page shows, in one call (GET /api/overview). Endpoints and sweeps come from
@@ -74,8 +76,8 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
   const now = opts.now ?? new Date();
   const [endpointList, sweeps, activeSweeps, criteria, pollerTick, incidents, incidentCount, flaggedItems, flaggedByEndpoint] = await Promise.all([
     listEndpoints({ prisma, now }),
-    listSweeps({ limit: ITEMS, state: [...ACTIVE_STATES] }, { prisma }),
-    prisma.sweep.count({ where: { state: { in: [...ACTIVE_STATES] } } }),
+    listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, { prisma }),
+    prisma.sweep.count({ where: { state: { in: [...ACTIVE_SWEEP_STATES] } } }),
     listCriteria(prisma),
     getPollerLastTick(prisma),
     prisma.incident.findMany({
@@ -95,11 +97,10 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
   ]);
   const nameOf = new Map(endpointList.endpoints.map((e) => [e.id, e.displayName ?? e.name]));
   // crash incidents make an endpoint "crash-looping"; classifier-free alerts (alert_*) only degrade it
-  const isAlert = (signature: string) => signature.startsWith("alert_");
   const incidentsBy = new Map<string, number>();
   const alertsBy = new Map<string, number>();
   for (const r of incidentCount) {
-    const m = isAlert(r.signature) ? alertsBy : incidentsBy;
+    const m = isQueueAlert(r.signature) ? alertsBy : incidentsBy;
     m.set(r.endpointId, (m.get(r.endpointId) ?? 0) + r._count._all);
   }
   // Queued flagged jobs only: a flag on a job that left the queue is history, not a current problem.

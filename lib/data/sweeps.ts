@@ -9,7 +9,7 @@ import { createLogger } from "@/lib/log";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { RunpodError } from "@/lib/runpod/errors";
 import {
-  ACTIVE_SWEEP_STATES,
+  isActiveSweepState,
   JOB_TRIAL_STATUSES,
   SUBMITTED_TRIAL_STATUSES,
   SWEEP_ACTIONS_FROM,
@@ -56,7 +56,6 @@ const log = createLogger("sweeps");
 export const CRASH_LOOP_FLAG = "random_device_crash_loop";
 /** Prefix of Trial.error for a submission whose outcome is unknown (never resubmitted, not a failure of the trial). */
 export const UNKNOWN_SUBMISSION = "submission outcome unknown";
-export const ACTIVE_STATES: readonly SweepState[] = ACTIVE_SWEEP_STATES;
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -328,7 +327,7 @@ async function flagsFor(db: Db, endpointIds: string[]): Promise<Map<string, numb
 
 function flagOf(row: SweepRow, flags: Map<string, number>): SweepFlagDto | null {
   const n = flags.get(row.endpointId) ?? 0;
-  if (n === 0 || !ACTIVE_STATES.includes(row.state)) return null;
+  if (n === 0 || !isActiveSweepState(row.state)) return null;
   return {
     kind: CRASH_LOOP_FLAG,
     queuedJobs: n,
@@ -837,7 +836,6 @@ export async function updateSweepNotes(id: string, input: { notes: string; notes
 
 // ───────────── control: pause / resume / stop / cancel ─────────────
 
-const ALLOWED = SWEEP_ACTIONS_FROM;
 
 export interface ControlDeps {
   prisma?: PrismaClient;
@@ -859,7 +857,7 @@ export async function controlSweep(id: string, action: SweepAction, actor: Princ
       const rows = await tx.$queryRaw<{ state: SweepState }[]>`SELECT state::text AS state FROM sweeps WHERE id = ${id} FOR UPDATE`;
       if (!rows.length) throw new AppError("not_found", `No sweep "${id}".`);
       const state = rows[0].state;
-      if (!ALLOWED[action].includes(state)) throw new AppError("conflict", `Cannot ${action} a sweep that is ${state}.`);
+      if (!SWEEP_ACTIONS_FROM[action].includes(state)) throw new AppError("conflict", `Cannot ${action} a sweep that is ${state}.`);
       let data: Prisma.SweepUpdateInput;
       if (action === "pause") data = { state: "paused", stateReason: `paused by ${actor.name}; trials in flight go on, no new ones start` };
       else if (action === "resume") {

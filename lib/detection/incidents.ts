@@ -93,6 +93,8 @@ export interface IncidentCondition {
 export const ALERT_QUEUE_AGE = "alert_queue_age";
 export const ALERT_QUEUE_STALLED = "alert_queue_stalled";
 export const ALERT_COMPLETION_RATE = "alert_completion_rate";
+/** A classifier-free queue alert (its fingerprint and signature are the same): a problem, not a crash. */
+export const isQueueAlert = (fingerprintOrSignature: string) => fingerprintOrSignature.startsWith("alert_");
 export const CONDITION_TITLES: Record<string, string> = {
   [UNKNOWN_LOOP]: "Crash loop, cause unknown",
   [ALERT_QUEUE_AGE]: "Oldest queued job waits too long",
@@ -232,7 +234,7 @@ export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: str
   const crashExplainsQueue = loops.length > 0 || unknownLoop !== null;
   for (const cond of conditions.filter((c) => c.active)) {
     const inc = latestByFp.get(cond.fingerprint);
-    if (crashExplainsQueue && cond.fingerprint.startsWith("alert_") && (!inc || inc.state === "resolved")) continue;
+    if (crashExplainsQueue && isQueueAlert(cond.fingerprint) && (!inc || inc.state === "resolved")) continue;
     const group = await prisma.crashGroup.findUnique({ where: { endpointId_fingerprint: { endpointId, fingerprint: cond.fingerprint } }, select: { id: true, state: true, stateChangedAt: true } });
     if (!inc) {
       const first = await prisma.crashEvent.findFirst({ where: { endpointId, fingerprint: cond.fingerprint }, orderBy: { at: "asc" }, select: { image: true } });
@@ -300,7 +302,7 @@ export async function runIncidentLifecycle(prisma: PrismaClient, endpointId: str
     const cond = byFp.get(inc.fingerprint);
     if (cond?.active) continue;
     let rec: Recovery;
-    if (inc.fingerprint.startsWith("alert_")) {
+    if (isQueueAlert(inc.fingerprint)) {
       const fresh = facts.healthAt !== null && now.getTime() - facts.healthAt.getTime() <= cfg.staleMs;
       rec = fresh && cond ? { recovered: true, reason: "fresh data shows the condition cleared", evidenceAt: facts.healthAt!.getTime() } : { recovered: false, reason: facts.lastDataAt ? `no data since ${facts.lastDataAt.toISOString()}` : "no data about the endpoint", noDataSince: facts.lastDataAt?.getTime() ?? null };
     } else {

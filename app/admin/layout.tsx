@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/require-user";
-import { roleSatisfies } from "@/lib/auth/roles";
+import { roleSatisfies } from "@/lib/domain/roles";
 import { PageHeader } from "@/components/ui/page-header";
 import { SignOutButton } from "@/components/auth/user-menu";
 

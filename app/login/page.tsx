@@ -4,7 +4,7 @@ import { Card, CardBody } from "@/components/ui/card";
 import { loadEnv } from "@/lib/env";
 import { isLocalRequest, safeNextPath } from "@/lib/auth/request";
 import { getCurrentPrincipal } from "@/lib/auth/require-user";
-import { isRole } from "@/lib/auth/roles";
+import { isRole } from "@/lib/domain/roles";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };

@@ -1,5 +1,5 @@
 import { disconnectPrisma } from "@/lib/db";
-import { isRole } from "@/lib/auth/roles";
+import { isRole } from "@/lib/domain/roles";
 import type { Role } from "@/lib/http/spec";
 
 /** Shared bits of `sweepwatch user` and `sweepwatch token`. */

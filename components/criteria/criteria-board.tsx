@@ -17,6 +17,7 @@ import { CriterionCard } from "./criterion-card";
 import { CriteriaCost } from "./criteria-cost";
 import { formatSince, formatUtc } from "./format";
 import { StateBadge } from "./state-badge";
+import { roleSatisfies } from "@/lib/domain/roles";
 
 /** How a criterion over several endpoints is combined (docs/criteria.md); shown beside the states. */
 export const ROLL_UP_RULE =
@@ -42,8 +43,8 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
   const hydrated = useHydrated();
   const role = hydrated ? (me.data?.principal?.role ?? null) : null;
   // Mirrors the routes' access rules (lib/api/specs/criteria.ts): edit = admin, attest = engineer or admin.
-  const canEdit = role === "admin";
-  const canAttest = role === "admin" || role === "engineer";
+  const canEdit = roleSatisfies(role, "admin");
+  const canAttest = roleSatisfies(role, "engineer");
   const canEvaluate = role !== null;
 
   if (!data) {

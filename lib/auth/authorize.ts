@@ -6,7 +6,7 @@ import { ANONYMOUS, type Principal } from "./principal";
 import { resolveSession } from "./session";
 import { SESSION_COOKIE, isLocalRequest, readCookie } from "./request";
 import { assertCsrf, assertSameOrigin, demoCsrfExpected, looksLikeBrowser, SAFE_METHODS } from "./csrf";
-import { accessSatisfied, describeAccess } from "./roles";
+import { accessSatisfied, describeAccess } from "@/lib/domain/roles";
 
 export type { Principal } from "./principal";
 

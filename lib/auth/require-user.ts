@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import type { Access } from "@/lib/http/spec";
 import { resolvePrincipal } from "./authorize";
 import type { Principal } from "./principal";
-import { accessSatisfied } from "./roles";
+import { accessSatisfied } from "@/lib/domain/roles";
 import { safeNextPath } from "./request";
 
 /** The caller of the page being rendered (server components, server actions), or ANONYMOUS. Never redirects. */

@@ -28,7 +28,7 @@ interface Case {
 }
 
 let t: typeof import("./test-utils");
-let roles: typeof import("./roles");
+let roles: typeof import("@/lib/domain/roles");
 let creds: Awaited<ReturnType<typeof import("./test-utils").createRoleCredentials>>;
 const cases: Case[] = [];
 const missingSpecs: string[] = [];
@@ -62,7 +62,7 @@ beforeAll(async () => {
     }) as typeof stream.write);
   }
   t = await import("./test-utils");
-  roles = await import("./roles");
+  roles = await import("@/lib/domain/roles");
   const { allRouteSpecs } = await import("@/lib/api/specs");
   creds = await t.createRoleCredentials();
 

@@ -12,7 +12,7 @@ import { createApiToken } from "@/lib/data/tokens";
 import { createUser } from "@/lib/data/users";
 import { createSession } from "./session";
 import { SYSTEM_PRINCIPAL } from "./principal";
-import { ROLES } from "./roles";
+import { ROLES } from "@/lib/domain/roles";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const HTTP_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];

@@ -1,12 +1,12 @@
 import type { z } from "zod";
 
 /**
- * Who may call a route: a role (and every role that includes it, see lib/auth/roles.ts), a list
- * of roles (any of them, e.g. ["engineer", "oncall"] = every role but viewer), "public", or
+ * Who may call a route (`Access`): a role (and every role that includes it, see lib/domain/roles.ts), a
+ * list of roles (any of them, e.g. ["engineer", "oncall"] = every role but viewer), "public", or
  * "secret" (the route checks its own secret/token).
  */
-export type Role = "viewer" | "engineer" | "oncall" | "admin";
-export type Access = Role | readonly Role[] | "public" | "secret";
+export type { Access, Role } from "@/lib/domain/roles";
+import type { Access } from "@/lib/domain/roles";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
-import { roleSatisfies, ROLES } from "@/lib/auth/roles";
+import { roleSatisfies, ROLES } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
 import { listApiTokens } from "@/lib/data/tokens";
 import { TokensPanel } from "./tokens-panel";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
-import { ROLE_DESCRIPTIONS, ROLES } from "@/lib/auth/roles";
+import { ROLE_DESCRIPTIONS, ROLES } from "@/lib/domain/roles";
 import { listUsers } from "@/lib/data/users";
 import { UsersPanel } from "./users-panel";
 

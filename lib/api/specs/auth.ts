@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
+import { ROLES } from "@/lib/domain/roles";
 
-export const RoleSchema = z.enum(["viewer", "engineer", "oncall", "admin"]);
+export const RoleSchema = z.enum(ROLES);
 
 const Username = z
   .string()

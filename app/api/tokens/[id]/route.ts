@@ -2,7 +2,7 @@ import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { revokeTokenRoute } from "@/lib/api/specs/auth";
 import { getApiTokenOwner, revokeApiToken } from "@/lib/data/tokens";
-import { roleSatisfies } from "@/lib/auth/roles";
+import { roleSatisfies } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,14 @@
-import type { Access, Role } from "@/lib/http/spec";
+/**
+ * Roles: the one home of their names, what each includes and what each is for (issue 15). The
+ * database enum (prisma/schema.prisma UserRole), the route contracts (lib/http/spec.ts Access,
+ * lib/api/specs/auth.ts RoleSchema) and the UI take them from here.
+ */
 
 /** Every role, lowest first (engineer and oncall are siblings: neither includes the other). */
-export const ROLES: readonly Role[] = ["viewer", "engineer", "oncall", "admin"] as const;
+export const ROLES = ["viewer", "engineer", "oncall", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+/** Who may call a route: a role (or any of a list), "public", or "secret" (the route checks its own token). */
+export type Access = Role | readonly Role[] | "public" | "secret";
 
 /** Roles each role includes. admin includes everything; engineer and oncall each include viewer only. */
 const INCLUDES: Record<Role, readonly Role[]> = {

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { noClassifierBenchAutorun, printClassifierBench, runClassifierBench } from "./classifier";
 
 noClassifierBenchAutorun();
@@ -104,7 +105,7 @@ async function latency() {
       await env.advance(STEP_MS);
       await poller.tick();
       if (t % 2_000 === 0 || flaggedAt.size > LOOPS - 3) {
-        const rows = await env.prisma.job.findMany({ where: { id: { in: [...jobs.values()] }, flag: "random_device_crash_loop" }, select: { id: true, verdictAt: true } });
+        const rows = await env.prisma.job.findMany({ where: { id: { in: [...jobs.values()] }, flag: CRASH_LOOP_FLAG }, select: { id: true, verdictAt: true } });
         for (const r of rows) if (!flaggedAt.has(r.id)) flaggedAt.set(r.id, r.verdictAt!.getTime());
       }
     }

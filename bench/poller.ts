@@ -18,7 +18,7 @@ import { createPrismaClient } from "@/lib/db";
 import { submitJob } from "@/lib/data/jobs-write";
 import { createPoller } from "@/lib/poller/engine";
 import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
-import { isTerminalJobStatus } from "@/lib/runpod/schemas";
+import { isTerminalJobStatus } from "@/lib/domain/job/status";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import type { ScenarioInput } from "@/lib/simulator/scenario";
 import { createScratchDatabase } from "@/scripts/scratch-db";

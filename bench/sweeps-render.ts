@@ -17,6 +17,7 @@
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { chromium } from "@playwright/test";
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -88,9 +89,9 @@ export async function seedSweep(databaseUrl: string, opts: { trials: number; sta
       );
       await client.query(
         `INSERT INTO jobs (id, "endpointId", status, source, "submittedAt", "statusChangedAt", flag, verdict, "trialId", "createdAt", "updatedAt")
-         SELECT t."jobId", $2, 'IN_QUEUE', 'trial', t."submittedAt", t."submittedAt", 'random_device_crash_loop', 'random_device_crash_loop', t.id, now(), now()
+         SELECT t."jobId", $2, 'IN_QUEUE', 'trial', t."submittedAt", t."submittedAt", $3, $3, t.id, now(), now()
          FROM trials t WHERE t."sweepId" = $1`,
-        [sweepId, endpointId],
+        [sweepId, endpointId, CRASH_LOOP_FLAG],
       );
     } else {
       const running = opts.state === "running" ? Math.min(parallel, Math.max(0, n - 1)) : 0;

@@ -21,7 +21,8 @@ import { endpointKeys, endpointPageQuery, endpointQueryOptions, snapshotsQueryOp
 import { sendJson } from "@/lib/queries/send-json";
 import { describePollError, formatCounter } from "@/lib/format/poll-error";
 import { CountBadges, STALE_SNAPSHOT_SECONDS } from "./endpoints-list";
-import { formatCounts, formatDuration, formatTime, jobTone, workerTone } from "./format";
+import { formatCounts, formatDuration, formatTime, jobTone, WORKER_STATUS_DISPLAY_ORDER, workerTone } from "./format";
+import { JOB_STATUS_DISPLAY_ORDER } from "@/lib/domain/job/status";
 import { LoadError, StaleBadge } from "./stale-badge";
 import { TimeRangePicker } from "./time-range-picker";
 import { useEndpointPageState } from "./use-endpoint-page-state";
@@ -71,8 +72,6 @@ export function EndpointView({ id }: { id: string }) {
   );
 }
 
-const JOB_ORDER = ["IN_QUEUE", "IN_PROGRESS", "FAILED", "TIMED_OUT", "COMPLETED", "CANCELLED", "EXPIRED", "UNKNOWN"];
-const WORKER_ORDER = ["UNHEALTHY", "THROTTLED", "INITIALIZING", "RUNNING", "IDLE"];
 
 function EndpointSummary({ id }: { id: string }) {
   const q = useQuery(endpointQueryOptions(id));
@@ -120,7 +119,7 @@ function EndpointSummary({ id }: { id: string }) {
         />
         <Stat
           label="Tracked jobs"
-          value={<CountBadges items={formatCounts(e.jobCounts, JOB_ORDER)} tone={jobTone} empty="none" />}
+          value={<CountBadges items={formatCounts(e.jobCounts, JOB_STATUS_DISPLAY_ORDER)} tone={jobTone} empty="none" />}
           hint={s ? `${e.jobCounts.IN_QUEUE ?? 0} of ${formatCounter(s.jobs.inQueue)} queued jobs tracked by sweepwatch` : undefined}
         />
         <Stat
@@ -128,7 +127,7 @@ function EndpointSummary({ id }: { id: string }) {
           value={s ? `${formatCounter(s.workers.idle)} idle, ${formatCounter(s.workers.running)} running` : "—"}
           hint={s ? `unhealthy ${formatCounter(s.workers.unhealthy)}, throttled ${formatCounter(s.workers.throttled)}, initializing ${formatCounter(s.workers.initializing)}` : undefined}
         />
-        <Stat label="Workers" value={<CountBadges items={formatCounts(e.workerCounts, WORKER_ORDER)} tone={workerTone} empty="none listed" />} />
+        <Stat label="Workers" value={<CountBadges items={formatCounts(e.workerCounts, WORKER_STATUS_DISPLAY_ORDER)} tone={workerTone} empty="none listed" />} />
       </StatGrid>
       {e.recentErrors.length ? (
         <div className="border-t border-line px-4 py-2 text-xs text-muted">

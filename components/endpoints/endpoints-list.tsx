@@ -13,12 +13,11 @@ import { QueueDepthSparkline } from "@/components/charts/queue-depth-sparkline";
 import { formatCounter } from "@/lib/format/poll-error";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
-import { formatCounts, formatDuration, jobTone, statusLabel, workerTone } from "./format";
+import { formatCounts, formatDuration, jobTone, statusLabel, WORKER_STATUS_DISPLAY_ORDER, workerTone } from "./format";
+import { JOB_STATUS_DISPLAY_ORDER } from "@/lib/domain/job/status";
 import { LoadError, StaleBadge } from "./stale-badge";
 import { AddEndpointForm } from "./add-endpoint-form";
 
-const JOB_ORDER = ["IN_QUEUE", "IN_PROGRESS", "FAILED", "TIMED_OUT", "COMPLETED", "CANCELLED", "EXPIRED", "UNKNOWN"];
-const WORKER_ORDER = ["UNHEALTHY", "THROTTLED", "INITIALIZING", "RUNNING", "IDLE"];
 /** Snapshots older than this are shown as stale. */
 export const STALE_SNAPSHOT_SECONDS = 60;
 
@@ -85,8 +84,8 @@ export function EndpointsList() {
 
 function EndpointRow({ e, drift, now }: { e: EndpointSummaryDto; drift: number; now: number }) {
   const age = e.snapshotAgeSeconds === null ? null : e.snapshotAgeSeconds + drift;
-  const jobs = formatCounts(e.jobCounts, JOB_ORDER);
-  const workers = formatCounts(e.workerCounts, WORKER_ORDER);
+  const jobs = formatCounts(e.jobCounts, JOB_STATUS_DISPLAY_ORDER);
+  const workers = formatCounts(e.workerCounts, WORKER_STATUS_DISPLAY_ORDER);
   return (
     <tr className="align-top">
       <th scope="row" className="px-4 py-3 text-left font-normal">

@@ -69,7 +69,7 @@ export function statusLabel(status: string): string {
 }
 
 /** Counts as "3 in queue · 1 in progress", biggest first, for compact cells. */
-export function formatCounts(counts: Record<string, number>, order: string[] = []): { key: string; count: number }[] {
+export function formatCounts(counts: Record<string, number>, order: readonly string[] = []): { key: string; count: number }[] {
   const rank = (k: string) => {
     const i = order.indexOf(k);
     return i < 0 ? order.length : i;
@@ -91,3 +91,6 @@ export function formatMs(ms: number | null): string {
 export function formatTime(iso: string): string {
   return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + "Z";
 }
+
+/** The order per-status worker counts are shown in: trouble first. */
+export const WORKER_STATUS_DISPLAY_ORDER = ["UNHEALTHY", "THROTTLED", "INITIALIZING", "RUNNING", "IDLE"];

@@ -1,4 +1,5 @@
 import type { TimelineDto } from "@/lib/api/specs/crashes";
+import type { CrashSignature } from "@/lib/domain/crash/signatures";
 
 /** What lib/data/timeline.ts reads for one endpoint and range (epoch ms everywhere). */
 export interface TimelineRaw {
@@ -23,7 +24,7 @@ export interface PrepareTimelineOptions {
 }
 
 /** Fixed colours per signature (colour-blind-safe-ish; random_device is the loud one). */
-export const SIGNATURE_COLORS: Record<string, string> = {
+export const SIGNATURE_COLORS: Record<CrashSignature, string> = {
   random_device: "#dc2626",
   device_not_available: "#9333ea",
   cuda_oom: "#ea580c",
@@ -40,10 +41,11 @@ export const SIGNATURE_COLORS: Record<string, string> = {
   unrecognised: "#57534e",
   unknown_restart: "#6b7280",
   exit_code: "#78716c",
+  crash_loop_unknown: "#6b7280",
 };
 
 export function signatureColor(signature: string): string {
-  return SIGNATURE_COLORS[signature] ?? "#6b7280";
+  return (SIGNATURE_COLORS as Record<string, string>)[signature] ?? "#6b7280";
 }
 
 type SegmentKind = TimelineDto["lanes"][number]["segments"][number]["kind"];

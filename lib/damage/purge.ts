@@ -1,3 +1,4 @@
+import { isRanOrRunningJobStatus } from "@/lib/domain/job/status";
 import { getPrisma } from "@/lib/db";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
@@ -151,7 +152,7 @@ export async function processResubmits(purgeId: string, deps: { prisma?: PrismaC
     // the trial marker would make the sweep reconciler link the copy to a trial that already has a job
     delete base._sweepwatch;
     const original = await prisma.job.findUnique({ where: { id: jobId }, select: { status: true } });
-    if (original && ["IN_PROGRESS", "COMPLETED"].includes(original.status)) {
+    if (original && isRanOrRunningJobStatus(original.status)) {
       // a worker took it before the purge reached RunPod: running it again would duplicate work
       await prisma.purgedJob.update({ where: { purgeId_jobId: { purgeId: id, jobId } }, data: { resubmitError: `not resubmitted: the original job is ${original.status}` } });
       failed++;

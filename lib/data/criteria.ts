@@ -4,6 +4,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { AppError } from "@/lib/http/errors";
 import { classifyLines } from "@/lib/domain/crash";
+import { FINAL_JOB_STATUSES } from "@/lib/domain/job/status";
 import { deploymentOf } from "@/lib/domain/criteria/deployment";
 import {
   applyHysteresis,
@@ -148,7 +149,7 @@ export async function gatherEndpointFacts(prisma: PrismaClient, endpointId: stri
       select: { id: true, name: true, state: true, finishedAt: true, metricTarget: true, metricGoal: true, bestValue: true },
     }),
     prisma.job.findMany({
-      where: { endpointId, OR: [{ finishedAt: { gte: windowStart } }, { expiredAt: { gte: windowStart } }], status: { in: ["COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "EXPIRED"] } },
+      where: { endpointId, OR: [{ finishedAt: { gte: windowStart } }, { expiredAt: { gte: windowStart } }], status: { in: [...FINAL_JOB_STATUSES] } },
       orderBy: { finishedAt: { sort: "desc", nulls: "first" } },
       take: 2000,
       select: { id: true, status: true, executionTime: true, finishedAt: true, expiredAt: true, startedAt: true, updatedAt: true },

@@ -8,7 +8,7 @@ import type { DetectionSettingsDto, IncidentDetailDto, IncidentPageDto, Incident
 import { DEFAULT_DETECTION_CONFIG, DETECTION_SETTINGS_KEY, DetectionConfigSchema } from "@/lib/detection/config";
 import { enqueueIncidentNotification, incidentMessage } from "@/lib/detection/incidents";
 import { runbookFor } from "@/lib/detection/runbooks";
-import { FLAG } from "@/lib/domain/crash";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 
 /** The matched lines of a crash event's evidence (CrashEvent.evidence: [{ text, match }]). */
 function matchedTexts(evidence: unknown): string[] {
@@ -66,7 +66,7 @@ function toSummary(i: IncidentRow, flagged: Map<string, number>): IncidentSummar
 async function flaggedByEndpoint(prisma: PrismaClient, endpointIds?: string[]): Promise<Map<string, number>> {
   const rows = await prisma.job.groupBy({
     by: ["endpointId"],
-    where: { flag: FLAG, status: "IN_QUEUE", ...(endpointIds ? { endpointId: { in: endpointIds } } : {}) },
+    where: { flag: CRASH_LOOP_FLAG, status: "IN_QUEUE", ...(endpointIds ? { endpointId: { in: endpointIds } } : {}) },
     _count: { _all: true },
   });
   return new Map(rows.map((r) => [r.endpointId, r._count._all]));
@@ -126,7 +126,7 @@ export interface FlaggedJobDto {
 export async function listFlaggedJobs(input: { limit?: number; endpointId?: string } = {}, deps: Deps = {}): Promise<FlaggedJobDto[]> {
   const prisma = deps.prisma ?? getPrisma();
   const rows = await prisma.job.findMany({
-    where: { flag: FLAG, status: "IN_QUEUE", ...(input.endpointId ? { endpointId: input.endpointId } : {}) },
+    where: { flag: CRASH_LOOP_FLAG, status: "IN_QUEUE", ...(input.endpointId ? { endpointId: input.endpointId } : {}) },
     orderBy: [{ submittedAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
     take: Math.min(Math.max(input.limit ?? 50, 1), 500),
     select: {
@@ -178,7 +178,7 @@ export async function getIncident(id: string, deps: Deps = {}): Promise<Incident
   const [first, latest, flagged, queued, perWorker, introduced] = await Promise.all([
     prisma.crashEvent.findFirst({ where: byFp, orderBy: [{ at: "asc" }, { id: "asc" }], select: crashEventSelect }),
     prisma.crashEvent.findFirst({ where: byFp, orderBy: [{ at: "desc" }, { id: "desc" }], select: crashEventSelect }),
-    prisma.job.findMany({ where: { endpointId: i.endpointId, status: "IN_QUEUE", flag: FLAG }, select: { trialId: true } }),
+    prisma.job.findMany({ where: { endpointId: i.endpointId, status: "IN_QUEUE", flag: CRASH_LOOP_FLAG }, select: { trialId: true } }),
     prisma.job.count({ where: { endpointId: i.endpointId, status: "IN_QUEUE" } }),
     prisma.$queryRaw<{ minutes: number | null }[]>`
       SELECT sum(extract(epoch FROM (last - first)) / 60.0)::float8 AS minutes FROM (

@@ -3,7 +3,8 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
 import { createLogger } from "@/lib/log";
-import { JobStatusDocSchema, normalizeJobStatus, isTerminalJobStatus } from "@/lib/runpod/schemas";
+import { JobStatusDocSchema } from "@/lib/runpod/schemas";
+import { EXPIRED, UNKNOWN, isFinalJobStatus, isTerminalJobStatus, normalizeJobStatus } from "@/lib/domain/job/status";
 import { RunpodError } from "@/lib/runpod/errors";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { recordPollError } from "@/lib/data/poll-errors";
@@ -19,16 +20,9 @@ import { getDefaultRunpodClient } from "@/lib/data/runpod-client";
 
 const log = createLogger("jobs-write");
 
-/** Status stored when RunPod answers 404 for a job we knew: TTL or result retention passed (not a failure). */
-export const EXPIRED = "EXPIRED";
-/** Status of a job added by id that has not been polled yet. */
-export const UNKNOWN = "UNKNOWN";
 export const JOB_SOURCES = ["sweepwatch", "webhook", "manual", "trial", "smoke", "demo"] as const;
 export type JobSourceName = (typeof JOB_SOURCES)[number];
 
-export function isFinalStatus(status: string): boolean {
-  return status === EXPIRED || isTerminalJobStatus(status);
-}
 
 export interface StatusDocInput {
   status: string;
@@ -134,7 +128,7 @@ export async function recordJobStatus(
   if (!job.finishedAt && isTerminalJobStatus(toStatus)) {
     data.finishedAt = startedAt && exec !== null ? new Date(Math.min(startedAt.getTime() + exec, input.at.getTime())) : input.at;
   }
-  if (isFinalStatus(toStatus)) data.nextPollAt = null;
+  if (isFinalJobStatus(toStatus)) data.nextPollAt = null;
   else if (input.nextPollAt !== undefined) data.nextPollAt = input.nextPollAt;
   if (input.countPoll) {
     data.lastPolledAt = input.at;
@@ -225,7 +219,7 @@ export async function submitJob(input: SubmitJobInput, deps: SubmitJobDeps = {})
   }
   const at = now();
   const status = normalizeJobStatus(res.status || "IN_QUEUE");
-  const final = isFinalStatus(status);
+  const final = isFinalJobStatus(status);
   try {
     return await prisma.job.create({
       data: {

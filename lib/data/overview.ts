@@ -4,7 +4,9 @@ import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { countByHorizon } from "@/lib/charts/criteria";
 import { listCriteria } from "@/lib/data/criteria";
 import { listEndpoints } from "@/lib/data/endpoints-read";
-import { CRASH_LOOP_FLAG, listSweeps } from "@/lib/data/sweeps";
+import { listSweeps } from "@/lib/data/sweeps";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
+import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
 import { ACTIVE_SWEEP_STATES } from "@/lib/domain/sweep/states";
 import { getPollerLastTick } from "@/lib/data/system";
 import { isQueueAlert } from "@/lib/detection/incidents";
@@ -88,12 +90,12 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
     }),
     prisma.incident.groupBy({ by: ["endpointId", "signature"], where: { state: { in: ["open", "acknowledged"] } }, _count: { _all: true } }),
     prisma.job.findMany({
-      where: { flag: CRASH_LOOP_FLAG, status: { in: ["IN_QUEUE", "UNKNOWN"] } },
+      where: { flag: CRASH_LOOP_FLAG, status: { in: [...WAITING_JOB_STATUSES] } },
       orderBy: [{ submittedAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
       take: ITEMS,
       select: { id: true, endpointId: true, status: true, flag: true, submittedAt: true, trial: { select: { sweepId: true } } },
     }),
-    prisma.job.groupBy({ by: ["endpointId"], where: { flag: CRASH_LOOP_FLAG, status: { in: ["IN_QUEUE", "UNKNOWN"] } }, _count: { _all: true } }),
+    prisma.job.groupBy({ by: ["endpointId"], where: { flag: CRASH_LOOP_FLAG, status: { in: [...WAITING_JOB_STATUSES] } }, _count: { _all: true } }),
   ]);
   const nameOf = new Map(endpointList.endpoints.map((e) => [e.id, e.displayName ?? e.name]));
   // crash incidents make an endpoint "crash-looping"; classifier-free alerts (alert_*) only degrade it

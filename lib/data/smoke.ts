@@ -4,7 +4,7 @@ import { RuleParamSchemas } from "@/lib/domain/criteria/rules";
 import { checkSmokeOutput, DEMO_SMOKE, validateSmokeExpect } from "@/lib/domain/criteria/smoke-check";
 import { deploymentOf } from "@/lib/domain/criteria/deployment";
 import { AppError } from "@/lib/http/errors";
-import { isTerminalJobStatus } from "@/lib/runpod/schemas";
+import { isFinalJobStatus, isTerminalJobStatus } from "@/lib/domain/job/status";
 
 /**
  * Smoke jobs are opt-in per endpoint: a user sets Endpoint.smokeOptIn with the input to send and the
@@ -27,7 +27,6 @@ export interface SmokeConfig {
 
 const SUBMITTING = "SUBMITTING";
 const SUBMIT_FAILED = "SUBMIT_FAILED";
-const EXPIRED = "EXPIRED";
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -189,7 +188,7 @@ export async function syncSmokeRuns(prisma: PrismaClient, opts: { endpointIds?: 
   for (const r of open) {
     if (!r.job) continue;
     const status = r.job.status;
-    const final = isTerminalJobStatus(status) || status === EXPIRED;
+    const final = isFinalJobStatus(status);
     if (!final && status === r.status) continue;
     const mismatch = final && status === "COMPLETED" ? checkSmokeOutput(r.endpoint.smokeExpect, r.job.output) : null;
     await prisma.smokeRun.update({

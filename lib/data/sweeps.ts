@@ -1,5 +1,7 @@
 import { getPrisma, Prisma, type PrismaClient } from "@/lib/db";
 import { csvRecord } from "@/lib/data/csv";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
+import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { sweepSpend } from "@/lib/data/costs";
@@ -53,7 +55,6 @@ import { buildDimensions, buildSlices, flattenTrialParams, parameterImportance, 
 
 const log = createLogger("sweeps");
 
-export const CRASH_LOOP_FLAG = "random_device_crash_loop";
 /** Prefix of Trial.error for a submission whose outcome is unknown (never resubmitted, not a failure of the trial). */
 export const UNKNOWN_SUBMISSION = "submission outcome unknown";
 
@@ -319,7 +320,7 @@ async function flagsFor(db: Db, endpointIds: string[]): Promise<Map<string, numb
   if (!endpointIds.length) return out;
   const rows = await db.$queryRaw<{ endpointId: string; n: number }[]>`
     SELECT "endpointId", count(*)::int AS n FROM jobs
-    WHERE flag = ${CRASH_LOOP_FLAG} AND "endpointId" = ANY(${endpointIds}::text[]) AND status IN ('IN_QUEUE', 'UNKNOWN')
+    WHERE flag = ${CRASH_LOOP_FLAG} AND "endpointId" = ANY(${endpointIds}::text[]) AND status = ANY(${[...WAITING_JOB_STATUSES]}::text[])
     GROUP BY 1`;
   for (const r of rows) out.set(r.endpointId, r.n);
   return out;

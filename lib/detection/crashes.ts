@@ -1,25 +1,8 @@
 import { createHash } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { classifyLines, fingerprint, lastErrorLine, signatureForExitCode, signatureRank, SIGNATURES, SIGNATURE_IDS, unrecognisedFingerprint, type Crash, type SignatureId } from "@/lib/domain/crash";
+import { classifyLines, EXIT_CODE, EXTRA_SIGNATURE_TITLES, fingerprint, isClassifierSignature, lastErrorLine, signatureForExitCode, signatureRank, signatureTitle, unrecognisedFingerprint, UNKNOWN_RESTART, type Crash } from "@/lib/domain/crash";
 import type { DetectionConfig } from "@/lib/detection/config";
 import { deploymentOf } from "@/lib/domain/criteria/deployment";
-
-/** Signatures detection adds for crashes seen without a classifiable log line. */
-export const UNKNOWN_RESTART = "unknown_restart";
-export const EXIT_CODE = "exit_code";
-
-export const EXTRA_SIGNATURE_TITLES: Record<string, string> = {
-  [UNKNOWN_RESTART]: "Worker restarted without a crash log",
-  [EXIT_CODE]: "Worker process exited with an error",
-};
-
-export function signatureTitle(signature: string): string {
-  return (SIGNATURES as Record<string, { title: string }>)[signature]?.title ?? EXTRA_SIGNATURE_TITLES[signature] ?? signature;
-}
-
-export function isClassifierSignature(s: string): s is SignatureId {
-  return (SIGNATURE_IDS as readonly string[]).includes(s);
-}
 
 /** CrashEvent.fingerprint / CrashGroup.fingerprint are varchar(128): long fingerprints keep a prefix plus a hash. */
 export function storedFingerprint(fp: string): string {

@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { findCrashLoops, findUnknownLoop, recoveryEvidence, UNKNOWN_LOOP, type Recovery } from "@/lib/domain/crash";
+import { EXTRA_SIGNATURE_TITLES, findCrashLoops, findUnknownLoop, recoveryEvidence, UNKNOWN_LOOP, type Recovery } from "@/lib/domain/crash";
 import { ruleConfigOf, type DetectionConfig } from "@/lib/detection/config";
 import type { EndpointDetectionFacts } from "@/lib/detection/verdicts";
-import { signatureTitle } from "@/lib/detection/crashes";
+import { signatureTitle } from "@/lib/domain/crash/signatures";
 
 export type IncidentNotificationKind = "opened" | "regressed" | "resolved";
 
@@ -96,7 +96,7 @@ export const ALERT_COMPLETION_RATE = "alert_completion_rate";
 /** A classifier-free queue alert (its fingerprint and signature are the same): a problem, not a crash. */
 export const isQueueAlert = (fingerprintOrSignature: string) => fingerprintOrSignature.startsWith("alert_");
 export const CONDITION_TITLES: Record<string, string> = {
-  [UNKNOWN_LOOP]: "Crash loop, cause unknown",
+  [UNKNOWN_LOOP]: EXTRA_SIGNATURE_TITLES[UNKNOWN_LOOP],
   [ALERT_QUEUE_AGE]: "Oldest queued job waits too long",
   [ALERT_QUEUE_STALLED]: "Queue grows with no completions",
   [ALERT_COMPLETION_RATE]: "Completion rate below its recent baseline",

@@ -3,7 +3,8 @@ import { fingerprint, signatureForExitCode } from "@/lib/domain/crash";
 import { findSystemCrashes } from "@/lib/domain/crash/system-lines";
 import { deploymentOf } from "@/lib/domain/criteria/deployment";
 import type { DetectionConfig } from "@/lib/detection/config";
-import { EXIT_CODE, EXTRA_SIGNATURE_TITLES, signatureTitle, storedFingerprint, UNKNOWN_RESTART, writeCrashEvents, type EvidenceLine } from "@/lib/detection/crashes";
+import { storedFingerprint, writeCrashEvents, type EvidenceLine } from "@/lib/detection/crashes";
+import { EXIT_CODE, EXTRA_SIGNATURE_TITLES, signatureTitle, UNKNOWN_RESTART } from "@/lib/domain/crash/signatures";
 
 /**
  * Crash loops visible from RunPod's system lines alone: a container that dies before its handler prints

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { verdictForQueuedJob, type CrashEventInput, type EndpointHealthCounts, type QueuedJobVerdict, type VerdictEvidence } from "@/lib/domain/crash";
 import { ruleConfigOf, type DetectionConfig } from "@/lib/detection/config";
-import { isClassifierSignature } from "@/lib/detection/crashes";
+import { isClassifierSignature } from "@/lib/domain/crash/signatures";
 
 export interface HealthPoint {
   at: Date;

@@ -18,7 +18,8 @@ import { pollerConfig } from "@/lib/poller/config";
 import { listPollerModules } from "@/lib/poller/modules";
 import { nextLogCursor, resumeSince, toStoredLines } from "@/lib/poller/log-cursor";
 import { ManagementBudget } from "@/lib/poller/budget";
-import { backoffMs, fairShare, isQueuedStatus, jobPollDelayMs, planQueuedRound, spreadDelayMs, type QueuedRoundPlan } from "@/lib/poller/schedule";
+import { WAITING_JOB_STATUSES, isWaitingJobStatus } from "@/lib/domain/job/status";
+import { backoffMs, fairShare, jobPollDelayMs, planQueuedRound, spreadDelayMs, type QueuedRoundPlan } from "@/lib/poller/schedule";
 import { systemClock, type PollerClock, type PollerConfig, type PollerContext, type PollerModule } from "@/lib/poller/types";
 
 export interface CreatePollerOptions {
@@ -287,7 +288,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     st.jobsAt = now;
     const counts = await prisma.job.groupBy({ by: ["status"], where: { endpointId, nextPollAt: { not: null } }, _count: { _all: true } });
     if (!counts.length) return;
-    const queued = counts.filter((c) => isQueuedStatus(c.status)).reduce((n, c) => n + c._count._all, 0);
+    const queued = counts.filter((c) => isWaitingJobStatus(c.status)).reduce((n, c) => n + c._count._all, 0);
     let plan: QueuedRoundPlan = { open: false, take: 0, expected: 0 };
     if (queued > 0) {
       // fresh /health for the gate: a pickup after an older answer would otherwise wait a whole round
@@ -306,7 +307,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const queuedSelect = { id: true, status: true } as const;
     const oldestQueued = (exclude: string[], take: number) =>
       prisma.job.findMany({
-        where: { endpointId, status: { in: ["IN_QUEUE", "UNKNOWN"] }, nextPollAt: { not: null }, ...(exclude.length ? { id: { notIn: exclude } } : {}) },
+        where: { endpointId, status: { in: [...WAITING_JOB_STATUSES] }, nextPollAt: { not: null }, ...(exclude.length ? { id: { notIn: exclude } } : {}) },
         orderBy: [{ submittedAt: "asc" }, { createdAt: "asc" }, { id: "asc" }],
         take,
         select: queuedSelect,
@@ -334,14 +335,14 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       const at = nowDate();
       summary.jobPolls++;
       if (r.expired) {
-        if (isQueuedStatus(job.status)) leftQueue++;
+        if (isWaitingJobStatus(job.status)) leftQueue++;
         notFound.push(job);
         return;
       }
       const status = r.job.status === "RUNNING" ? "IN_PROGRESS" : r.job.status;
-      if (isQueuedStatus(job.status) && !isQueuedStatus(status)) leftQueue++;
+      if (isWaitingJobStatus(job.status) && !isWaitingJobStatus(status)) leftQueue++;
       const base = jobPollDelayMs(status, config);
-      const delay = base !== null && isQueuedStatus(status) ? spreadDelayMs(base, `${job.id}:${at.getTime()}`) : base;
+      const delay = base !== null && isWaitingJobStatus(status) ? spreadDelayMs(base, `${job.id}:${at.getTime()}`) : base;
       const res = await recordJobStatus(prisma, {
         jobId: job.id,
         doc: r.job,

@@ -8,19 +8,13 @@
  * - Terminal and EXPIRED jobs: never.
  */
 import type { Health } from "@/lib/runpod/schemas";
-import { isTerminalJobStatus } from "@/lib/runpod/schemas";
+import { isFinalJobStatus, isWaitingJobStatus } from "@/lib/domain/job/status";
 import type { PollerConfig } from "@/lib/poller/types";
-
-export const QUEUED_STATUSES = ["IN_QUEUE", "UNKNOWN"] as const;
-
-export function isQueuedStatus(status: string): boolean {
-  return status === "IN_QUEUE" || status === "UNKNOWN";
-}
 
 /** Delay until a job in `status` is polled again; null = never. */
 export function jobPollDelayMs(status: string, cfg: Pick<PollerConfig, "jobsIntervalMs" | "queuedMaxIntervalMs">): number | null {
-  if (status === "EXPIRED" || isTerminalJobStatus(status)) return null;
-  if (isQueuedStatus(status)) return cfg.queuedMaxIntervalMs;
+  if (isFinalJobStatus(status)) return null;
+  if (isWaitingJobStatus(status)) return cfg.queuedMaxIntervalMs;
   return cfg.jobsIntervalMs; // IN_PROGRESS, RUNNING and unknown non-terminal values
 }
 

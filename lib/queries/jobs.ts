@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
-import { isFinalJobStatus, JobDetailDtoSchema, JobPageDtoSchema, type JobDetailDto, type JobPageDto } from "@/lib/api/specs/jobs";
+import { JobDetailDtoSchema, JobPageDtoSchema, type JobDetailDto, type JobPageDto } from "@/lib/api/specs/jobs";
+import { isFinalJobStatus } from "@/lib/domain/job/status";
 import { fetchJson } from "./fetch-json";
 
 export interface JobListFilter {

@@ -6,18 +6,8 @@ export type { RunpodErrorKind, AmbiguousReason, ProblemDetails } from "./errors"
 export { parseRateLimitHeaders, parseRetryAfter, parseSfList } from "./rate-limit";
 export type { RateLimitSnapshot, RateLimitScopeState, RateLimitWindowState } from "./rate-limit";
 export type { LogStreamOptions, LogStreamEnd, LogStreamEndReason, WorkerLogsResult } from "./logs";
-export {
-  KNOWN_JOB_STATUSES,
-  KNOWN_WORKER_STATUSES,
-  TERMINAL_JOB_STATUSES,
-  isKnownJobStatus,
-  isKnownWorkerStatus,
-  isTerminalJobStatus,
-  normalizeJobStatus,
-} from "./schemas";
+export { KNOWN_WORKER_STATUSES, isKnownWorkerStatus } from "./schemas";
 export type {
-  JobStatus,
-  KnownJobStatus,
   WorkerStatus,
   KnownWorkerStatus,
   JobStatusDoc,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { JobStatus, Open, RunpodJobStatus } from "@/lib/domain/job/status";
 
 /**
  * zod schemas for RunPod responses (runpod-api.md sections 2 and 4). Tolerant by
@@ -9,13 +10,7 @@ import { z } from "zod";
 
 // ---- enum-like strings ------------------------------------------------------
 
-/** A string union that still admits values we do not know yet. */
-type Open<T extends string> = T | (string & {});
-
-export const KNOWN_JOB_STATUSES = ["IN_QUEUE", "IN_PROGRESS", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"] as const;
-export type KnownJobStatus = (typeof KNOWN_JOB_STATUSES)[number];
-export type JobStatus = Open<KnownJobStatus>;
-export const TERMINAL_JOB_STATUSES: readonly KnownJobStatus[] = ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"];
+// Job statuses live in lib/domain/job/status.ts (one home); worker statuses are RunPod's alone.
 
 export const KNOWN_WORKER_STATUSES = ["RUNNING", "IDLE", "INITIALIZING", "THROTTLED", "UNHEALTHY"] as const;
 export type KnownWorkerStatus = (typeof KNOWN_WORKER_STATUSES)[number];
@@ -25,13 +20,7 @@ function oneOf<T extends string>(set: readonly T[]) {
   const s = new Set<string>(set);
   return (v: string | null | undefined): v is T => typeof v === "string" && s.has(v);
 }
-export const isKnownJobStatus = oneOf(KNOWN_JOB_STATUSES);
 export const isKnownWorkerStatus = oneOf(KNOWN_WORKER_STATUSES);
-export const isTerminalJobStatus = oneOf(TERMINAL_JOB_STATUSES);
-/** `RUNNING` is documented as a job state but never seen; treat it as `IN_PROGRESS`. */
-export function normalizeJobStatus(s: JobStatus): JobStatus {
-  return s === "RUNNING" ? "IN_PROGRESS" : s;
-}
 
 const openString = <T extends string>() => z.string().transform((s) => s as Open<T>);
 
@@ -64,7 +53,7 @@ const jobErrorText = z
 
 export const JobStatusDocSchema = z.object({
   id: z.string().optional(),
-  status: openString<KnownJobStatus>(),
+  status: openString<RunpodJobStatus>(),
   delayTime: optNumber,
   executionTime: optNumber,
   output: z.unknown().optional(),
@@ -76,13 +65,13 @@ export type JobStatusDoc = Omit<z.infer<typeof JobStatusDocSchema>, "id"> & { id
 
 export const RunResponseSchema = z.object({
   id: z.string().min(1),
-  status: openString<KnownJobStatus>().optional().transform((s) => s ?? "IN_QUEUE"),
+  status: openString<RunpodJobStatus>().optional().transform((s) => s ?? "IN_QUEUE"),
 });
 export type RunResponse = z.infer<typeof RunResponseSchema>;
 
 export const JobActionResponseSchema = z.object({
   id: z.string().optional(),
-  status: openString<KnownJobStatus>(),
+  status: openString<RunpodJobStatus>(),
 });
 export type JobActionResponse = { id: string; status: JobStatus };
 
@@ -117,7 +106,7 @@ const StreamChunkSchema = z.looseObject({ output: z.unknown().optional(), metric
 export type StreamChunk = z.infer<typeof StreamChunkSchema>;
 /** Official clients get `{status, stream:[...]}`; the docs page shows a bare list of chunks. */
 export const StreamResponseSchema = z.union([
-  z.object({ status: openString<KnownJobStatus>().optional(), stream: z.array(StreamChunkSchema).nullish() }).transform((v) => ({
+  z.object({ status: openString<RunpodJobStatus>().optional(), stream: z.array(StreamChunkSchema).nullish() }).transform((v) => ({
     status: v.status,
     stream: v.stream ?? [],
   })),

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from "./clock";
+import { TERMINAL_JOB_STATUSES, type RunpodJobStatus } from "@/lib/domain/job/status";
 import { createRng, hashSeed, type Rng } from "./rng";
 import type { Behaviour, EndpointConfig, Scenario } from "./scenario";
 import { evaluateObjective, ObjectiveInputError, sampleInput } from "./objective";
@@ -18,9 +19,10 @@ import {
  * except webhook delivery, which is handed to an injected sender.
  */
 
-export type JobStatus = "IN_QUEUE" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
+/** The simulator never answers RUNNING (production does not either). */
+export type JobStatus = Exclude<RunpodJobStatus, "RUNNING">;
 export type WorkerStatus = "INITIALIZING" | "IDLE" | "RUNNING" | "THROTTLED" | "UNHEALTHY";
-export const TERMINAL: ReadonlySet<JobStatus> = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"]);
+export const TERMINAL: ReadonlySet<JobStatus> = new Set(TERMINAL_JOB_STATUSES);
 
 export interface JobRequest {
   input?: unknown;

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import YAML from "yaml";
+import { TERMINAL_JOB_STATUSES } from "@/lib/domain/job/status";
 
 /**
  * The scenario file: which endpoints exist, how their workers behave over time,
@@ -211,7 +212,7 @@ export const JobPolicySchema = z
     maxAutoRetries: z.number().int().min(0).default(3),
     /** Observed: cancelling a running job restarts that worker. */
     cancelRestartsWorker: z.boolean().default(true),
-    webhookStates: z.array(z.enum(["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"])).default(["COMPLETED", "FAILED"]),
+    webhookStates: z.array(z.enum(TERMINAL_JOB_STATUSES)).default(["COMPLETED", "FAILED"]),
     webhookRetries: z.number().int().min(0).default(2),
     webhookRetryDelayMs: ms(10_000),
     webhookTimeoutMs: ms(10_000, 1),

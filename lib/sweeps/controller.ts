@@ -19,7 +19,8 @@ import {
 import { createLogger, type Logger } from "@/lib/log";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { RunpodError } from "@/lib/runpod/errors";
-import { normalizeJobStatus } from "@/lib/runpod/schemas";
+import { EXPIRED, WAITING_JOB_STATUSES, normalizeJobStatus } from "@/lib/domain/job/status";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import type { SweepState, TrialStatus } from "@/lib/generated/prisma/enums";
 
 /**
@@ -308,7 +309,7 @@ async function planSweep(tx: Tx, ctx: SweepControllerContext, sweepId: string): 
       await tx.trial.update({ where: { id: t.id }, data: { ...base, status: "cancelled", finishedAt, error: sweep.state === "cancelled" ? "cancelled with the sweep" : "the job was cancelled outside sweepwatch" } });
       continue;
     }
-    if (js === "FAILED" || js === "TIMED_OUT" || js === "EXPIRED") {
+    if (js === "FAILED" || js === "TIMED_OUT" || js === EXPIRED) {
       if (!started) {
         // Never picked up (e.g. every worker crash-loops and the job's TTL ran out): not the trial's fault.
         await tx.trial.update({ where: { id: t.id }, data: { status: "expired", finishedAt, error: `job ${js} without ever starting (${t.error ?? "no worker took it"}); ${NEVER_RAN_NOTE}` } });
@@ -316,7 +317,7 @@ async function planSweep(tx: Tx, ctx: SweepControllerContext, sweepId: string): 
         continue;
       }
       failedCount++;
-      const why = js === "EXPIRED" ? "the job's result expired on RunPod before it was read" : (t.error ?? js);
+      const why = js === EXPIRED ? "the job's result expired on RunPod before it was read" : (t.error ?? js);
       await tx.trial.update({ where: { id: t.id }, data: { ...base, status: "failed", finishedAt, error: why.slice(0, 10_000) } });
       retry.push({ params: t.params, attempt: t.attempt + 1 });
     }
@@ -482,7 +483,7 @@ async function statusCounts(tx: Tx, sweepId: string): Promise<StatusCounts> {
 async function runningReason(tx: Tx, endpointId: string, c: StatusCounts): Promise<string> {
   const waiting = c.queued + c.submitting;
   if (c.running === 0 && waiting > 0) {
-    const flagged = await tx.job.count({ where: { endpointId, flag: "random_device_crash_loop", status: { in: ["IN_QUEUE", "UNKNOWN"] } } });
+    const flagged = await tx.job.count({ where: { endpointId, flag: CRASH_LOOP_FLAG, status: { in: [...WAITING_JOB_STATUSES] } } });
     if (flagged > 0)
       return `waiting: endpoint ${endpointId} is crash-looping (random_device); ${plural(waiting, "trial")} queued, none started`;
     return `waiting: ${plural(waiting, "trial")} queued on endpoint ${endpointId}, none started yet`;

@@ -2,14 +2,6 @@ import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
 import { EndpointIdSchema } from "./endpoints";
 
-/** RunPod's terminal job states plus sweepwatch's EXPIRED (404 after TTL/retention). */
-export const FINAL_JOB_STATUSES = ["COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT", "EXPIRED"] as const;
-/** Statuses offered by the job filter; the API accepts any status string (RunPod may add new ones). */
-export const JOB_STATUS_FILTERS = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT", "EXPIRED", "UNKNOWN"] as const;
-
-export function isFinalJobStatus(status: string): boolean {
-  return (FINAL_JOB_STATUSES as readonly string[]).includes(status);
-}
 
 export const JobTransitionDtoSchema = z.object({
   from: z.string().nullable(),

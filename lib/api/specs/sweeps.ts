@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { defineRoute } from "@/lib/http/spec";
 import { SWEEP_STATES, TRIAL_STATUSES } from "@/lib/domain/sweep/states";
 
@@ -43,7 +44,7 @@ export const SweepProgressDtoSchema = z.object({
 export type SweepProgressDto = z.infer<typeof SweepProgressDtoSchema>;
 
 export const SweepFlagDtoSchema = z.object({
-  kind: z.literal("random_device_crash_loop"),
+  kind: z.literal(CRASH_LOOP_FLAG),
   /** queued jobs on the sweep's endpoint carrying the flag */
   queuedJobs: z.number().int(),
   message: z.string(),

@@ -1,6 +1,6 @@
 import { randomDeviceVariant, SIGNATURES } from "@/lib/domain/crash";
 import type { RunbookDto } from "@/lib/api/specs/incidents";
-import { signatureTitle } from "@/lib/detection/crashes";
+import { signatureTitle } from "@/lib/domain/crash/signatures";
 import { RANDOM_DEVICE_RUNBOOK } from "./random-device";
 import { TF_SERVERLESS_RUNBOOK } from "./tf-serverless";
 import { RANDOM_DEVICE_VARIANT_INFO } from "./variants";

@@ -31,6 +31,24 @@ export const SIGNATURE_IDS = [
 export const SignatureIdSchema = z.enum(SIGNATURE_IDS);
 export type SignatureId = z.infer<typeof SignatureIdSchema>;
 
+/** Signatures detection adds for crashes seen without a classifiable log line. */
+export const UNKNOWN_RESTART = "unknown_restart";
+export const EXIT_CODE = "exit_code";
+/** Fingerprint and signature of a crash loop seen only as restarts / unhealthy workers, without readable logs. */
+export const UNKNOWN_LOOP = "crash_loop_unknown";
+/** Every signature a crash event or crash-loop incident can carry: the classifier's and detection's own. */
+export type CrashSignature = SignatureId | typeof UNKNOWN_RESTART | typeof EXIT_CODE | typeof UNKNOWN_LOOP;
+
+export const EXTRA_SIGNATURE_TITLES: Record<Exclude<CrashSignature, SignatureId>, string> = {
+  [UNKNOWN_RESTART]: "Worker restarted without a crash log",
+  [EXIT_CODE]: "Worker process exited with an error",
+  [UNKNOWN_LOOP]: "Crash loop, cause unknown",
+};
+
+export function isClassifierSignature(s: string): s is SignatureId {
+  return (SIGNATURE_IDS as readonly string[]).includes(s);
+}
+
 export interface SignatureInfo {
   id: SignatureId;
   title: string;
@@ -147,4 +165,8 @@ export const SIGNAL_SIGNATURES: Readonly<Record<number, SignatureId>> = {
 /** Signature for an exit status reported outside the log (wrapper, container runtime), or null for 0 and generic failures. */
 export function signatureForExitCode(code: number): SignatureId | null {
   return EXIT_CODE_SIGNATURES[code] ?? null;
+}
+
+export function signatureTitle(signature: string): string {
+  return (SIGNATURES as Record<string, { title: string }>)[signature]?.title ?? (EXTRA_SIGNATURE_TITLES as Record<string, string>)[signature] ?? signature;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findUnknownLoop, recoveryEvidence, UNKNOWN_LOOP, verdictForQueuedJob, type CrashEventInput, type EndpointHealthCounts, type QueuedJobVerdictInput, type Verdict } from "./verdict";
+import { findUnknownLoop, recoveryEvidence, verdictForQueuedJob, type CrashEventInput, type EndpointHealthCounts, type QueuedJobVerdictInput, type Verdict } from "./verdict";
+import { UNKNOWN_LOOP } from "./signatures";
 
 /**
  * Table-driven: every verdict, and every "Why" case of issue 13 that the pure rules decide. The

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SIGNATURES, signatureRank, type SignatureId } from "./signatures";
+import { SIGNATURES, signatureRank, UNKNOWN_LOOP, type SignatureId } from "./signatures";
 
 /**
  * Why an IN_QUEUE job waits. Pure rules; the decision tree, first match wins:
@@ -57,9 +57,8 @@ function ms(t: Instant): number {
 export const VERDICTS = ["random_device_crash_loop", "crash_loop", "no_capacity", "throttled", "cold_start", "queued"] as const;
 export const VerdictSchema = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof VerdictSchema>;
-export const FLAG = "random_device_crash_loop" as const;
-/** Fingerprint and signature of a crash loop seen only as restarts / unhealthy workers, without readable logs. */
-export const UNKNOWN_LOOP = "crash_loop_unknown" as const;
+/** The flag a queued job carries while its endpoint's workers crash-loop on random_device: the one spelling of it. */
+export const CRASH_LOOP_FLAG = "random_device_crash_loop" as const satisfies Verdict;
 
 /** /health (or v2 worker summary) counts; a counter /health did not give is null, never 0. */
 export interface EndpointHealthCounts {
@@ -119,7 +118,7 @@ export interface VerdictEvidence {
 
 export interface QueuedJobVerdict {
   verdict: Verdict;
-  flag: typeof FLAG | null;
+  flag: typeof CRASH_LOOP_FLAG | null;
   reason: string;
   signature?: SignatureId;
   fingerprint?: string;
@@ -257,7 +256,7 @@ export function verdictForQueuedJob(input: QueuedJobVerdictInput): QueuedJobVerd
     const rd = loop.signature === "random_device";
     return finish({
       verdict: rd ? "random_device_crash_loop" : "crash_loop",
-      flag: rd ? FLAG : null,
+      flag: rd ? CRASH_LOOP_FLAG : null,
       reason: `workers crashed ${loop.count} times${who} ${span} with "${SIGNATURES[loop.signature].title}" and no job completed since`,
       signature: loop.signature,
       fingerprint: loop.fingerprint,

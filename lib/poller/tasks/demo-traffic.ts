@@ -1,5 +1,6 @@
 import { submitJob } from "@/lib/data/jobs-write";
 import type { PollerModule } from "@/lib/poller/types";
+import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
 
 /**
  * Demo mode only: a steady trickle of jobs to every endpoint this poller leases, one per endpoint
@@ -31,7 +32,7 @@ export const demoTrafficModule: PollerModule = {
     });
     const queued = await ctx.prisma.job.groupBy({
       by: ["endpointId"],
-      where: { endpointId: { in: ctx.endpoints }, source: "demo", status: { in: ["IN_QUEUE", "UNKNOWN"] } },
+      where: { endpointId: { in: ctx.endpoints }, source: "demo", status: { in: [...WAITING_JOB_STATUSES] } },
       _count: { _all: true },
     });
     const lastBy = new Map(last.map((r) => [r.endpointId, r]));

@@ -48,7 +48,7 @@ export async function resolvePrincipal(req: RequestLike, opts: { now?: Date } = 
 }
 
 /**
- * Resolves who is calling and checks the route's access rule (lib/auth/roles.ts):
+ * Resolves who is calling and checks the route's access rule (lib/domain/roles.ts):
  * 401 without credentials, 403 when the role is not enough or the CSRF check fails.
  * "secret" routes check their own secret and get ANONYMOUS here.
  */

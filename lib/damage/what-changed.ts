@@ -41,7 +41,7 @@ export async function snapshotEndpointSettings(prisma: Db, endpointId: string, n
   const hash = hashOf(settings);
   const last = await prisma.endpointSettingsSnapshot.findFirst({ where: { endpointId }, orderBy: [{ at: "desc" }, { id: "desc" }], select: { hash: true } });
   if (last?.hash === hash) return false;
-  // RunPod's v2 endpoint description does not say who changed it (runpod-api.md 4.1).
+  // RunPod's v2 endpoint description does not say who changed it (docs/runpod-api.md 4.1).
   const r = await prisma.endpointSettingsSnapshot.createMany({ data: [{ endpointId, at: now, hash, settings: settings as unknown as Prisma.InputJsonValue, changedBy: null }], skipDuplicates: true });
   return r.count > 0;
 }

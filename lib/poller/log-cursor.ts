@@ -7,7 +7,7 @@ import type { LogLine } from "@/lib/runpod/schemas";
  *
  * RunPod's event ids are the lines' timestamps, resuming is exclusive of the timestamp given, and system
  * lines carry whole seconds: "container exited" printed after a container line stamped 12:00:08.4 is
- * stamped 12:00:08, and more lines of that second may still come (runpod-api.md 5.1). So a read resumes
+ * stamped 12:00:08, and more lines of that second may still come (docs/runpod-api.md 5.1). So a read resumes
  * from just before the whole second of the newest line it saw, re-reading up to a couple of seconds of
  * lines that storage de-duplicates by content. Once that second is long past when a read ended (and the
  * read drained the stream), nothing more can be stamped with it and the read resumes right after it, so

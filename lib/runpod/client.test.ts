@@ -95,7 +95,7 @@ describe("jobs API shapes", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it("health keeps missing counters as null ('not reported'), never 0 (runpod-api.md 2.8)", async () => {
+  it("health keeps missing counters as null ('not reported'), never 0 (docs/runpod-api.md 2.8)", async () => {
     fake.handle((_req, res) => sendJson(res, 200, { workers: { idle: 1, running: 2, brandNew: 9 }, jobs: null }));
     const { c } = client();
     expect(await c.health("ep1")).toEqual({

@@ -589,7 +589,7 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
     },
 
     async listEndpoints(opts = {}) {
-      // The v2 doc defines no pagination for this list (runpod-api.md 4.1).
+      // The v2 doc defines no pagination for this list (docs/runpod-api.md 4.1).
       return json<Endpoint[]>({
         operation: "listEndpoints",
         surface: "management",

@@ -3,7 +3,7 @@ import { LogEventDataSchema, type LogLine, type LogSource } from "./schemas";
 import type { RunpodError } from "./errors";
 
 /**
- * Reads RunPod's worker log SSE stream (runpod-api.md 5.1). The stream replays
+ * Reads RunPod's worker log SSE stream (docs/runpod-api.md 5.1). The stream replays
  * `tail` lines and then stays open forever, so every read is bounded by time,
  * idle time, line count and bytes. Production sends no response headers until it
  * has a line (runpod/runpodctl internal/api/logs.go), so a read whose headers do not

@@ -1,6 +1,6 @@
 /**
  * Rate-limit bookkeeping for the RunPod client: parses `Retry-After`, the IETF
- * `RateLimit` / `RateLimit-Policy` structured-field headers (runpod-api.md 4.1),
+ * `RateLimit` / `RateLimit-Policy` structured-field headers (docs/runpod-api.md 4.1),
  * and the older `RateLimit-Limit/-Remaining/-Reset` form, and keeps a per-scope
  * budget so callers hold requests instead of earning 429s.
  *

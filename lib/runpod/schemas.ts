@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { JobStatus, Open, RunpodJobStatus } from "@/lib/domain/job/status";
 
 /**
- * zod schemas for RunPod responses (runpod-api.md sections 2 and 4). Tolerant by
+ * zod schemas for RunPod responses (docs/runpod-api.md sections 2 and 4). Tolerant by
  * design: unknown keys are dropped (or kept on `looseObject`s), optional fields may
  * be missing or null, and enum-like fields stay plain strings so a new status
  * value from RunPod is recorded instead of rejected.

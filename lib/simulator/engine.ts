@@ -472,7 +472,7 @@ export class SimEngine {
 
   /**
    * GET /health. By default only the counters RunPod documents (its example has jobs.* and, under
-   * workers, only idle and running: runpod-api.md 2.8); scenario `health.counters: all` adds the
+   * workers, only idle and running: docs/runpod-api.md 2.8); scenario `health.counters: all` adds the
    * undocumented ones (initializing, ready, throttled, unhealthy) seen in SDK types and some traffic.
    */
   health(endpointId: string) {
@@ -940,7 +940,7 @@ export class SimEngine {
     this.reconcile(ep);
   }
 
-  // ---- external workers (worker protocol, runpod-api.md section 6) --------------------
+  // ---- external workers (worker protocol, docs/runpod-api.md section 6) --------------------
 
   /** Finds or registers the external worker and records contact (heartbeat). Throws 404 if the endpoint is not external. */
   touchExternalWorker(endpointId: string, workerId: string): SimWorker {

@@ -3,7 +3,7 @@ import type { LogLine, SimEngine, SimWorker } from "./engine";
 import type { LogRoute } from "./scenario";
 
 /**
- * GET /v2/serverless/{id}/workers/{workerId}/logs as production answers it (runpod-api.md 5.1;
+ * GET /v2/serverless/{id}/workers/{workerId}/logs as production answers it (docs/runpod-api.md 5.1;
  * runpod/runpodctl internal/api/logs.go and logs_test.go, commit 4fc7ced):
  * - no response headers until there is a line to send (a quiet worker is a request with no answer yet);
  * - `id:` is the bare RFC 3339 ts of the line: whole seconds for system lines, nanoseconds for container

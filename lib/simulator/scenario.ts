@@ -251,7 +251,7 @@ export type Faults = z.infer<typeof FaultsSchema>;
 export type FaultsInput = z.input<typeof FaultsSchema>;
 
 /**
- * The worker log route (runpod-api.md 5.1). Defaults are production as RunPod's own clients recorded it
+ * The worker log route (docs/runpod-api.md 5.1). Defaults are production as RunPod's own clients recorded it
  * (runpod/runpodctl internal/api/logs.go + logs_test.go); the alternatives are the other shapes seen.
  */
 export const LogRouteSchema = z

@@ -348,7 +348,7 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   /**
    * PATCH /v2/serverless/{id}: only the worker settings, in the read model's shape
-   * (`{"workers": {"min", "max", "idleTimeout"}}`, runpod-api.md 4.1); other fields are refused
+   * (`{"workers": {"min", "max", "idleTimeout"}}`, docs/runpod-api.md 4.1); other fields are refused
    * so a test notices when sweepwatch sends more than it meant to.
    */
   async function updateEndpoint(req: IncomingMessage, res: ServerResponse, ctx: Ctx, id: string) {

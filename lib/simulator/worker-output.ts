@@ -142,7 +142,7 @@ export function midJobCrashLines(kind: "segfault" | "cuda_oom", jobId: string): 
   };
 }
 
-/** The JSON error string runpod-python reports when a handler raises (runpod-api.md 2.6.1). */
+/** The JSON error string runpod-python reports when a handler raises (docs/runpod-api.md 2.6.1). */
 export function handlerErrorString(workerId: string, errorType: string, message: string, traceback: string): string {
   return JSON.stringify({
     error_type: `<class '${errorType}'>`,

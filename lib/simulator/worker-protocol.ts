@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SimError, type SimEngine, type SimJob, type SimWorker } from "./engine";
 
 /**
- * The worker-facing callbacks runpod-python uses (runpod-api.md section 6), served for
+ * The worker-facing callbacks runpod-python uses (docs/runpod-api.md section 6), served for
  * endpoints whose behaviour is `external`: a real worker (or a test acting as one) takes
  * jobs and reports results, and shows up in the v2 workers list.
  *   GET  /v2/{ep}/job-take/{workerId}?job_in_progress=0|1

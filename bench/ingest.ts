@@ -53,7 +53,7 @@ process.env.LOG_LEVEL = "warn";
 const pg = (await import("pg")).default;
 const { NextRequest } = await import("next/server");
 const { getPrisma, disconnectPrisma } = await import("@/lib/db");
-const { createIngestToken } = await import("@/lib/data/tokens");
+const { createIngestToken } = await import("@/lib/auth/tokens-repository");
 const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
 const route = await import("@/app/api/ingest/logs/route");
 

@@ -15,7 +15,7 @@
  */
 import pLimit from "p-limit";
 import { createPrismaClient } from "@/lib/db";
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import { createPoller } from "@/lib/poller/engine";
 import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
 import { isTerminalJobStatus } from "@/lib/domain/job/status";

@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { createPrismaClient } from "@/lib/db";
 import { resolveDatabaseUrl } from "@/lib/db/embedded-state";
 import { redactDatabaseUrl } from "@/lib/db/pg-config";
-import { getSweep, getSweepAnalysis, getSweepHistory, getSweepParameterViews, listSweeps, listTrials } from "@/lib/data/sweeps";
+import { getSweep, getSweepAnalysis, getSweepHistory, getSweepParameterViews, listSweeps, listTrials } from "@/lib/sweeps/service";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

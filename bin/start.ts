@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { describeDatabaseError, maskDatabaseUrl } from "@/lib/pg-errors";
 import { createPrismaClient } from "@/lib/db";
-import { seedDefaultCriteria } from "@/lib/data/criteria";
+import { seedDefaultCriteria } from "@/lib/criteria/evaluation";
 import { choosePort } from "./ports";
 
 const root = path.resolve(import.meta.dirname, "..");

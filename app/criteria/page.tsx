@@ -7,7 +7,7 @@ import { PRINT_CSS } from "@/components/criteria/print-css";
 import { PageHeader } from "@/components/ui/page-header";
 import { readCriteria } from "@/lib/criteria/service";
 import { getQueryClient } from "@/lib/queries/query-client";
-import { criteriaQueryOptions, parseCriteriaSearchParams, type CriteriaFilter } from "@/lib/queries/criteria";
+import { criteriaQueryOptions, parseCriteriaSearchParams, type CriteriaFilter } from "@/lib/criteria/client/queries";
 
 export const metadata: Metadata = { title: "Criteria" };
 

@@ -3,8 +3,8 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { EndpointsList } from "@/components/endpoints/endpoints-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { listEndpoints } from "@/lib/data/endpoints-read";
-import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
+import { listEndpoints } from "@/lib/endpoints/repository";
+import { endpointsListQueryOptions } from "@/lib/endpoints/client/queries";
 import { getQueryClient } from "@/lib/queries/query-client";
 
 export const metadata: Metadata = { title: "Endpoints" };

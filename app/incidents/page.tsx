@@ -3,8 +3,8 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { IncidentList } from "@/components/incidents/incident-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { listIncidents } from "@/lib/data/incidents";
-import { INCIDENT_PAGE_SIZE, incidentListQueryOptions, parseIncidentFilters } from "@/lib/queries/incidents";
+import { listIncidents } from "@/lib/incidents/service";
+import { INCIDENT_PAGE_SIZE, incidentListQueryOptions, parseIncidentFilters } from "@/lib/incidents/client/queries";
 import { getQueryClient } from "@/lib/queries/query-client";
 
 export const metadata: Metadata = { title: "Incidents" };

@@ -4,9 +4,9 @@ import { SweepList } from "@/components/sweeps/sweep-list";
 import { SWEEP_LIST_PARAMS } from "@/components/sweeps/sweep-page-options";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
-import { listSweeps } from "@/lib/data/sweeps";
+import { listSweeps } from "@/lib/sweeps/service";
 import { makeQueryClient } from "@/lib/queries/query-client";
-import { sweepListQueryOptions } from "@/lib/queries/sweeps";
+import { sweepListQueryOptions } from "@/lib/sweeps/client/queries";
 
 export const metadata: Metadata = { title: "Sweeps" };
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { createApiToken, createIngestToken, listApiTokens, revokeApiToken } from "@/lib/data/tokens";
-import { getUserByUsername } from "@/lib/data/users";
+import { createApiToken, createIngestToken, listApiTokens, revokeApiToken } from "@/lib/auth/tokens-repository";
+import { getUserByUsername } from "@/lib/auth/users";
 import { cliPrincipal } from "@/lib/auth/principal";
 import { CliError, parseRole, runCli } from "./auth-cli";
 

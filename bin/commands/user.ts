@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { randomBytes } from "node:crypto";
-import { createUser, getUserByUsername, listUsers, updateUser } from "@/lib/data/users";
+import { createUser, getUserByUsername, listUsers, updateUser } from "@/lib/auth/users";
 import { passwordProblem } from "@/lib/auth/password";
 import { cliPrincipal } from "@/lib/auth/principal";
 import { CliError, parseRole, readStdin, runCli } from "./auth-cli";

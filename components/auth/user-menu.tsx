@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { meQueryOptions } from "@/lib/queries/auth";
+import { meQueryOptions } from "@/lib/auth/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 
 /** Who is signed in, a link to settings, and sign-out. For the header's right-hand slot. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueries } from "@tanstack/react-query";
-import { endpointCostQueryOptions } from "@/lib/queries/damage";
+import { endpointCostQueryOptions } from "@/lib/damage/client/queries";
 import { formatGpuTime, formatUsd } from "@/lib/format/cost";
 
 const WEEK_HOURS = 168;

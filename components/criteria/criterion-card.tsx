@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import type { CriterionWithHistoryDto } from "@/lib/api/specs/criteria";
 import { buildDayBars, countdownText } from "@/lib/charts/criteria";
-import { criteriaUrls, type CriteriaFilter } from "@/lib/queries/criteria";
+import { criteriaUrls, type CriteriaFilter } from "@/lib/criteria/client/queries";
 import { AttestForm, ParamEditor, SmokeNowButton, SmokeSettingsEditor } from "./criterion-editors";
 import { CriterionHistory } from "./criterion-history";
 import { DayBars } from "./day-bars";

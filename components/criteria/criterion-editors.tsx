@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
-import { attestCriterion, criteriaKeys, runSmokeJobNow, saveSmokeSettings, smokeSettingsQueryOptions, updateCriterionParams } from "@/lib/queries/criteria";
+import { attestCriterion, criteriaKeys, runSmokeJobNow, saveSmokeSettings, smokeSettingsQueryOptions, updateCriterionParams } from "@/lib/criteria/client/queries";
 import { fieldLabel, fromFormValues, paramFields, toFormValues } from "./param-fields";
 
 const inputClass = "mt-1 block w-full rounded-md border border-line-strong bg-surface px-2 py-1 text-sm text-fg shadow-xs focus:border-accent";

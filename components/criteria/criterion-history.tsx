@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Skeleton } from "@/components/ui/skeleton";
 import { collapseHistory } from "@/lib/charts/criteria";
-import { criterionQueryOptions, type CriteriaFilter } from "@/lib/queries/criteria";
+import { criterionQueryOptions, type CriteriaFilter } from "@/lib/criteria/client/queries";
 import { formatUtc } from "./format";
 import { StateBadge } from "./state-badge";
 

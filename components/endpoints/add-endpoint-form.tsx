@@ -6,7 +6,7 @@ import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { AddEndpointBodySchema, EndpointDetailDtoSchema } from "@/lib/api/specs/endpoints";
-import { endpointKeys } from "@/lib/queries/endpoints";
+import { endpointKeys } from "@/lib/endpoints/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 
 /** Admins add an endpoint by id (e.g. one the API key cannot list); the poller picks it up on its next round. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { endpointCostQueryOptions } from "@/lib/queries/damage";
+import { endpointCostQueryOptions } from "@/lib/damage/client/queries";
 import { formatGpuTime, formatUsd } from "@/lib/format/cost";
 import { formatUtcTime } from "@/lib/format/time";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";

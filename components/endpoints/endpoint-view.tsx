@@ -17,7 +17,7 @@ import { SubmitJobForm } from "@/components/jobs/submit-job-form";
 import { LogViewer } from "@/components/logs/log-viewer";
 import { EndpointDetailDtoSchema } from "@/lib/api/specs/endpoints";
 import { prepareQueueDepthChart, prepareWorkerStateChart } from "@/lib/charts/endpoints";
-import { endpointKeys, endpointPageQuery, endpointQueryOptions, snapshotsQueryOptions, TIME_RANGE_LABELS } from "@/lib/queries/endpoints";
+import { endpointKeys, endpointPageQuery, endpointQueryOptions, snapshotsQueryOptions, TIME_RANGE_LABELS } from "@/lib/endpoints/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 import { describePollError, formatCounter } from "@/lib/format/poll-error";
 import { CountBadges, STALE_SNAPSHOT_SECONDS } from "./endpoints-list";

@@ -12,7 +12,7 @@ import { useNow } from "@/components/hooks/use-now";
 import { QueueDepthSparkline } from "@/components/charts/queue-depth-sparkline";
 import { formatCounter } from "@/lib/format/poll-error";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
-import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
+import { endpointsListQueryOptions } from "@/lib/endpoints/client/queries";
 import { formatCounts, formatDuration, jobTone, statusLabel, WORKER_STATUS_DISPLAY_ORDER, workerTone } from "./format";
 import { JOB_STATUS_DISPLAY_ORDER } from "@/lib/domain/job/status";
 import { LoadError, StaleBadge } from "./stale-badge";

@@ -1,7 +1,7 @@
 "use client";
 
 import { cx } from "@/components/ui/cx";
-import { TIME_RANGE_LABELS, TIME_RANGES, type TimeRange } from "@/lib/queries/endpoints";
+import { TIME_RANGE_LABELS, TIME_RANGES, type TimeRange } from "@/lib/endpoints/client/queries";
 
 /** Segmented control for the charts' time range; the value lives in the URL (?range=). */
 export function TimeRangePicker({ value, onChange }: { value: TimeRange; onChange: (r: TimeRange) => void }) {

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
-import { endpointPageQuery, parseEndpointPageState, type EndpointPageState } from "@/lib/queries/endpoints";
+import { endpointPageQuery, parseEndpointPageState, type EndpointPageState } from "@/lib/endpoints/client/queries";
 
 /** The endpoint page's filters and time range, read from and written to the URL (replace, no scroll jump). */
 export function useEndpointPageState(): [EndpointPageState, (patch: Partial<EndpointPageState>) => void] {

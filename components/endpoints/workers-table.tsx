@@ -6,7 +6,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
-import { workersQueryOptions } from "@/lib/queries/endpoints";
+import { workersQueryOptions } from "@/lib/endpoints/client/queries";
 import { formatAgo, formatExit, formatRestarts, formatTime, workerTone } from "./format";
 import { LoadError, StaleBadge } from "./stale-badge";
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { MaxWorkersStateDtoSchema, PurgeDtoSchema } from "@/lib/api/specs/damage";
-import { crashGroupDiffQueryOptions, damageKeys, incidentCostQueryOptions, purgesQueryOptions } from "@/lib/queries/damage";
+import { crashGroupDiffQueryOptions, damageKeys, incidentCostQueryOptions, purgesQueryOptions } from "@/lib/damage/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 import { utc } from "./format";
 

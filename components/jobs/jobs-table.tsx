@@ -14,7 +14,7 @@ import { formatAgo, formatMs, formatTime, jobTone, statusLabel } from "@/compone
 import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
 import { JobError } from "./job-error";
 import type { JobDto } from "@/lib/api/specs/jobs";
-import { jobListQueryOptions, jobQueryOptions, type JobListFilter } from "@/lib/queries/jobs";
+import { jobListQueryOptions, jobQueryOptions, type JobListFilter } from "@/lib/jobs/client/queries";
 
 export const JOB_FILTERS: { value: string | undefined; label: string }[] = [
   { value: undefined, label: "All" },

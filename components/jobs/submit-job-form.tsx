@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { JobDetailDtoSchema, type JobDetailDto } from "@/lib/api/specs/jobs";
 import { parseJobInput } from "./job-input";
-import { jobKeys } from "@/lib/queries/jobs";
-import { endpointKeys } from "@/lib/queries/endpoints";
+import { jobKeys } from "@/lib/jobs/client/queries";
+import { endpointKeys } from "@/lib/endpoints/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 
 const EXAMPLE = '{\n  "x1": 2.5,\n  "x2": 7.5\n}';

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { LOG_UPLOAD_MAX_BYTES, UploadLogResultDtoSchema } from "@/lib/api/specs/logs";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { csrfHeaders } from "@/lib/queries/send-json";
-import { logKeys } from "@/lib/queries/logs";
+import { logKeys } from "@/lib/logs/client/queries";
 
 async function upload(endpointId: string, workerId: string, file: File) {
   const p = new URLSearchParams({ endpointId });

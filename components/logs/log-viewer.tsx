@@ -8,8 +8,8 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { Skeleton } from "@/components/ui/skeleton";
 import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
-import { workersQueryOptions } from "@/lib/queries/endpoints";
-import { logDownloadUrl, logKeys, logSearchQueryOptions, logTailQueryOptions, type LogTail, type LogViewFilter } from "@/lib/queries/logs";
+import { workersQueryOptions } from "@/lib/endpoints/client/queries";
+import { logDownloadUrl, logKeys, logSearchQueryOptions, logTailQueryOptions, type LogTail, type LogViewFilter } from "@/lib/logs/client/queries";
 import { isCrashLine, mergeLogLines } from "./log-lines";
 import { LogUploadForm } from "./log-upload-form";
 

@@ -5,7 +5,7 @@ import { memo, useCallback, useEffect, useMemo, useRef } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { SweepAnalysisDto, SweepDetailDto } from "@/lib/api/specs/sweeps";
 import { prepareHistory, prepareImportance, prepareParallel, prepareSlices, prepareTimeline, roundRangeOutward } from "@/lib/charts/sweeps";
-import { sweepAnalysisQueryOptions, sweepQueryOptions } from "@/lib/queries/sweeps";
+import { sweepAnalysisQueryOptions, sweepQueryOptions } from "@/lib/sweeps/client/queries";
 import { useNow } from "@/components/hooks/use-now";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { SweepDetailDtoSchema, type SweepDetailDto } from "@/lib/api/specs/sweeps";
 import { allowedSweepActions, type SweepAction } from "@/lib/domain/sweep/states";
 import { sendJson } from "@/lib/queries/send-json";
-import { sweepKeys, sweepUrls } from "@/lib/queries/sweeps";
+import { sweepKeys, sweepUrls } from "@/lib/sweeps/client/queries";
 import { Button } from "@/components/ui/button";
 
 type Verb = SweepAction;

@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { SweepCostDtoSchema, type SweepCostDto } from "@/lib/api/specs/damage";
-import { damageKeys, sweepCostQueryOptions } from "@/lib/queries/damage";
-import { sweepKeys } from "@/lib/queries/sweeps";
+import { damageKeys, sweepCostQueryOptions } from "@/lib/damage/client/queries";
+import { sweepKeys } from "@/lib/sweeps/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 import { formatGpuTime, formatUsd } from "@/lib/format/cost";
 import { Button } from "@/components/ui/button";

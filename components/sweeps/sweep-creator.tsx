@@ -18,7 +18,7 @@ import {
 } from "@/lib/domain/sweep";
 import { SweepDetailDtoSchema } from "@/lib/api/specs/sweeps";
 import { csrfHeaders } from "@/lib/queries/send-json";
-import { sweepKeys, sweepUrls } from "@/lib/queries/sweeps";
+import { sweepKeys, sweepUrls } from "@/lib/sweeps/client/queries";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { parseSweepConfig, configToYaml } from "@/lib/domain/sweep";
 import type { SweepDetailDto } from "@/lib/api/specs/sweeps";
-import { sweepQueryOptions, trialPageQueryOptions } from "@/lib/queries/sweeps";
+import { sweepQueryOptions, trialPageQueryOptions } from "@/lib/sweeps/client/queries";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Stat, StatGrid } from "@/components/ui/stat";

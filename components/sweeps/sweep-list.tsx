@@ -11,7 +11,7 @@ import { SweepIcon } from "@/components/ui/icons";
 import { CrashLoopBadge, SweepStateBadge } from "./sweep-badges";
 import { SweepProgressBar } from "./sweep-progress-bar";
 import { formatMetric, formatTimestamp } from "./format";
-import { sweepListQueryOptions } from "@/lib/queries/sweeps";
+import { sweepListQueryOptions } from "@/lib/sweeps/client/queries";
 import { SWEEP_LIST_PARAMS } from "./sweep-page-options";
 
 /** Every sweep, newest first; polls while any sweep is live and patches rows in place (keyed by id). */

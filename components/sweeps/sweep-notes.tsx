@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { NotesDtoSchema, type SweepDetailDto } from "@/lib/api/specs/sweeps";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { sendJson } from "@/lib/queries/send-json";
-import { sweepKeys, sweepUrls } from "@/lib/queries/sweeps";
+import { sweepKeys, sweepUrls } from "@/lib/sweeps/client/queries";
 import { Button } from "@/components/ui/button";
 
 /** Markdown as text formatting only: raw HTML in the notes is dropped, links open safely. */

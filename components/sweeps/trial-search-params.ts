@@ -2,7 +2,7 @@
 // server (page.tsx prefetch) and in the browser (the table), so both ask for the same trials.
 import { z } from "zod";
 import { TRIAL_STATUSES, TrialSortSchema, type TrialStatusName } from "@/lib/api/specs/sweeps";
-import type { TrialFilters, TrialPageParams } from "@/lib/queries/sweeps";
+import type { TrialFilters, TrialPageParams } from "@/lib/sweeps/client/queries";
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;

@@ -3,7 +3,7 @@
 import { Fragment, useState, type KeyboardEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { TRIAL_STATUSES, type SweepDetailDto, type TrialDto, type TrialSort, type TrialStatusName } from "@/lib/api/specs/sweeps";
-import { sweepUrls, trialPageQueryOptions } from "@/lib/queries/sweeps";
+import { sweepUrls, trialPageQueryOptions } from "@/lib/sweeps/client/queries";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { parseRunpodError } from "@/lib/format/runpod-error";
 import { cx } from "@/components/ui/cx";

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
-import { timelineWindowToSearch, type TimelineWindow } from "@/lib/queries/timeline";
+import { timelineWindowToSearch, type TimelineWindow } from "@/lib/endpoints/client/timeline-queries";
 import { EndpointTimeline } from "./endpoint-timeline";
 
 /** The standalone timeline page: the window lives in the URL (?span= or ?from=&to=). */

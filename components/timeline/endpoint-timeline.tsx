@@ -10,8 +10,8 @@ import { ActivityIcon } from "@/components/ui/icons";
 import type { TimelineDto } from "@/lib/api/specs/crashes";
 import { fitTimelineRange, formatTimelineRange } from "@/lib/charts/timeline";
 import { formatUtcTime } from "@/lib/format/time";
-import { crashesAroundQueryOptions } from "@/lib/queries/incidents";
-import { timelineQueryOptions, TIMELINE_SPANS, type TimelineWindow } from "@/lib/queries/timeline";
+import { crashesAroundQueryOptions } from "@/lib/incidents/client/queries";
+import { timelineQueryOptions, TIMELINE_SPANS, type TimelineWindow } from "@/lib/endpoints/client/timeline-queries";
 import { CrashLines } from "@/components/incidents/incident-view";
 
 const W = 1100;

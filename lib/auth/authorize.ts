@@ -1,7 +1,7 @@
 import type { Access } from "@/lib/http/spec";
 import { AppError } from "@/lib/http/errors";
 import { loadEnv } from "@/lib/env";
-import { authenticateApiToken } from "@/lib/data/tokens";
+import { authenticateApiToken } from "@/lib/auth/tokens-repository";
 import { ANONYMOUS, type Principal } from "./principal";
 import { resolveSession } from "./session";
 import { SESSION_COOKIE, isLocalRequest, readCookie } from "./request";

@@ -1,6 +1,6 @@
 import { loadEnv } from "@/lib/env";
 import { addSecret, createLogger } from "@/lib/log";
-import { createUser, getUserByUsername, UserExistsError } from "@/lib/data/users";
+import { createUser, getUserByUsername, UserExistsError } from "@/lib/auth/users";
 import { passwordProblem } from "./password";
 import { SYSTEM_PRINCIPAL } from "./principal";
 

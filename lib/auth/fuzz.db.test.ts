@@ -132,7 +132,7 @@ beforeAll(async () => {
   prisma = (await import("@/lib/db")).getPrisma();
   creds = await t.createRoleCredentials();
   await prisma.endpoint.createMany({ data: [{ id: EP, name: EP }, { id: OTHER_EP, name: OTHER_EP }] });
-  const { createIngestToken } = await import("@/lib/data/tokens");
+  const { createIngestToken } = await import("@/lib/auth/tokens-repository");
   const { SYSTEM_PRINCIPAL } = await import("./principal");
   ingestToken = (await createIngestToken({ endpointId: EP, name: "fuzz" }, SYSTEM_PRINCIPAL)).secret;
   ingest = await t.importRoute("/api/ingest/logs");

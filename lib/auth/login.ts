@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/http/errors";
 import { createLogger } from "@/lib/log";
-import { findUserForLogin, recordLogin } from "@/lib/data/users";
+import { findUserForLogin, recordLogin } from "@/lib/auth/users";
 import { recordAudit } from "@/lib/data/audit";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { loginRateLimiter, type LoginRateLimiter } from "./rate-limit";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { deleteSessionById, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from "@/lib/data/sessions";
+import { deleteSessionById, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from "@/lib/auth/sessions";
 import { generateToken, hashToken, looksLikeToken } from "./tokens";
 import { CSRF_COOKIE, SESSION_COOKIE, serializeCookie } from "./request";
 import type { Principal } from "./principal";

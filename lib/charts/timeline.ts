@@ -1,7 +1,7 @@
 import type { TimelineDto } from "@/lib/api/specs/crashes";
 import type { CrashSignature } from "@/lib/domain/crash/signatures";
 
-/** What lib/data/timeline.ts reads for one endpoint and range (epoch ms everywhere). */
+/** What lib/endpoints/timeline.ts reads for one endpoint and range (epoch ms everywhere). */
 export interface TimelineRaw {
   endpointId: string;
   from: number;

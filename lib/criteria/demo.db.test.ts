@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { evaluateAllCriteria, listCriteria, seedDefaultCriteria, type CriterionDto } from "@/lib/data/criteria";
+import { evaluateAllCriteria, listCriteria, seedDefaultCriteria, type CriterionDto } from "@/lib/criteria/evaluation";
 import { setupPollerTest, type EndpointSpec, type PollerTestEnv } from "@/lib/poller/testing";
 import type { Poller } from "@/lib/poller/engine";
 import { listPollerModules } from "@/lib/poller/modules";

@@ -1,7 +1,7 @@
-import { evaluateAllCriteria, seedDefaultCriteria } from "@/lib/data/criteria";
-import { optInDemoEndpoints, scheduleSmokeRuns, syncSmokeRuns } from "@/lib/data/smoke";
+import { evaluateAllCriteria, seedDefaultCriteria } from "@/lib/criteria/evaluation";
+import { optInDemoEndpoints, scheduleSmokeRuns, syncSmokeRuns } from "@/lib/criteria/smoke";
 import { loadEnv } from "@/lib/env";
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import type { PollerContext, PollerModule } from "@/lib/poller/types";
 
 /**

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const db = await import("@/lib/db");
   prisma = db.getPrisma();
   creds = await t.createRoleCredentials();
-  const { seedDefaultCriteria, evaluateAllCriteria } = await import("@/lib/data/criteria");
+  const { seedDefaultCriteria, evaluateAllCriteria } = await import("@/lib/criteria/evaluation");
   await seedDefaultCriteria(prisma);
   await prisma.endpoint.create({ data: { id: ep, name: ep } });
   await prisma.worker.create({ data: { endpointId: ep, id: `${ep}-w`, status: "UNHEALTHY", image: "img:v1", startedAt: new Date(Date.now() - 60_000), firstSeenAt: new Date(Date.now() - 60_000), lastSeenAt: new Date() } });

@@ -10,10 +10,10 @@ import {
   updateCriterion,
   type CreateCriterionInput,
   type UpdateCriterionInput,
-} from "@/lib/data/criteria";
+} from "@/lib/criteria/evaluation";
 import { getOverview } from "@/lib/data/overview";
-import { submitJob } from "@/lib/data/jobs-write";
-import { listSmokeRuns, runSmokeNow, getSmokeSettings, setSmokeSettings, type SmokeSettingsInput } from "@/lib/data/smoke";
+import { submitJob } from "@/lib/jobs/service";
+import { listSmokeRuns, runSmokeNow, getSmokeSettings, setSmokeSettings, type SmokeSettingsInput } from "@/lib/criteria/smoke";
 import { recordAudit } from "@/lib/data/audit";
 import { buildCriteriaReport } from "./report";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { controlSweep, createSweep, getSweep } from "@/lib/data/sweeps";
-import { getSweepCost, setSweepBudget } from "@/lib/data/costs";
+import { controlSweep, createSweep, getSweep } from "@/lib/sweeps/service";
+import { getSweepCost, setSweepBudget } from "@/lib/damage/costs";
 import { sweepControllerModule } from "@/lib/sweeps/module";
 import { runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 

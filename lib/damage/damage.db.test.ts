@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { submitJob } from "@/lib/data/jobs-write";
-import { getIncidentCost } from "@/lib/data/costs";
-import { resolveIncident } from "@/lib/data/incidents";
-import { createDetectionModule } from "@/lib/detection/module";
+import { submitJob } from "@/lib/jobs/service";
+import { getIncidentCost } from "@/lib/damage/costs";
+import { resolveIncident } from "@/lib/incidents/service";
+import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { getMaxWorkersState, restoreMaxWorkers, zeroMaxWorkers } from "./max-workers";
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { controlSweep, createSweep, getSweep } from "@/lib/data/sweeps";
-import { resolveIncident } from "@/lib/data/incidents";
-import { createDetectionModule } from "@/lib/detection/module";
+import { controlSweep, createSweep, getSweep } from "@/lib/sweeps/service";
+import { resolveIncident } from "@/lib/incidents/service";
+import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { sweepControllerModule } from "@/lib/sweeps/module";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { createDamagePolicyModule } from "./module";

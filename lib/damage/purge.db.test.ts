@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import type { RunpodClient } from "@/lib/runpod/client";
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import { RANDOM_DEVICE_LOOP, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { getPurge, purgeEndpointQueue, requestResubmit, RESUBMIT_MARKER } from "./purge";
 import { createResubmitModule } from "./module";

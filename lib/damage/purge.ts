@@ -4,7 +4,7 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
 import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import type { RunpodClient } from "@/lib/runpod/client";
 
 /**

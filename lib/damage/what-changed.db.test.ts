@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
-import { submitJob } from "@/lib/data/jobs-write";
-import { createDetectionModule } from "@/lib/detection/module";
+import { submitJob } from "@/lib/jobs/service";
+import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { createSettingsSnapshotModule } from "./module";
 import { getCrashGroupDiff } from "./what-changed";

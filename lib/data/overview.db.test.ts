@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "@/lib/db";
-import { seedDefaultCriteria, evaluateAllCriteria } from "./criteria";
+import { seedDefaultCriteria, evaluateAllCriteria } from "@/lib/criteria/evaluation";
 import { describeEndpointHealth, getOverview } from "./overview";
 
 const prisma = getPrisma();

@@ -2,14 +2,14 @@ import type { PrismaClient } from "@/lib/db";
 import type { OverviewDto } from "@/lib/api/specs/criteria";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { countByHorizon } from "@/lib/charts/criteria";
-import { listCriteria } from "@/lib/data/criteria";
-import { listEndpoints } from "@/lib/data/endpoints-read";
-import { listSweeps } from "@/lib/data/sweeps";
+import { listCriteria } from "@/lib/criteria/evaluation";
+import { listEndpoints } from "@/lib/endpoints/repository";
+import { listSweeps } from "@/lib/sweeps/service";
 import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
 import { ACTIVE_SWEEP_STATES } from "@/lib/domain/sweep/states";
 import { getPollerLastTick } from "@/lib/data/system";
-import { isQueueAlert } from "@/lib/detection/incidents";
+import { isQueueAlert } from "@/lib/incidents/detection/incidents";
 
 /**
  * Everything the home page shows, in one call (GET /api/overview). Endpoints and sweeps come from

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createPrismaClient } from "@/lib/db";
 import { downsampleOlderThan } from "@/lib/data/retention";
-import { storeLogLines } from "@/lib/data/logs-write";
+import { storeLogLines } from "@/lib/logs/store";
 import { createLogger } from "@/lib/log";
 import { retentionModule } from "@/lib/poller/tasks/retention";
 import type { PollerContext } from "@/lib/poller/types";

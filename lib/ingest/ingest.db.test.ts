@@ -59,7 +59,7 @@ async function newEndpoint() {
 }
 
 async function tokenFor(endpointId: string) {
-  const { createIngestToken } = await import("@/lib/data/tokens");
+  const { createIngestToken } = await import("@/lib/auth/tokens-repository");
   const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
   return (await createIngestToken({ endpointId, name: "test" }, SYSTEM_PRINCIPAL)).secret;
 }
@@ -117,7 +117,7 @@ describe("POST /api/ingest/logs", () => {
     expect((await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${creds.admin.bearer}` })).status).toBe(401);
     const wrong = await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${await tokenFor(ep2)}` });
     expect(wrong.status).toBe(403);
-    const { revokeIngestToken } = await import("@/lib/data/tokens");
+    const { revokeIngestToken } = await import("@/lib/auth/tokens-repository");
     const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
     const tok = await tokenFor(ep);
     const row = await prisma.ingestToken.findFirstOrThrow({ where: { endpointId: ep, revokedAt: null } });
@@ -221,7 +221,7 @@ describe("POST /api/jobs and the RunPod webhook", () => {
     const garbage = await post("webhook", `/api/webhooks/runpod/x`, "{not json", {}, { secret: "x" });
     expect(garbage.status).toBe(404);
     const other = await newEndpoint();
-    const { ensureWebhookSecret } = await import("@/lib/data/webhooks");
+    const { ensureWebhookSecret } = await import("@/lib/endpoints/webhooks");
     const otherSecret = (await ensureWebhookSecret(other))!;
     expect(await ensureWebhookSecret(other)).toBe(otherSecret);
     const cross = await post("webhook", "/api/webhooks/runpod/s", { ...payload, status: "FAILED" }, {}, { secret: otherSecret });

@@ -1,4 +1,4 @@
-import type { IngestLine } from "@/lib/data/ingest-write";
+import type { IngestLine } from "@/lib/ingest/repository";
 
 /** LogLine.stream of an uploaded line whose time is not known: evidence only, never a live verdict or count. */
 export const UNDATED_STREAM = "undated";

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type PrismaClient } from "@/lib/db";
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import { createRunpodClient } from "@/lib/runpod/client";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { createScratchDatabase, type ScratchDatabase } from "@/scripts/scratch-db";

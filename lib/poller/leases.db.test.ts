@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 
 const healthy = (name: string) => ({

@@ -1,4 +1,4 @@
-import type { LogLineInput } from "@/lib/data/logs-write";
+import type { LogLineInput } from "@/lib/logs/store";
 import { canonicalLogTs, type LogStreamEndReason } from "@/lib/runpod/logs";
 import type { LogLine } from "@/lib/runpod/schemas";
 

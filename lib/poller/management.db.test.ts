@@ -5,8 +5,8 @@
  * not send are stored null and read as "not reported".
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { getEndpoint } from "@/lib/data/endpoints-read";
-import { submitJob } from "@/lib/data/jobs-write";
+import { getEndpoint } from "@/lib/endpoints/repository";
+import { submitJob } from "@/lib/jobs/service";
 import { describeEndpointHealth } from "@/lib/data/overview";
 import { formatCounter } from "@/lib/format/poll-error";
 import { recordingClient, runFor, setupPollerTest, type PollerTestEnv, type RecordedCall } from "@/lib/poller/testing";

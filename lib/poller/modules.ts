@@ -11,7 +11,7 @@ import { demoTrafficModule } from "@/lib/poller/tasks/demo-traffic";
 import { sweepControllerModule } from "@/lib/sweeps/module";
 import { demoSweepsModule } from "@/lib/sweeps/demo-sweeps";
 import { criteriaEvaluatorModule, smokeJobsModule } from "@/lib/criteria/modules";
-import { detectionModules } from "@/lib/detection/module";
+import { detectionModules } from "@/lib/incidents/detection/module";
 import { damageModules } from "@/lib/damage/module";
 
 export const POLLER_MODULES: PollerModule[] = [

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { applyWebhookUpdate, recordJobStatus } from "@/lib/data/jobs-write";
-import { controlSweep, createSweep, getSweep, getSweepAnalysis, listSweeps, UNKNOWN_SUBMISSION } from "@/lib/data/sweeps";
+import { applyWebhookUpdate, recordJobStatus } from "@/lib/jobs/service";
+import { controlSweep, createSweep, getSweep, getSweepAnalysis, listSweeps, UNKNOWN_SUBMISSION } from "@/lib/sweeps/service";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import type { Poller } from "@/lib/poller/engine";
 import { RunpodError } from "@/lib/runpod/errors";

@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from "@/lib/db";
-import { cancelSweepJobs, sweepConfigOf, UNKNOWN_SUBMISSION } from "@/lib/data/sweeps";
+import { cancelSweepJobs, sweepConfigOf, UNKNOWN_SUBMISSION } from "@/lib/sweeps/service";
 import { recordPollError } from "@/lib/data/poll-errors";
 import { recordAudit } from "@/lib/data/audit";
-import { sweepSpend } from "@/lib/data/costs";
+import { sweepSpend } from "@/lib/damage/costs";
 import { budgetReached } from "@/lib/domain/cost/trial-time";
 import type { Principal } from "@/lib/auth/principal";
 import {

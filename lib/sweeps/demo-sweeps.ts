@@ -1,4 +1,4 @@
-import { createSweep } from "@/lib/data/sweeps";
+import { createSweep } from "@/lib/sweeps/service";
 import { SYSTEM_PRINCIPAL } from "@/lib/auth/principal";
 import type { PollerModule } from "@/lib/poller/types";
 

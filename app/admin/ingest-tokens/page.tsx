@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
-import { listIngestTokens } from "@/lib/data/tokens";
+import { listIngestTokens } from "@/lib/auth/tokens-repository";
 import { IngestTokensPanel } from "./ingest-tokens-panel";
 
 export const metadata: Metadata = { title: "Ingest tokens" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
-import { getDetectionSettings } from "@/lib/data/incidents";
-import { getGpuPrices } from "@/lib/data/costs";
+import { getDetectionSettings } from "@/lib/incidents/service";
+import { getGpuPrices } from "@/lib/damage/costs";
 import { SettingsPanel } from "./settings-panel";
 
 export const metadata: Metadata = { title: "Settings" };

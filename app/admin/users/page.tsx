@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
 import { ROLE_DESCRIPTIONS, ROLES } from "@/lib/domain/roles";
-import { listUsers } from "@/lib/data/users";
+import { listUsers } from "@/lib/auth/users";
 import { UsersPanel } from "./users-panel";
 
 export const metadata: Metadata = { title: "Users" };

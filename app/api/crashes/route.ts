@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { listCrashesRoute } from "@/lib/api/specs/crashes";
-import { listCrashes } from "@/lib/data/crashes";
+import { listCrashes } from "@/lib/incidents/crashes";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

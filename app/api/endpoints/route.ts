@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { addEndpointRoute, listEndpointsRoute } from "@/lib/api/specs/endpoints";
-import { listEndpoints, getEndpoint } from "@/lib/data/endpoints-read";
-import { addEndpoint } from "@/lib/data/endpoints-write";
+import { listEndpoints, getEndpoint } from "@/lib/endpoints/repository";
+import { addEndpoint } from "@/lib/endpoints/service";
 import { recordAudit } from "@/lib/data/audit";
 
 export const dynamic = "force-dynamic";

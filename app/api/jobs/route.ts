@@ -1,8 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { listJobsRoute, submitJobRoute } from "@/lib/api/specs/jobs";
-import { getJob, listJobs } from "@/lib/data/jobs-read";
-import { submitJob } from "@/lib/data/jobs-write";
-import { ensureWebhookSecret, webhookPath } from "@/lib/data/webhooks";
+import { getJob, listJobs } from "@/lib/jobs/repository";
+import { submitJob } from "@/lib/jobs/service";
+import { ensureWebhookSecret, webhookPath } from "@/lib/endpoints/webhooks";
 import { recordAudit } from "@/lib/data/audit";
 import { loadEnv } from "@/lib/env";
 

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { searchLogsRoute } from "@/lib/api/specs/logs";
-import { searchLogs } from "@/lib/data/logs-read";
-import { logFilterFromQuery } from "@/lib/data/logs-filter";
+import { searchLogs } from "@/lib/logs/repository";
+import { logFilterFromQuery } from "@/lib/logs/filter";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

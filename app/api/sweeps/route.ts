@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { createSweepRoute, listSweepsRoute } from "@/lib/api/specs/sweeps";
-import { createSweep, listSweeps } from "@/lib/data/sweeps";
+import { createSweep, listSweeps } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { createTokenRoute, listTokensRoute } from "@/lib/api/specs/auth";
-import { createApiToken, listApiTokens } from "@/lib/data/tokens";
+import { createApiToken, listApiTokens } from "@/lib/auth/tokens-repository";
 import { roleSatisfies } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
 

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { createUserRoute, listUsersRoute } from "@/lib/api/specs/auth";
-import { createUser, listUsers, UserExistsError } from "@/lib/data/users";
+import { createUser, listUsers, UserExistsError } from "@/lib/auth/users";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

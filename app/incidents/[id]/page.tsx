@@ -6,8 +6,8 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { IncidentView } from "@/components/incidents/incident-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { getIncident } from "@/lib/data/incidents";
-import { incidentQueryOptions } from "@/lib/queries/incidents";
+import { getIncident } from "@/lib/incidents/service";
+import { incidentQueryOptions } from "@/lib/incidents/client/queries";
 import { getQueryClient } from "@/lib/queries/query-client";
 
 type Props = { params: Promise<{ id: string }> };

@@ -8,10 +8,10 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { SweepDetail } from "@/components/sweeps/sweep-detail";
 import { ANALYSIS_POINTS, LIVE_SWEEP_STATES } from "@/components/sweeps/sweep-page-options";
 import { parseTrialSearchParams, toTrialPageParams } from "@/components/sweeps/trial-search-params";
-import { getSweep, getSweepAnalysis, listTrials } from "@/lib/data/sweeps";
+import { getSweep, getSweepAnalysis, listTrials } from "@/lib/sweeps/service";
 import { AppError } from "@/lib/http/errors";
 import { makeQueryClient } from "@/lib/queries/query-client";
-import { sweepAnalysisQueryOptions, sweepQueryOptions, trialPageQueryOptions } from "@/lib/queries/sweeps";
+import { sweepAnalysisQueryOptions, sweepQueryOptions, trialPageQueryOptions } from "@/lib/sweeps/client/queries";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { SweepCreator, type EndpointOption } from "@/components/sweeps/sweep-creator";
 import { PageHeader } from "@/components/ui/page-header";
-import { listEndpoints } from "@/lib/data/endpoints-read";
+import { listEndpoints } from "@/lib/endpoints/repository";
 import { createLogger } from "@/lib/log";
 
 export const metadata: Metadata = { title: "New sweep · Sweeps" };

@@ -48,7 +48,7 @@ export const IngestBatchBodySchema = z
       .nullable(),
     /**
      * What the worker wrapper records at start-up (stdin type, CPU vendor/flags, libstdc++ and framework
-     * versions; lib/detection/runbooks/tf-serverless.md): stored as a WorkerEvent "startup", shown on incidents.
+     * versions; lib/incidents/detection/runbooks/tf-serverless.md): stored as a WorkerEvent "startup", shown on incidents.
      */
     startup: z
       .record(z.string().max(64), z.unknown())

@@ -1,6 +1,6 @@
 /**
  * Which family of std::random_device failure a crash shows, so the incident offers the runbook that fits
- * (lib/detection/runbooks/random-device.md, lib/detection/runbooks):
+ * (lib/incidents/detection/runbooks/random-device.md, lib/incidents/detection/runbooks):
  * - `cpu_rng`: the CPU's RDSEED/RDRAND failed (`random_device: rdseed failed`, frames in `__x86_rdseed`):
  *   libstdc++'s default token uses the instruction on x86, and some CPUs or hypervisors fail it under load;
  * - `sandbox`: the source could not be opened or read in this container (`device not available`,

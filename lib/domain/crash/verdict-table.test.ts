@@ -4,7 +4,7 @@ import { UNKNOWN_LOOP } from "./signatures";
 
 /**
  * Table-driven: every verdict, and every "Why" case of issue 13 that the pure rules decide. The
- * DB-backed cases (health counters, uploads, cross-source copies) are in lib/detection/truth.db.test.ts.
+ * DB-backed cases (health counters, uploads, cross-source copies) are in lib/incidents/detection/truth.db.test.ts.
  */
 const NOW = Date.parse("2026-11-28T12:30:00Z");
 const MIN = 60_000;

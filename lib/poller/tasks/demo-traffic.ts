@@ -1,4 +1,4 @@
-import { submitJob } from "@/lib/data/jobs-write";
+import { submitJob } from "@/lib/jobs/service";
 import type { PollerModule } from "@/lib/poller/types";
 import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
 

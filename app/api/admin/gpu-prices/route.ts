@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { getGpuPricesRoute, putGpuPricesRoute } from "@/lib/api/specs/damage";
-import { getGpuPrices, setGpuPrices } from "@/lib/data/costs";
+import { getGpuPrices, setGpuPrices } from "@/lib/damage/costs";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

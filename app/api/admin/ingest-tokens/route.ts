@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { createIngestTokenRoute, listIngestTokensRoute } from "@/lib/api/specs/auth";
-import { createIngestToken, listIngestTokens, UnknownEndpointError } from "@/lib/data/tokens";
+import { createIngestToken, listIngestTokens, UnknownEndpointError } from "@/lib/auth/tokens-repository";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,8 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { getEndpointRoute, updateEndpointRoute } from "@/lib/api/specs/endpoints";
-import { getEndpoint } from "@/lib/data/endpoints-read";
-import { addEndpoint, setEndpointPaused } from "@/lib/data/endpoints-write";
+import { getEndpoint } from "@/lib/endpoints/repository";
+import { addEndpoint, setEndpointPaused } from "@/lib/endpoints/service";
 import { recordAudit } from "@/lib/data/audit";
 
 export const dynamic = "force-dynamic";

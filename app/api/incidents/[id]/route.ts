@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { getIncidentRoute } from "@/lib/api/specs/incidents";
-import { getIncident } from "@/lib/data/incidents";
+import { getIncident } from "@/lib/incidents/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { getDetectionSettingsRoute, updateDetectionSettingsRoute } from "@/lib/api/specs/incidents";
-import { getDetectionSettings, updateDetectionSettings } from "@/lib/data/incidents";
+import { getDetectionSettings, updateDetectionSettings } from "@/lib/incidents/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { getJobRoute } from "@/lib/api/specs/jobs";
-import { getJob } from "@/lib/data/jobs-read";
+import { getJob } from "@/lib/jobs/repository";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { downloadLogsRoute } from "@/lib/api/specs/logs";
-import { streamLogText } from "@/lib/data/logs-read";
-import { logFilterFromQuery, logDownloadFilename } from "@/lib/data/logs-filter";
+import { streamLogText } from "@/lib/logs/repository";
+import { logFilterFromQuery, logDownloadFilename } from "@/lib/logs/filter";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

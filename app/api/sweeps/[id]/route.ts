@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { getSweepRoute } from "@/lib/api/specs/sweeps";
-import { getSweep } from "@/lib/data/sweeps";
+import { getSweep } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

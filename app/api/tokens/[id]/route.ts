@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { revokeTokenRoute } from "@/lib/api/specs/auth";
-import { getApiTokenOwner, revokeApiToken } from "@/lib/data/tokens";
+import { getApiTokenOwner, revokeApiToken } from "@/lib/auth/tokens-repository";
 import { roleSatisfies } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
 

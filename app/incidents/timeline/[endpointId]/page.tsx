@@ -5,9 +5,9 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { EndpointTimelinePage } from "@/components/timeline/endpoint-timeline-page";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { getEndpoint } from "@/lib/data/endpoints-read";
-import { getEndpointTimeline } from "@/lib/data/timeline";
-import { parseTimelineWindow, timelineQueryOptions, windowRange } from "@/lib/queries/timeline";
+import { getEndpoint } from "@/lib/endpoints/repository";
+import { getEndpointTimeline } from "@/lib/endpoints/timeline";
+import { parseTimelineWindow, timelineQueryOptions, windowRange } from "@/lib/endpoints/client/timeline-queries";
 import { getQueryClient } from "@/lib/queries/query-client";
 
 type Props = { params: Promise<{ endpointId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };

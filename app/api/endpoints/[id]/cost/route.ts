@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { getEndpointCostRoute } from "@/lib/api/specs/damage";
-import { getEndpointCost } from "@/lib/data/costs";
+import { getEndpointCost } from "@/lib/damage/costs";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,8 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { listSnapshotsRoute } from "@/lib/api/specs/endpoints";
-import { endpointExists } from "@/lib/data/endpoints-read";
-import { listSnapshots } from "@/lib/data/snapshots-read";
+import { endpointExists } from "@/lib/endpoints/repository";
+import { listSnapshots } from "@/lib/endpoints/snapshots";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

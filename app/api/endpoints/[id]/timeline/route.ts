@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { endpointTimelineRoute } from "@/lib/api/specs/crashes";
-import { getEndpointTimeline } from "@/lib/data/timeline";
+import { getEndpointTimeline } from "@/lib/endpoints/timeline";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

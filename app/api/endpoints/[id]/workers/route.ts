@@ -1,8 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { listWorkersRoute } from "@/lib/api/specs/endpoints";
-import { endpointExists } from "@/lib/data/endpoints-read";
-import { listWorkers } from "@/lib/data/workers-read";
+import { endpointExists } from "@/lib/endpoints/repository";
+import { listWorkers } from "@/lib/endpoints/workers-read";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { acknowledgeIncidentRoute } from "@/lib/api/specs/incidents";
-import { acknowledgeIncident } from "@/lib/data/incidents";
+import { acknowledgeIncident } from "@/lib/incidents/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { getIncidentCostRoute } from "@/lib/api/specs/damage";
-import { getIncidentCost } from "@/lib/data/costs";
+import { getIncidentCost } from "@/lib/damage/costs";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { updateIncidentNotesRoute } from "@/lib/api/specs/incidents";
-import { updateIncidentNotes } from "@/lib/data/incidents";
+import { updateIncidentNotes } from "@/lib/incidents/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

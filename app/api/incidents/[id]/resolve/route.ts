@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { resolveIncidentRoute } from "@/lib/api/specs/incidents";
-import { resolveIncident } from "@/lib/data/incidents";
+import { resolveIncident } from "@/lib/incidents/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

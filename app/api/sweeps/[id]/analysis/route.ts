@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { sweepAnalysisRoute } from "@/lib/api/specs/sweeps";
-import { getSweepAnalysis } from "@/lib/data/sweeps";
+import { getSweepAnalysis } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { putSweepBudgetRoute } from "@/lib/api/specs/damage";
-import { setSweepBudget } from "@/lib/data/costs";
+import { setSweepBudget } from "@/lib/damage/costs";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

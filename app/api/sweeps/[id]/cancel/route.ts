@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { cancelSweepRoute } from "@/lib/api/specs/sweeps";
-import { controlSweep } from "@/lib/data/sweeps";
+import { controlSweep } from "@/lib/sweeps/service";
 import { getDefaultRunpodClient } from "@/lib/data/runpod-client";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { getSweepCostRoute } from "@/lib/api/specs/damage";
-import { getSweepCost } from "@/lib/data/costs";
+import { getSweepCost } from "@/lib/damage/costs";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

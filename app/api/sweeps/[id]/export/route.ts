@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { exportTrialsRoute } from "@/lib/api/specs/sweeps";
-import { exportTrials } from "@/lib/data/sweeps";
+import { exportTrials } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

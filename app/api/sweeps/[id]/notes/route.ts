@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { putNotesRoute } from "@/lib/api/specs/sweeps";
-import { updateSweepNotes } from "@/lib/data/sweeps";
+import { updateSweepNotes } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { stopSweepRoute } from "@/lib/api/specs/sweeps";
-import { controlSweep } from "@/lib/data/sweeps";
+import { controlSweep } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

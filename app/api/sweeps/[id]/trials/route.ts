@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/handler";
 import { listTrialsRoute } from "@/lib/api/specs/sweeps";
-import { listTrials } from "@/lib/data/sweeps";
+import { listTrials } from "@/lib/sweeps/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

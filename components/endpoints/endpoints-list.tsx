@@ -5,16 +5,16 @@ import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Code } from "@/components/ui/code";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ServerIcon } from "@/components/ui/icons";
-import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { QueueDepthSparkline } from "@/components/charts/queue-depth-sparkline";
 import { formatCounter } from "@/lib/format/poll-error";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { endpointsListQueryOptions } from "@/lib/queries/endpoints";
 import { formatCounts, formatDuration, jobTone, statusLabel, workerTone } from "./format";
-import { LoadError, StaleBadge } from "./stale-badge";
+import { FirstLoad, StaleBadge } from "./stale-badge";
 import { AddEndpointForm } from "./add-endpoint-form";
 
 const JOB_ORDER = ["IN_QUEUE", "IN_PROGRESS", "FAILED", "TIMED_OUT", "COMPLETED", "CANCELLED", "EXPIRED", "UNKNOWN"];
@@ -38,18 +38,7 @@ export function EndpointsList() {
           description="Per endpoint: state, data age, last hour's queue depth, tracked jobs and workers by status, last poll error."
           actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
         />
-        {!data ? (
-          q.isError ? (
-            <div className="p-4">
-              <LoadError what="the endpoints" error={q.error} />
-            </div>
-          ) : (
-            <div aria-busy className="space-y-2 p-4">
-              <Skeleton className="h-8 w-full" />
-              <Skeleton className="h-8 w-full" />
-            </div>
-          )
-        ) : data.endpoints.length === 0 ? (
+        {!data ? <FirstLoad what="the endpoints" isError={q.isError} error={q.error} bars={["h-8 w-full", "h-8 w-full"]} /> : data.endpoints.length === 0 ? (
           <EmptyState icon={<ServerIcon size={20} />} title="No endpoints watched yet" headingLevel={3}>
             <p>sweepwatch discovers endpoints from RunPod once the poller runs; in demo mode they appear within seconds.</p>
             <p>
@@ -57,25 +46,11 @@ export function EndpointsList() {
             </p>
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="border-b border-line text-left text-xs text-muted">
-                <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">Endpoint</th>
-                  <th scope="col" className="px-4 py-2 font-medium">State</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Queue, last hour</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Tracked jobs</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Workers</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last error</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {data.endpoints.map((e) => (
-                  <EndpointRow key={e.id} e={e} drift={drift} now={now ?? Date.parse(data.generatedAt)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable divided columns={["Endpoint", "State", "Queue, last hour", "Tracked jobs", "Workers", "Last error"]}>
+            {data.endpoints.map((e) => (
+              <EndpointRow key={e.id} e={e} drift={drift} now={now ?? Date.parse(data.generatedAt)} />
+            ))}
+          </DataTable>
         )}
       </Card>
       <AddEndpointForm />

@@ -6,8 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
-import { Skeleton } from "@/components/ui/skeleton";
-import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
+import { FirstLoad, StaleBadge } from "@/components/endpoints/stale-badge";
 import { workersQueryOptions } from "@/lib/queries/endpoints";
 import { logDownloadUrl, logKeys, logSearchQueryOptions, logTailQueryOptions, type LogTail, type LogViewFilter } from "@/lib/queries/logs";
 import { isCrashLine, mergeLogLines } from "./log-lines";
@@ -108,17 +107,7 @@ export function LogViewer({ filter, live, onChange }: LogViewerProps) {
           Download
         </a>
       </form>
-      {!search.data ? (
-        search.isError ? (
-          <div className="p-4">
-            <LoadError what="logs" error={search.error} />
-          </div>
-        ) : (
-          <div aria-busy className="p-4">
-            <Skeleton className="h-40 w-full" />
-          </div>
-        )
-      ) : (
+      {!search.data ? <FirstLoad what="logs" isError={search.isError} error={search.error} bars={["h-40 w-full"]} /> : (
         <div>
           <div className="flex items-center gap-3 px-4 py-2 text-xs text-muted">
             {search.hasNextPage ? (

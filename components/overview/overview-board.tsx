@@ -6,9 +6,10 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Code } from "@/components/ui/code";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AlertIcon, CheckCircleIcon, ServerIcon, SweepIcon } from "@/components/ui/icons";
-import { Skeleton } from "@/components/ui/skeleton";
+import { PageSkeleton, Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { StateBadge } from "@/components/criteria/state-badge";
 import { formatSpan, formatUtc } from "@/components/criteria/format";
@@ -79,48 +80,37 @@ export function OverviewBoard() {
             </p>
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="text-left text-xs text-muted">
-                <tr className="border-b border-line">
-                  <th scope="col" className="px-4 py-2 font-medium">Endpoint</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Health</th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">In queue</th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">Ready / unhealthy</th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">Flagged jobs</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last poll</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.endpoints.map((e) => (
-                  <tr key={e.id} className="border-b border-line last:border-0">
-                    <td className="px-4 py-2">
-                      <Link className={link} href={`/endpoints/${encodeURIComponent(e.id)}`}>
-                        {e.name}
-                      </Link>
-                      <div className="font-mono text-[11px] text-faint">{e.id}</div>
-                    </td>
-                    <td className="px-4 py-2">
-                      <Badge tone={HEALTH[e.health].tone} dot pulse={e.health === "crash_looping"}>
-                        {HEALTH[e.health].label}
-                      </Badge>
-                      <div className="mt-0.5 text-xs text-muted">{e.healthText}</div>
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums">{e.inQueue ?? "–"}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">
-                      {e.workersReady ?? (e.snapshotAt ? "not reported" : "–")} / {e.workersUnhealthy ?? (e.snapshotAt ? "not reported" : "–")}
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums">
-                      {e.flaggedJobs > 0 ? <Badge tone="danger">{e.flaggedJobs}</Badge> : "0"}
-                    </td>
-                    <td className="px-4 py-2 text-xs text-muted">
-                      <Age iso={e.snapshotAt} now={now} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            divided
+            columns={["Endpoint", "Health", { label: "In queue", align: "right" }, { label: "Ready / unhealthy", align: "right" }, { label: "Flagged jobs", align: "right" }, "Last poll"]}
+          >
+            {data.endpoints.map((e) => (
+              <tr key={e.id}>
+                <td className="px-4 py-2">
+                  <Link className={link} href={`/endpoints/${encodeURIComponent(e.id)}`}>
+                    {e.name}
+                  </Link>
+                  <div className="font-mono text-[11px] text-faint">{e.id}</div>
+                </td>
+                <td className="px-4 py-2">
+                  <Badge tone={HEALTH[e.health].tone} dot pulse={e.health === "crash_looping"}>
+                    {HEALTH[e.health].label}
+                  </Badge>
+                  <div className="mt-0.5 text-xs text-muted">{e.healthText}</div>
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">{e.inQueue ?? "–"}</td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {e.workersReady ?? (e.snapshotAt ? "not reported" : "–")} / {e.workersUnhealthy ?? (e.snapshotAt ? "not reported" : "–")}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {e.flaggedJobs > 0 ? <Badge tone="danger">{e.flaggedJobs}</Badge> : "0"}
+                </td>
+                <td className="px-4 py-2 text-xs text-muted">
+                  <Age iso={e.snapshotAt} now={now} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
 
@@ -321,13 +311,7 @@ export function OverviewBoard() {
 
 export function OverviewSkeleton() {
   return (
-    <div aria-busy="true" aria-label="Loading the overview" className="space-y-6">
-      <Skeleton className="h-4 w-64" />
-      <Card className="space-y-3 p-4">
-        <Skeleton className="h-4 w-1/3" />
-        <Skeleton className="h-8 w-full" />
-        <Skeleton className="h-8 w-full" />
-      </Card>
+    <PageSkeleton label="Loading the overview" title="h-4 w-64" cards={[["h-4 w-1/3", "h-8 w-full", "h-8 w-full"]]}>
       <div className="grid gap-6 lg:grid-cols-2">
         {[0, 1, 2, 3].map((i) => (
           <Card key={i} className="space-y-3 p-4">
@@ -336,6 +320,6 @@ export function OverviewSkeleton() {
           </Card>
         ))}
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

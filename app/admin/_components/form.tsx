@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { ApiError } from "@/lib/queries/fetch-json";
+import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 
 export const inputClass =
@@ -53,6 +54,26 @@ export function ErrorText({ error }: { error: string | null }) {
     <p role="alert" className="text-sm text-red-700 dark:text-red-300">
       {error}
     </p>
+  );
+}
+
+/** The last cell of a credential's row: a Revoke button that asks first; empty once revoked. */
+export function RevokeCell({ revoked, confirm, disabled, onRevoke }: { revoked: boolean; confirm: string; disabled: boolean; onRevoke: () => unknown }) {
+  return (
+    <td className="px-4 py-2 text-right">
+      {!revoked ? (
+        <Button
+          size="sm"
+          variant="danger"
+          disabled={disabled}
+          onClick={() => {
+            if (window.confirm(confirm)) void onRevoke();
+          }}
+        >
+          Revoke
+        </Button>
+      ) : null}
+    </td>
   );
 }
 

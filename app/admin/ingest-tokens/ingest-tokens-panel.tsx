@@ -4,9 +4,10 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { CreatedIngestTokenDtoSchema, IngestTokenDtoSchema, type IngestTokenDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, OneTimeSecret, TextInput, useAction } from "../_components/form";
+import { ErrorText, Field, formatTime, OneTimeSecret, RevokeCell, TextInput, useAction } from "../_components/form";
 
 export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
   const { run, error, pending } = useAction();
@@ -50,45 +51,23 @@ export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
         {tokens.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No ingest tokens yet.</p>
         ) : (
-          <div className="relative overflow-x-auto">
-<table className="w-full text-left text-sm">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">Endpoint</th>
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Token</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2" />
+          <DataTable columns={["Endpoint", "Name", "Token", "Last used", "State", ""]}>
+            {tokens.map((t) => (
+              <tr key={t.id} className="border-t border-line">
+                <td className="px-4 py-2 font-mono text-xs">{t.endpointId}</td>
+                <td className="px-4 py-2">{t.name ?? "—"}</td>
+                <td className="px-4 py-2 font-mono text-xs text-muted">{t.prefix}…</td>
+                <td className="px-4 py-2 text-muted">{formatTime(t.lastUsedAt)}</td>
+                <td className="px-4 py-2">{t.revokedAt ? <Badge>revoked</Badge> : <Badge tone="success">active</Badge>}</td>
+                <RevokeCell
+                  revoked={!!t.revokedAt}
+                  confirm="Revoke this ingest token? Workers using it get 401."
+                  disabled={pending}
+                  onRevoke={() => run(() => sendJson("DELETE", `/api/admin/ingest-tokens/${encodeURIComponent(t.id)}`, undefined, IngestTokenDtoSchema))}
+                />
               </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} className="border-t border-line">
-                  <td className="px-4 py-2 font-mono text-xs">{t.endpointId}</td>
-                  <td className="px-4 py-2">{t.name ?? "—"}</td>
-                  <td className="px-4 py-2 font-mono text-xs text-muted">{t.prefix}…</td>
-                  <td className="px-4 py-2 text-muted">{formatTime(t.lastUsedAt)}</td>
-                  <td className="px-4 py-2">{t.revokedAt ? <Badge>revoked</Badge> : <Badge tone="success">active</Badge>}</td>
-                  <td className="px-4 py-2 text-right">
-                    {!t.revokedAt ? (
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        disabled={pending}
-                        onClick={() => {
-                          if (window.confirm("Revoke this ingest token? Workers using it get 401.")) void run(() => sendJson("DELETE", `/api/admin/ingest-tokens/${encodeURIComponent(t.id)}`, undefined, IngestTokenDtoSchema));
-                        }}
-                      >
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

@@ -4,9 +4,10 @@ import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { RunpodKeyDtoSchema, type RunpodKeyStatusDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, TextInput, useAction } from "../_components/form";
+import { ErrorText, Field, formatTime, RevokeCell, TextInput, useAction } from "../_components/form";
 
 const SOURCE_TEXT = {
   env: "The poller uses RUNPOD_API_KEY from the environment; it takes precedence over stored keys.",
@@ -63,46 +64,25 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
         {status.keys.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No stored keys.</p>
         ) : (
-          <div className="relative overflow-x-auto">
-<table className="w-full text-left text-sm">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">Label</th>
-                <th className="px-4 py-2 font-medium">Key</th>
-                <th className="px-4 py-2 font-medium">Added</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2" />
+          <DataTable columns={["Label", "Key", "Added", "State", ""]}>
+            {status.keys.map((k) => (
+              <tr key={k.id} className="border-t border-line">
+                <td className="px-4 py-2 text-fg">{k.label}</td>
+                <td className="px-4 py-2 font-mono text-xs">{k.masked}</td>
+                <td className="px-4 py-2 text-muted">
+                  {formatTime(k.createdAt)}
+                  {k.createdBy ? ` by ${k.createdBy}` : ""}
+                </td>
+                <td className="px-4 py-2">{k.revokedAt ? <Badge>revoked</Badge> : k.active ? <Badge tone="success">active</Badge> : <Badge>inactive</Badge>}</td>
+                <RevokeCell
+                  revoked={!!k.revokedAt}
+                  confirm={`Revoke the key "${k.label}"?`}
+                  disabled={pending}
+                  onRevoke={() => run(() => sendJson("DELETE", `/api/admin/runpod-keys/${encodeURIComponent(k.id)}`, undefined, RunpodKeyDtoSchema))}
+                />
               </tr>
-            </thead>
-            <tbody>
-              {status.keys.map((k) => (
-                <tr key={k.id} className="border-t border-line">
-                  <td className="px-4 py-2 text-fg">{k.label}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{k.masked}</td>
-                  <td className="px-4 py-2 text-muted">
-                    {formatTime(k.createdAt)}
-                    {k.createdBy ? ` by ${k.createdBy}` : ""}
-                  </td>
-                  <td className="px-4 py-2">{k.revokedAt ? <Badge>revoked</Badge> : k.active ? <Badge tone="success">active</Badge> : <Badge>inactive</Badge>}</td>
-                  <td className="px-4 py-2 text-right">
-                    {!k.revokedAt ? (
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        disabled={pending}
-                        onClick={() => {
-                          if (window.confirm(`Revoke the key "${k.label}"?`)) void run(() => sendJson("DELETE", `/api/admin/runpod-keys/${encodeURIComponent(k.id)}`, undefined, RunpodKeyDtoSchema));
-                        }}
-                      >
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

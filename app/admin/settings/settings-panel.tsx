@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { DetectionSettingsDtoSchema, type DetectionSettingsDto } from "@/lib/api/specs/incidents";
 import { GpuPricesDtoSchema } from "@/lib/api/specs/damage";
 import type { GpuPriceTable } from "@/lib/domain/cost/gpu-prices";
@@ -73,34 +74,23 @@ function DetectionForm({ initial }: { initial: DetectionSettingsDto }) {
       <CardHeader id="detection-h" title="Detection thresholds" description="The crash-loop rule and the classifier-free alerts. Empty resets a value to its default. Every change is audited." />
       <CardBody>
         <form onSubmit={save} className="space-y-3">
-          <div className="max-w-full overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-muted">
-                <tr>
-                  <th className="py-1 pr-3 font-medium">Setting</th>
-                  <th className="py-1 pr-3 font-medium">Value</th>
-                  <th className="py-1 pr-3 font-medium">Default</th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k} className="border-t border-line align-top">
-                    <td className="py-1.5 pr-3">
-                      <label htmlFor={`det-${k}`} className="font-mono text-xs">
-                        {k}
-                      </label>{" "}
-                      {overridden.has(k) ? <Badge tone="neutral">set</Badge> : null}
-                      <div className="text-xs text-muted">{MEANING[k] ?? ""}</div>
-                    </td>
-                    <td className="py-1.5 pr-3">
-                      <TextInput id={`det-${k}`} inputMode="decimal" className="w-32 font-mono" value={values[k] ?? ""} placeholder={String(initial.defaults[k])} onChange={(e) => setValues({ ...values, [k]: e.target.value })} />
-                    </td>
-                    <td className="py-1.5 pr-3 font-mono text-xs text-muted">{initial.defaults[k]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable compact columns={["Setting", "Value", "Default"]}>
+            {keys.map((k) => (
+              <tr key={k} className="border-t border-line align-top">
+                <td className="py-1.5 pr-3">
+                  <label htmlFor={`det-${k}`} className="font-mono text-xs">
+                    {k}
+                  </label>{" "}
+                  {overridden.has(k) ? <Badge tone="neutral">set</Badge> : null}
+                  <div className="text-xs text-muted">{MEANING[k] ?? ""}</div>
+                </td>
+                <td className="py-1.5 pr-3">
+                  <TextInput id={`det-${k}`} inputMode="decimal" className="w-32 font-mono" value={values[k] ?? ""} placeholder={String(initial.defaults[k])} onChange={(e) => setValues({ ...values, [k]: e.target.value })} />
+                </td>
+                <td className="py-1.5 pr-3 font-mono text-xs text-muted">{initial.defaults[k]}</td>
+              </tr>
+            ))}
+          </DataTable>
           <ErrorText error={error} />
           {saved ? <p role="status" className="text-sm text-muted">{saved}</p> : null}
           <Button type="submit" variant="primary" disabled={pending}>

@@ -4,10 +4,11 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ApiTokenDtoSchema, CreatedApiTokenDtoSchema, type ApiTokenDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, OneTimeSecret, Select, TextInput, useAction } from "../_components/form";
+import { ErrorText, Field, formatTime, OneTimeSecret, RevokeCell, Select, TextInput, useAction } from "../_components/form";
 
 export function TokensPanel({ tokens, grantable, showsAll }: { tokens: ApiTokenDto[]; grantable: string[]; showsAll: boolean }) {
   const { run, error, pending } = useAction();
@@ -64,52 +65,29 @@ export function TokensPanel({ tokens, grantable, showsAll }: { tokens: ApiTokenD
             Create one above, or on the server: <code className="font-mono">npx sweepwatch token create --role viewer --name ci</code>
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-muted">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Name</th>
-                  <th className="px-4 py-2 font-medium">Token</th>
-                  <th className="px-4 py-2 font-medium">Role</th>
-                  <th className="px-4 py-2 font-medium">Created</th>
-                  <th className="px-4 py-2 font-medium">Last used</th>
-                  <th className="px-4 py-2 font-medium">State</th>
-                  <th className="px-4 py-2" />
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((t) => (
-                  <tr key={t.id} className="border-t border-line">
-                    <td className="px-4 py-2 text-fg">{t.name}</td>
-                    <td className="px-4 py-2 font-mono text-xs text-muted">{t.prefix}…</td>
-                    <td className="px-4 py-2">{t.role}</td>
-                    <td className="px-4 py-2 text-muted">
-                      {formatTime(t.createdAt)}
-                      {t.createdBy ? ` by ${t.createdBy}` : ""}
-                    </td>
-                    <td className="px-4 py-2 text-muted">{formatTime(t.lastUsedAt)}</td>
-                    <td className="px-4 py-2">
-                      {t.revokedAt ? <Badge tone="neutral">revoked</Badge> : t.expiresAt && new Date(t.expiresAt) < new Date() ? <Badge tone="warning">expired</Badge> : <Badge tone="success">active</Badge>}
-                    </td>
-                    <td className="px-4 py-2 text-right">
-                      {!t.revokedAt ? (
-                        <Button
-                          size="sm"
-                          variant="danger"
-                          disabled={pending}
-                          onClick={() => {
-                            if (window.confirm(`Revoke token "${t.name}"? Scripts using it will get 401.`)) void run(() => sendJson("DELETE", `/api/tokens/${encodeURIComponent(t.id)}`, undefined, ApiTokenDtoSchema));
-                          }}
-                        >
-                          Revoke
-                        </Button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Name", "Token", "Role", "Created", "Last used", "State", ""]}>
+            {tokens.map((t) => (
+              <tr key={t.id} className="border-t border-line">
+                <td className="px-4 py-2 text-fg">{t.name}</td>
+                <td className="px-4 py-2 font-mono text-xs text-muted">{t.prefix}…</td>
+                <td className="px-4 py-2">{t.role}</td>
+                <td className="px-4 py-2 text-muted">
+                  {formatTime(t.createdAt)}
+                  {t.createdBy ? ` by ${t.createdBy}` : ""}
+                </td>
+                <td className="px-4 py-2 text-muted">{formatTime(t.lastUsedAt)}</td>
+                <td className="px-4 py-2">
+                  {t.revokedAt ? <Badge tone="neutral">revoked</Badge> : t.expiresAt && new Date(t.expiresAt) < new Date() ? <Badge tone="warning">expired</Badge> : <Badge tone="success">active</Badge>}
+                </td>
+                <RevokeCell
+                  revoked={!!t.revokedAt}
+                  confirm={`Revoke token "${t.name}"? Scripts using it will get 401.`}
+                  disabled={pending}
+                  onRevoke={() => run(() => sendJson("DELETE", `/api/tokens/${encodeURIComponent(t.id)}`, undefined, ApiTokenDtoSchema))}
+                />
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UserDtoSchema, type UserDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
@@ -27,6 +28,11 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
     if (out) form.reset();
   }
 
+  const roleOptions = roles.map((r) => (
+    <option key={r.role} value={r.role}>
+      {r.role}
+    </option>
+  ));
   const patch = (id: string, body: Record<string, unknown>) => run(() => sendJson("PATCH", `/api/users/${encodeURIComponent(id)}`, body, UserDtoSchema));
 
   return (
@@ -46,11 +52,7 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
             </Field>
             <Field label="Role">
               <Select name="role" defaultValue="viewer">
-                {roles.map((r) => (
-                  <option key={r.role} value={r.role}>
-                    {r.role}
-                  </option>
-                ))}
+                {roleOptions}
               </Select>
             </Field>
             <Button type="submit" variant="primary" disabled={pending}>
@@ -76,56 +78,39 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
             <p>Add one with the form above, or on the server: <code>npx sweepwatch user create --role admin --username you</code>.</p>
           </EmptyState>
         ) : (
-        <div className="relative overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">User</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Last sign-in</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2" />
+          <DataTable columns={["User", "Role", "Last sign-in", "State", ""]}>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-line">
+                <td className="px-4 py-2 text-fg">
+                  {u.username}
+                  {u.displayName ? <span className="text-muted"> · {u.displayName}</span> : null}
+                  {u.id === meId ? <span className="text-muted"> (you)</span> : null}
+                </td>
+                <td className="px-4 py-2">
+                  <Select aria-label={`Role of ${u.username}`} value={u.role} disabled={pending} onChange={(e) => void patch(u.id, { role: e.target.value })}>
+                    {roleOptions}
+                  </Select>
+                </td>
+                <td className="px-4 py-2 text-muted">{formatTime(u.lastLoginAt)}</td>
+                <td className="px-4 py-2">{u.disabled ? <Badge tone="neutral">disabled</Badge> : <Badge tone="success">active</Badge>}</td>
+                <td className="flex justify-end gap-2 px-4 py-2">
+                  <Button
+                    size="sm"
+                    disabled={pending}
+                    onClick={() => {
+                      const pw = window.prompt(`New password for ${u.username} (at least 10 characters):`);
+                      if (pw) void patch(u.id, { password: pw });
+                    }}
+                  >
+                    Set password
+                  </Button>
+                  <Button size="sm" variant={u.disabled ? "secondary" : "danger"} disabled={pending} onClick={() => void patch(u.id, { disabled: !u.disabled })}>
+                    {u.disabled ? "Enable" : "Disable"}
+                  </Button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id} className="border-t border-line">
-                  <td className="px-4 py-2 text-fg">
-                    {u.username}
-                    {u.displayName ? <span className="text-muted"> · {u.displayName}</span> : null}
-                    {u.id === meId ? <span className="text-muted"> (you)</span> : null}
-                  </td>
-                  <td className="px-4 py-2">
-                    <Select aria-label={`Role of ${u.username}`} value={u.role} disabled={pending} onChange={(e) => void patch(u.id, { role: e.target.value })}>
-                      {roles.map((r) => (
-                        <option key={r.role} value={r.role}>
-                          {r.role}
-                        </option>
-                      ))}
-                    </Select>
-                  </td>
-                  <td className="px-4 py-2 text-muted">{formatTime(u.lastLoginAt)}</td>
-                  <td className="px-4 py-2">{u.disabled ? <Badge tone="neutral">disabled</Badge> : <Badge tone="success">active</Badge>}</td>
-                  <td className="flex justify-end gap-2 px-4 py-2">
-                    <Button
-                      size="sm"
-                      disabled={pending}
-                      onClick={() => {
-                        const pw = window.prompt(`New password for ${u.username} (at least 10 characters):`);
-                        if (pw) void patch(u.id, { password: pw });
-                      }}
-                    >
-                      Set password
-                    </Button>
-                    <Button size="sm" variant={u.disabled ? "secondary" : "danger"} disabled={pending} onClick={() => void patch(u.id, { disabled: !u.disabled })}>
-                      {u.disabled ? "Enable" : "Disable"}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 
 export const inputClass =
@@ -45,7 +46,58 @@ export function useAction() {
       setPending(false);
     }
   }
-  return { run, error, pending, setError };
+  /** A form's submit handler: sends the form's data through `run` and clears the form after success. */
+  async function submit<T>(e: FormEvent<HTMLFormElement>, send: (f: FormData) => Promise<T>): Promise<T | undefined> {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const out = await run(() => send(f));
+    if (out) form.reset();
+    return out;
+  }
+  return { run, submit, error, pending, setError };
+}
+
+/** A titled card around a one-line create form: the fields, its submit button and its error. */
+export function CreateFormCard({
+  id,
+  title,
+  description,
+  onSubmit,
+  submitLabel,
+  action,
+  before,
+  after,
+  children,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => unknown;
+  submitLabel: string;
+  action: { pending: boolean; error: string | null };
+  /** Shown above the form (a new secret). */
+  before?: ReactNode;
+  /** Shown under the error (help text). */
+  after?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card as="section" aria-labelledby={id}>
+      <CardHeader id={id} title={title} description={description} />
+      <CardBody className="flex flex-col gap-3">
+        {before}
+        <form onSubmit={(e) => void onSubmit(e)} className="flex flex-wrap items-end gap-3">
+          {children}
+          <Button type="submit" variant="primary" disabled={action.pending}>
+            {submitLabel}
+          </Button>
+        </form>
+        <ErrorText error={action.error} />
+        {after}
+      </CardBody>
+    </Card>
+  );
 }
 
 export function ErrorText({ error }: { error: string | null }) {

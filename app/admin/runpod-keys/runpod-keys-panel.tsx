@@ -16,15 +16,10 @@ const SOURCE_TEXT = {
 } as const;
 
 export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
-  const { run, error, pending } = useAction();
+  const { run, submit, error, pending } = useAction();
 
-  async function add(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    const out = await run(() => sendJson("POST", "/api/admin/runpod-keys", { label: String(f.get("label") ?? ""), apiKey: String(f.get("apiKey") ?? "") }, RunpodKeyDtoSchema));
-    if (out) form.reset();
-  }
+  const add = (e: FormEvent<HTMLFormElement>) =>
+    submit(e, (f) => sendJson("POST", "/api/admin/runpod-keys", { label: String(f.get("label") ?? ""), apiKey: String(f.get("apiKey") ?? "") }, RunpodKeyDtoSchema));
 
   return (
     <div className="flex flex-col gap-6">
@@ -41,7 +36,7 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
             ) : null}
           </p>
           {status.canStore ? (
-            <form onSubmit={add} className="flex flex-wrap items-end gap-3">
+            <form onSubmit={(e) => void add(e)} className="flex flex-wrap items-end gap-3">
               <Field label="Label">
                 <TextInput name="label" required maxLength={255} placeholder="team account" />
               </Field>

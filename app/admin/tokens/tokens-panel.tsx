@@ -2,61 +2,46 @@
 
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ApiTokenDtoSchema, CreatedApiTokenDtoSchema, type ApiTokenDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, OneTimeSecret, RevokeCell, Select, TextInput, useAction } from "../_components/form";
+import { CreateFormCard, Field, formatTime, OneTimeSecret, RevokeCell, Select, TextInput, useAction } from "../_components/form";
 
 export function TokensPanel({ tokens, grantable, showsAll }: { tokens: ApiTokenDto[]; grantable: string[]; showsAll: boolean }) {
-  const { run, error, pending } = useAction();
+  const action = useAction();
+  const { run, submit, pending } = action;
   const [secret, setSecret] = useState<string | null>(null);
 
-  async function create(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const form = e.currentTarget;
-    const days = String(f.get("expires") ?? "");
-    const out = await run(() =>
-      sendJson("POST", "/api/tokens", { name: String(f.get("name") ?? ""), role: String(f.get("role")), ...(days ? { expiresInDays: Number(days) } : {}) }, CreatedApiTokenDtoSchema),
-    );
-    if (out) {
-      setSecret(out.secret);
-      form.reset();
-    }
-  }
+  const create = (e: FormEvent<HTMLFormElement>) =>
+    submit(e, (f) => {
+      const days = String(f.get("expires") ?? "");
+      return sendJson("POST", "/api/tokens", { name: String(f.get("name") ?? ""), role: String(f.get("role")), ...(days ? { expiresInDays: Number(days) } : {}) }, CreatedApiTokenDtoSchema);
+    }).then((out) => out && setSecret(out.secret));
 
   return (
     <div className="flex flex-col gap-6">
-      <Card as="section" aria-labelledby="new-token">
-        <CardHeader id="new-token" title="New API token" description="For scripts and CI: send it as Authorization: Bearer <token>. Its role cannot be higher than yours." />
-        <CardBody className="flex flex-col gap-3">
-          {secret ? <OneTimeSecret secret={secret} what="API token" onDone={() => setSecret(null)} /> : null}
-          <form onSubmit={create} className="flex flex-wrap items-end gap-3">
-            <Field label="Name">
-              <TextInput name="name" required maxLength={255} placeholder="ci-sweeps" />
-            </Field>
-            <Field label="Role">
-              <Select name="role" defaultValue={grantable[0]}>
-                {grantable.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field label="Expires after (days, optional)">
-              <TextInput name="expires" type="number" min={1} max={3650} className="w-28" />
-            </Field>
-            <Button type="submit" variant="primary" disabled={pending}>
-              Create token
-            </Button>
-          </form>
-          <ErrorText error={error} />
-        </CardBody>
-      </Card>
+      <CreateFormCard id="new-token" title="New API token" description="For scripts and CI: send it as Authorization: Bearer <token>. Its role cannot be higher than yours."
+        submitLabel="Create token" onSubmit={create} action={action}
+        before={secret ? <OneTimeSecret secret={secret} what="API token" onDone={() => setSecret(null)} /> : null}
+      >
+        <Field label="Name">
+          <TextInput name="name" required maxLength={255} placeholder="ci-sweeps" />
+        </Field>
+        <Field label="Role">
+          <Select name="role" defaultValue={grantable[0]}>
+            {grantable.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Expires after (days, optional)">
+          <TextInput name="expires" type="number" min={1} max={3650} className="w-28" />
+        </Field>
+      </CreateFormCard>
 
       <Card as="section" aria-labelledby="token-list">
         <CardHeader id="token-list" title={showsAll ? "All API tokens" : "Your API tokens"} />

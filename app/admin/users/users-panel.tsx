@@ -3,21 +3,19 @@
 import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UserDtoSchema, type UserDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, Select, TextInput, useAction } from "../_components/form";
+import { CreateFormCard, Field, formatTime, Select, TextInput, useAction } from "../_components/form";
 
 export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { role: string; description: string }[]; meId: string | null }) {
-  const { run, error, pending } = useAction();
+  const action = useAction();
+  const { run, submit, pending } = action;
 
-  async function create(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    const out = await run(() =>
+  const create = (e: FormEvent<HTMLFormElement>) =>
+    submit(e, (f) =>
       sendJson(
         "POST",
         "/api/users",
@@ -25,8 +23,6 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
         UserDtoSchema,
       ),
     );
-    if (out) form.reset();
-  }
 
   const roleOptions = roles.map((r) => (
     <option key={r.role} value={r.role}>
@@ -37,29 +33,9 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
 
   return (
     <div className="flex flex-col gap-6">
-      <Card as="section" aria-labelledby="new-user">
-        <CardHeader id="new-user" title="New user" description="Passwords need at least 10 characters. Tell the person their password through a safe channel." />
-        <CardBody className="flex flex-col gap-3">
-          <form onSubmit={create} className="flex flex-wrap items-end gap-3">
-            <Field label="Username">
-              <TextInput name="username" required minLength={2} maxLength={64} autoComplete="off" />
-            </Field>
-            <Field label="Display name (optional)">
-              <TextInput name="displayName" maxLength={255} />
-            </Field>
-            <Field label="Password">
-              <TextInput name="password" type="password" required minLength={10} maxLength={1024} autoComplete="new-password" />
-            </Field>
-            <Field label="Role">
-              <Select name="role" defaultValue="viewer">
-                {roleOptions}
-              </Select>
-            </Field>
-            <Button type="submit" variant="primary" disabled={pending}>
-              Create user
-            </Button>
-          </form>
-          <ErrorText error={error} />
+      <CreateFormCard id="new-user" title="New user" description="Passwords need at least 10 characters. Tell the person their password through a safe channel."
+        submitLabel="Create user" onSubmit={create} action={action}
+        after={
           <dl className="grid gap-1 text-xs text-muted sm:grid-cols-[auto_1fr] sm:gap-x-3">
             {roles.map((r) => (
               <div key={r.role} className="contents">
@@ -68,8 +44,23 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
               </div>
             ))}
           </dl>
-        </CardBody>
-      </Card>
+        }
+      >
+        <Field label="Username">
+          <TextInput name="username" required minLength={2} maxLength={64} autoComplete="off" />
+        </Field>
+        <Field label="Display name (optional)">
+          <TextInput name="displayName" maxLength={255} />
+        </Field>
+        <Field label="Password">
+          <TextInput name="password" type="password" required minLength={10} maxLength={1024} autoComplete="new-password" />
+        </Field>
+        <Field label="Role">
+          <Select name="role" defaultValue="viewer">
+            {roleOptions}
+          </Select>
+        </Field>
+      </CreateFormCard>
 
       <Card as="section" aria-labelledby="user-list">
         <CardHeader id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere." />

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { Code } from "@/components/ui/code";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -31,13 +31,12 @@ export function EndpointsList() {
 
   return (
     <div className="space-y-6">
-      <Card as="section" aria-labelledby="endpoints-heading">
-        <CardHeader
-          id="endpoints-heading"
-          title="Watched endpoints"
-          description="Per endpoint: state, data age, last hour's queue depth, tracked jobs and workers by status, last poll error."
-          actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
-        />
+      <CardSection
+        id="endpoints-heading"
+        title="Watched endpoints"
+        description="Per endpoint: state, data age, last hour's queue depth, tracked jobs and workers by status, last poll error."
+        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+      >
         {!data ? <FirstLoad what="the endpoints" isError={q.isError} error={q.error} bars={["h-8 w-full", "h-8 w-full"]} /> : data.endpoints.length === 0 ? (
           <EmptyState icon={<ServerIcon size={20} />} title="No endpoints watched yet" headingLevel={3}>
             <p>sweepwatch discovers endpoints from RunPod once the poller runs; in demo mode they appear within seconds.</p>
@@ -52,7 +51,7 @@ export function EndpointsList() {
             ))}
           </DataTable>
         )}
-      </Card>
+      </CardSection>
       <AddEndpointForm />
     </div>
   );

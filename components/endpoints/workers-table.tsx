@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/hooks/use-now";
@@ -16,13 +16,12 @@ export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; o
   const now = clock ?? (q.data ? Date.parse(q.data.generatedAt) : 0);
   const workers = q.data?.workers;
   return (
-    <Card as="section" aria-labelledby="workers-heading">
-      <CardHeader
-        id="workers-heading"
-        title="Workers"
-        description="Current workers first, then gone ones (their logs are kept). Restarts: count and time of the last one."
-        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
-      />
+    <CardSection
+      id="workers-heading"
+      title="Workers"
+      description="Current workers first, then gone ones (their logs are kept). Restarts: count and time of the last one."
+      actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+    >
       {!workers ? <FirstLoad what="workers" isError={q.isError} error={q.error} /> : workers.length === 0 ? (
         <EmptyState title="No workers seen yet" headingLevel={3} size="sm">
           <p>The poller lists workers every 15 s; an endpoint scaled to zero has none.</p>
@@ -64,6 +63,6 @@ export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; o
           ))}
         </DataTable>
       )}
-    </Card>
+    </CardSection>
   );
 }

@@ -5,7 +5,7 @@ import { Fragment, useEffect, useRef, useState, type ReactNode } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -132,13 +132,12 @@ export function JobsTable({
   const now = useNow() ?? 0;
 
   return (
-    <Card as="section" aria-labelledby="jobs-heading">
-      <CardHeader
-        id="jobs-heading"
-        title="Jobs"
-        description="Jobs sweepwatch tracks on this endpoint (submitted here, by sweeps, or received by webhook), newest first."
-        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
-      />
+    <CardSection
+      id="jobs-heading"
+      title="Jobs"
+      description="Jobs sweepwatch tracks on this endpoint (submitted here, by sweeps, or received by webhook), newest first."
+      actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+    >
       <div className="flex flex-wrap items-center gap-1 border-b border-line px-4 py-2" role="group" aria-label="Filter jobs by state">
         {JOB_FILTERS.map((f) => (
           <button
@@ -228,7 +227,7 @@ export function JobsTable({
           </Button>
         </div>
       ) : null}
-    </Card>
+    </CardSection>
   );
 }
 

@@ -4,7 +4,7 @@ import { useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { FirstLoad, StaleBadge } from "@/components/endpoints/stale-badge";
 import { workersQueryOptions } from "@/lib/queries/endpoints";
@@ -56,22 +56,21 @@ export function LogViewer({ filter, live, onChange }: LogViewerProps) {
   if (filter.workerId && !workerIds.includes(filter.workerId)) workerIds.unshift(filter.workerId);
 
   return (
-    <Card as="section" aria-labelledby="logs-heading">
-      <CardHeader
-        id="logs-heading"
-        title="Logs"
-        description="Worker logs kept by sweepwatch: read from RunPod's log streams, pushed by the worker wrapper, or uploaded. Times in UTC."
-        actions={
-          <>
-            <StaleBadge isError={search.isError || tailQ.isError} dataUpdatedAt={Math.max(search.dataUpdatedAt, tailQ.dataUpdatedAt)} error={search.error ?? tailQ.error} />
-            {live ? (
-              <Badge tone="success" dot pulse>
-                live
-              </Badge>
-            ) : null}
-          </>
-        }
-      />
+    <CardSection
+      id="logs-heading"
+      title="Logs"
+      description="Worker logs kept by sweepwatch: read from RunPod's log streams, pushed by the worker wrapper, or uploaded. Times in UTC."
+      actions={
+        <>
+          <StaleBadge isError={search.isError || tailQ.isError} dataUpdatedAt={Math.max(search.dataUpdatedAt, tailQ.dataUpdatedAt)} error={search.error ?? tailQ.error} />
+          {live ? (
+            <Badge tone="success" dot pulse>
+              live
+            </Badge>
+          ) : null}
+        </>
+      }
+    >
       <form onSubmit={applySearch} className="flex flex-wrap items-end gap-3 border-b border-line px-4 py-3" role="search" aria-label="Filter logs">
         <label className="flex flex-col gap-1 text-xs font-medium text-muted">
           Worker
@@ -159,6 +158,6 @@ export function LogViewer({ filter, live, onChange }: LogViewerProps) {
         </div>
       )}
       <LogUploadForm endpointId={filter.endpointId} defaultWorker={filter.workerId} />
-    </Card>
+    </CardSection>
   );
 }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card, CardSection } from "@/components/ui/card";
 import { Code } from "@/components/ui/code";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -59,19 +59,18 @@ export function OverviewBoard() {
         {isError ? <span className="text-amber-700 dark:text-amber-300"> · refresh failed, showing the last good data</span> : null}
       </p>
 
-      <Card as="section" aria-labelledby="overview-endpoints">
-        <CardHeader
-          id="overview-endpoints"
-          title="Endpoints"
-          description="Health, queue depth and workers of every endpoint watched."
-          actions={
-            data.endpoints.length ? (
-              <ButtonLink href="/endpoints" size="sm" variant="ghost">
-                All endpoints
-              </ButtonLink>
-            ) : null
-          }
-        />
+      <CardSection
+        id="overview-endpoints"
+        title="Endpoints"
+        description="Health, queue depth and workers of every endpoint watched."
+        actions={
+          data.endpoints.length ? (
+            <ButtonLink href="/endpoints" size="sm" variant="ghost">
+              All endpoints
+            </ButtonLink>
+          ) : null
+        }
+      >
         {data.endpoints.length === 0 ? (
           <EmptyState icon={<ServerIcon size={20} />} title="No endpoints yet" headingLevel={3}>
             <p>sweepwatch discovers endpoints from RunPod once the poller runs; in demo mode they appear within seconds.</p>
@@ -112,19 +111,18 @@ export function OverviewBoard() {
             ))}
           </DataTable>
         )}
-      </Card>
+      </CardSection>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card as="section" aria-labelledby="overview-incidents">
-          <CardHeader
-            id="overview-incidents"
-            title={`Open incidents${data.incidents.open ? ` (${data.incidents.open})` : ""}`}
-            actions={
-              <ButtonLink href="/incidents" size="sm" variant="ghost">
-                All incidents
-              </ButtonLink>
-            }
-          />
+        <CardSection
+          id="overview-incidents"
+          title={`Open incidents${data.incidents.open ? ` (${data.incidents.open})` : ""}`}
+          actions={
+            <ButtonLink href="/incidents" size="sm" variant="ghost">
+              All incidents
+            </ButtonLink>
+          }
+        >
           {data.incidents.items.length === 0 ? (
             <EmptyState icon={<AlertIcon size={20} />} title="No open incidents" headingLevel={3} size="sm">
               <p>An incident opens automatically when an endpoint&apos;s workers crash-loop.</p>
@@ -152,14 +150,13 @@ export function OverviewBoard() {
               ))}
             </ul>
           )}
-        </Card>
+        </CardSection>
 
-        <Card as="section" aria-labelledby="overview-flagged">
-          <CardHeader
-            id="overview-flagged"
-            title={`Flagged jobs${data.flaggedJobs.total ? ` (${data.flaggedJobs.total})` : ""}`}
-            description="Queued jobs whose endpoint's workers crash-loop on random_device could not be read."
-          />
+        <CardSection
+          id="overview-flagged"
+          title={`Flagged jobs${data.flaggedJobs.total ? ` (${data.flaggedJobs.total})` : ""}`}
+          description="Queued jobs whose endpoint's workers crash-loop on random_device could not be read."
+        >
           {data.flaggedJobs.total === 0 ? (
             <EmptyState icon={<CheckCircleIcon size={20} />} title="No flagged jobs" headingLevel={3} size="sm">
               <p>A job is flagged while it waits on an endpoint whose workers crash-loop with the random_device error.</p>
@@ -196,18 +193,17 @@ export function OverviewBoard() {
               </ul>
             </div>
           )}
-        </Card>
+        </CardSection>
 
-        <Card as="section" aria-labelledby="overview-sweeps">
-          <CardHeader
-            id="overview-sweeps"
-            title={`Running sweeps${data.sweeps.running ? ` (${data.sweeps.running})` : ""}`}
-            actions={
-              <ButtonLink href="/sweeps" size="sm" variant="ghost">
-                All sweeps
-              </ButtonLink>
-            }
-          />
+        <CardSection
+          id="overview-sweeps"
+          title={`Running sweeps${data.sweeps.running ? ` (${data.sweeps.running})` : ""}`}
+          actions={
+            <ButtonLink href="/sweeps" size="sm" variant="ghost">
+              All sweeps
+            </ButtonLink>
+          }
+        >
           {data.sweeps.items.length === 0 ? (
             <EmptyState
               icon={<SweepIcon size={20} />}
@@ -255,19 +251,18 @@ export function OverviewBoard() {
               })}
             </ul>
           )}
-        </Card>
+        </CardSection>
 
-        <Card as="section" aria-labelledby="overview-criteria">
-          <CardHeader
-            id="overview-criteria"
-            title="Success criteria"
-            description={crit.total ? `${passing} of ${crit.total} pass · evaluated ${crit.evaluatedAt ? formatUtc(crit.evaluatedAt) : "not yet"}` : undefined}
-            actions={
-              <ButtonLink href="/criteria" size="sm" variant="ghost">
-                Criteria report
-              </ButtonLink>
-            }
-          />
+        <CardSection
+          id="overview-criteria"
+          title="Success criteria"
+          description={crit.total ? `${passing} of ${crit.total} pass · evaluated ${crit.evaluatedAt ? formatUtc(crit.evaluatedAt) : "not yet"}` : undefined}
+          actions={
+            <ButtonLink href="/criteria" size="sm" variant="ghost">
+              Criteria report
+            </ButtonLink>
+          }
+        >
           {crit.total === 0 ? (
             <EmptyState icon={<CheckCircleIcon size={20} />} title="No success criteria yet" headingLevel={3} size="sm">
               <p>The status report&apos;s criteria are added when the poller first runs, then checked every minute.</p>
@@ -303,7 +298,7 @@ export function OverviewBoard() {
               ) : null}
             </div>
           )}
-        </Card>
+        </CardSection>
       </div>
     </div>
   );

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 
 export const inputClass =
@@ -83,8 +83,7 @@ export function CreateFormCard({
   children: ReactNode;
 }) {
   return (
-    <Card as="section" aria-labelledby={id}>
-      <CardHeader id={id} title={title} description={description} />
+    <CardSection id={id} title={title} description={description}>
       <CardBody className="flex flex-col gap-3">
         {before}
         <form onSubmit={(e) => void onSubmit(e)} className="flex flex-wrap items-end gap-3">
@@ -96,7 +95,7 @@ export function CreateFormCard({
         <ErrorText error={action.error} />
         {after}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }
 

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { CreatedIngestTokenDtoSchema, IngestTokenDtoSchema, type IngestTokenDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
@@ -31,8 +31,7 @@ export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
           <TextInput name="name" maxLength={255} />
         </Field>
       </CreateFormCard>
-      <Card as="section" aria-labelledby="ingest-list">
-        <CardHeader id="ingest-list" title="Ingest tokens" />
+      <CardSection id="ingest-list" title="Ingest tokens">
         {tokens.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No ingest tokens yet.</p>
         ) : (
@@ -54,7 +53,7 @@ export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
             ))}
           </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { RunpodKeyDtoSchema, type RunpodKeyStatusDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
@@ -23,8 +23,7 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
 
   return (
     <div className="flex flex-col gap-6">
-      <Card as="section" aria-labelledby="key-source">
-        <CardHeader id="key-source" title="RunPod API key" description="Keys never reach the browser: you see them masked. Stored keys are encrypted with AES-256-GCM." />
+      <CardSection id="key-source" title="RunPod API key" description="Keys never reach the browser: you see them masked. Stored keys are encrypted with AES-256-GCM.">
         <CardBody className="flex flex-col gap-3 text-sm">
           <p>
             {SOURCE_TEXT[status.source]}
@@ -52,10 +51,9 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
           )}
           <ErrorText error={error} />
         </CardBody>
-      </Card>
+      </CardSection>
 
-      <Card as="section" aria-labelledby="stored-keys">
-        <CardHeader id="stored-keys" title="Stored keys" description="Adding a key makes it the active one. Revoking erases its ciphertext." />
+      <CardSection id="stored-keys" title="Stored keys" description="Adding a key makes it the active one. Revoking erases its ciphertext.">
         {status.keys.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No stored keys.</p>
         ) : (
@@ -79,7 +77,7 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
             ))}
           </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

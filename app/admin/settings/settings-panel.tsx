@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { DetectionSettingsDtoSchema, type DetectionSettingsDto } from "@/lib/api/specs/incidents";
 import { GpuPricesDtoSchema } from "@/lib/api/specs/damage";
@@ -70,8 +70,7 @@ function DetectionForm({ initial }: { initial: DetectionSettingsDto }) {
   }
 
   return (
-    <Card as="section" aria-labelledby="detection-h">
-      <CardHeader id="detection-h" title="Detection thresholds" description="The crash-loop rule and the classifier-free alerts. Empty resets a value to its default. Every change is audited." />
+    <CardSection id="detection-h" title="Detection thresholds" description="The crash-loop rule and the classifier-free alerts. Empty resets a value to its default. Every change is audited.">
       <CardBody>
         <form onSubmit={save} className="space-y-3">
           <DataTable compact columns={["Setting", "Value", "Default"]}>
@@ -98,7 +97,7 @@ function DetectionForm({ initial }: { initial: DetectionSettingsDto }) {
           </Button>
         </form>
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }
 
@@ -121,16 +120,15 @@ function PricesForm({ initial }: { initial: { table: GpuPriceTable; origin: "def
   }
 
   return (
-    <Card as="section" aria-labelledby="prices-h">
-      <CardHeader
-        id="prices-h"
-        title="GPU prices (cost estimates)"
-        description={
-          initial.origin === "default"
-            ? `The shipped default: ${initial.table.source}, as of ${initial.table.asOf}.`
-            : `Edited ${formatTime(initial.updatedAt)}; source “${initial.table.source}”, as of ${initial.table.asOf}.`
-        }
-      />
+    <CardSection
+      id="prices-h"
+      title="GPU prices (cost estimates)"
+      description={
+        initial.origin === "default"
+          ? `The shipped default: ${initial.table.source}, as of ${initial.table.asOf}.`
+          : `Edited ${formatTime(initial.updatedAt)}; source “${initial.table.source}”, as of ${initial.table.asOf}.`
+      }
+    >
       <CardBody>
         <form onSubmit={save} className="space-y-3">
           <label htmlFor="prices-json" className="block text-xs text-muted">
@@ -144,6 +142,6 @@ function PricesForm({ initial }: { initial: { table: GpuPriceTable; origin: "def
           </Button>
         </form>
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ApiTokenDtoSchema, CreatedApiTokenDtoSchema, type ApiTokenDto } from "@/lib/api/specs/auth";
@@ -43,8 +43,7 @@ export function TokensPanel({ tokens, grantable, showsAll }: { tokens: ApiTokenD
         </Field>
       </CreateFormCard>
 
-      <Card as="section" aria-labelledby="token-list">
-        <CardHeader id="token-list" title={showsAll ? "All API tokens" : "Your API tokens"} />
+      <CardSection id="token-list" title={showsAll ? "All API tokens" : "Your API tokens"}>
         {tokens.length === 0 ? (
           <EmptyState size="sm" title="No API tokens yet" headingLevel={3}>
             Create one above, or on the server: <code className="font-mono">npx sweepwatch token create --role viewer --name ci</code>
@@ -74,7 +73,7 @@ export function TokensPanel({ tokens, grantable, showsAll }: { tokens: ApiTokenD
             ))}
           </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

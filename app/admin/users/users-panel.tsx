@@ -3,7 +3,7 @@
 import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UserDtoSchema, type UserDto } from "@/lib/api/specs/auth";
@@ -62,8 +62,7 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
         </Field>
       </CreateFormCard>
 
-      <Card as="section" aria-labelledby="user-list">
-        <CardHeader id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere." />
+      <CardSection id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere.">
         {users.length === 0 ? (
           <EmptyState title="No user accounts yet" headingLevel={3} size="sm">
             <p>Add one with the form above, or on the server: <code>npx sweepwatch user create --role admin --username you</code>.</p>
@@ -103,7 +102,7 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
             ))}
           </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

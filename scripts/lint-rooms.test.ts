@@ -49,7 +49,7 @@ describe("room rules (eslint.rooms.mjs)", () => {
 
   it('Rule 3: a "use client" module under app/ may not import server-only code', async () => {
     const file = "app/admin/planted-panel.tsx";
-    for (const bad of ['import { listUsers } from "@/lib/auth/users";', 'import { loadEnv } from "@/lib/env";', 'import { listUsers } from "../../lib/data/users";']) {
+    for (const bad of ['import { listUsers } from "@/lib/auth/users";', 'import { loadEnv } from "@/lib/env";', 'import { listUsers } from "../../lib/auth/users";']) {
       const errors = await roomErrors(file, `"use client";\n${bad}\nexport const planted = 1;\n`);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/^Rule 3: a "use client" module never imports/);

@@ -1,13 +1,9 @@
 import { Card } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
+import { PageSkeleton, Skeleton } from "@/components/ui/skeleton";
 
 export default function SweepsLoading() {
   return (
-    <div aria-busy="true" aria-label="Loading sweeps">
-      <div className="mb-6 space-y-2">
-        <Skeleton className="h-6 w-32" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
+    <PageSkeleton label="Loading sweeps" title="h-6 w-32" description>
       <Card className="divide-y divide-line">
         {Array.from({ length: 5 }, (_, i) => (
           <div key={i} className="flex items-center gap-6 px-4 py-4">
@@ -18,6 +14,6 @@ export default function SweepsLoading() {
           </div>
         ))}
       </Card>
-    </div>
+    </PageSkeleton>
   );
 }

@@ -1,3 +1,5 @@
+import { formatDuration } from "@/lib/domain/criteria/rules";
+
 /** "2026-11-20 10:04 UTC": absolute and the same on server and client (no hydration drift). */
 export function formatUtc(iso: string | null | undefined): string {
   if (!iso) return "–";
@@ -6,17 +8,8 @@ export function formatUtc(iso: string | null | undefined): string {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** "3 d 4 h", "2 h 5 min", "45 s" for a duration in ms. */
-export function formatSpan(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
-}
+/** "3 d 4 h", "2 h 5 min", "45 s" for a duration in ms: the criteria rules' own wording, so their summaries and the page agree. */
+export const formatSpan = formatDuration;
 
 /**
  * "2026-11-20 10:04 UTC (3 d 4 h)" for a state's start, or null when there is no real date: a missing or

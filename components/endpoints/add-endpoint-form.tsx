@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { AddEndpointBodySchema, EndpointDetailDtoSchema } from "@/lib/api/specs/endpoints";
 import { endpointKeys } from "@/lib/endpoints/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
@@ -34,8 +34,7 @@ export function AddEndpointForm() {
     m.mutate(parsed.data);
   };
   return (
-    <Card as="section" aria-labelledby="add-endpoint-heading">
-      <CardHeader id="add-endpoint-heading" title="Add an endpoint by hand" description="RunPod endpoint id and a display name (admins). Existing endpoints only get the new name." headingLevel={3} />
+    <CardSection id="add-endpoint-heading" title="Add an endpoint by hand" description="RunPod endpoint id and a display name (admins). Existing endpoints only get the new name." headingLevel={3}>
       <CardBody>
         <form onSubmit={submit} className="flex flex-wrap items-end gap-3" noValidate>
           <label className="flex flex-col gap-1 text-xs font-medium text-muted">
@@ -67,6 +66,6 @@ export function AddEndpointForm() {
           </p>
         ) : null}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { endpointCostQueryOptions } from "@/lib/damage/client/queries";
 import { formatGpuTime, formatUsd } from "@/lib/format/cost";
 import { formatUtcTime } from "@/lib/format/time";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 
 /** The endpoint's cost of failure over the last 24 h: workers that crashed or never took a job. */
 export function EndpointCost({ id }: { id: string }) {
@@ -13,8 +13,7 @@ export function EndpointCost({ id }: { id: string }) {
   const crashed = c?.workers.filter((w) => w.reason === "crashed").length ?? 0;
   const idle = c ? c.workers.length - crashed : 0;
   return (
-    <Card as="section" aria-labelledby="endpoint-cost-h">
-      <CardHeader id="endpoint-cost-h" title="Cost of failure, last 24 h (estimate)" />
+    <CardSection id="endpoint-cost-h" title="Cost of failure, last 24 h (estimate)">
       <CardBody className="space-y-1 text-sm">
         {q.isPending ? <p className="text-muted">Loading…</p> : null}
         {q.isError ? <p role="alert">Cost unavailable: {q.error.message}</p> : null}
@@ -40,6 +39,6 @@ export function EndpointCost({ id }: { id: string }) {
           )
         ) : null}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { EndpointCost } from "./endpoint-cost";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Stat, StatGrid } from "@/components/ui/stat";
@@ -36,17 +36,16 @@ export function EndpointView({ id }: { id: string }) {
     <div className="space-y-6">
       <EndpointSummary id={id} />
       <EndpointCost id={id} />
-      <Card as="section" aria-labelledby="charts-heading">
-        <CardHeader
-          id="charts-heading"
-          title="Queue and workers over time"
-          description={`Last ${TIME_RANGE_LABELS[state.range]}, from the poller's health snapshots.`}
-          actions={<TimeRangePicker value={state.range} onChange={(range) => setState({ range })} />}
-        />
+      <CardSection
+        id="charts-heading"
+        title="Queue and workers over time"
+        description={`Last ${TIME_RANGE_LABELS[state.range]}, from the poller's health snapshots.`}
+        actions={<TimeRangePicker value={state.range} onChange={(range) => setState({ range })} />}
+      >
         <CardBody>
           <EndpointCharts id={id} range={state.range} />
         </CardBody>
-      </Card>
+      </CardSection>
       <WorkersTable
         endpointId={id}
         onShowLogs={(worker) => {
@@ -82,35 +81,34 @@ function EndpointSummary({ id }: { id: string }) {
   const age = e.snapshotAgeSeconds === null ? null : e.snapshotAgeSeconds + drift;
   const s = e.latestSnapshot;
   return (
-    <Card as="section" aria-labelledby="summary-heading">
-      <CardHeader
-        id="summary-heading"
-        title={
-          <span className="flex items-center gap-2">
-            Now {e.paused ? <Badge tone="neutral">paused</Badge> : <Badge tone="success" dot>active</Badge>}
-            {e.flaggedJobs ? <Badge tone="danger">{e.flaggedJobs} flagged jobs</Badge> : null}
-            {e.type === "LOAD_BALANCER" ? <Badge tone="neutral">load-balancer endpoint</Badge> : null}
-            {e.missingSince ? <Badge tone="danger">missing on RunPod</Badge> : null}
-          </span>
-        }
-        description={
-          <span suppressHydrationWarning>
-            {age === null ? "No health snapshot yet." : `Latest snapshot ${formatDuration(age)} old${age > STALE_SNAPSHOT_SECONDS && !e.paused ? " (stale: is the poller running?)" : ""}.`}
-            {e.image ? ` Image ${e.image}.` : ""}
-            {e.type === "LOAD_BALANCER" ? " Load-balancer endpoint: it has no job queue, so sweepwatch lists it and does not poll it." : ""}
-            {e.missingSince ? ` RunPod answers 404 for this endpoint since ${formatTime(e.missingSince)} (deleted or mistyped); its open jobs are kept, not expired.` : ""}
-          </span>
-        }
-        actions={
-          <>
-            <StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />
-            <ButtonLink size="sm" href={`/incidents/timeline/${encodeURIComponent(id)}`}>
-              Crash timeline
-            </ButtonLink>
-            <PauseButton id={id} paused={e.paused} />
-          </>
-        }
-      />
+    <CardSection
+      id="summary-heading"
+      title={
+        <span className="flex items-center gap-2">
+          Now {e.paused ? <Badge tone="neutral">paused</Badge> : <Badge tone="success" dot>active</Badge>}
+          {e.flaggedJobs ? <Badge tone="danger">{e.flaggedJobs} flagged jobs</Badge> : null}
+          {e.type === "LOAD_BALANCER" ? <Badge tone="neutral">load-balancer endpoint</Badge> : null}
+          {e.missingSince ? <Badge tone="danger">missing on RunPod</Badge> : null}
+        </span>
+      }
+      description={
+        <span suppressHydrationWarning>
+          {age === null ? "No health snapshot yet." : `Latest snapshot ${formatDuration(age)} old${age > STALE_SNAPSHOT_SECONDS && !e.paused ? " (stale: is the poller running?)" : ""}.`}
+          {e.image ? ` Image ${e.image}.` : ""}
+          {e.type === "LOAD_BALANCER" ? " Load-balancer endpoint: it has no job queue, so sweepwatch lists it and does not poll it." : ""}
+          {e.missingSince ? ` RunPod answers 404 for this endpoint since ${formatTime(e.missingSince)} (deleted or mistyped); its open jobs are kept, not expired.` : ""}
+        </span>
+      }
+      actions={
+        <>
+          <StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />
+          <ButtonLink size="sm" href={`/incidents/timeline/${encodeURIComponent(id)}`}>
+            Crash timeline
+          </ButtonLink>
+          <PauseButton id={id} paused={e.paused} />
+        </>
+      }
+    >
       <StatGrid label="Endpoint now">
         <Stat
           label="In queue / in progress"
@@ -145,7 +143,7 @@ function EndpointSummary({ id }: { id: string }) {
           Last poll error{e.lastErrorAt ? ` (${formatTime(e.lastErrorAt)})` : ""}: <span className="text-fg">{e.lastError}</span>
         </div>
       ) : null}
-    </Card>
+    </CardSection>
   );
 }
 

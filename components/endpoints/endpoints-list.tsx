@@ -3,11 +3,11 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { Code } from "@/components/ui/code";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ServerIcon } from "@/components/ui/icons";
-import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { QueueDepthSparkline } from "@/components/charts/queue-depth-sparkline";
 import { formatCounter } from "@/lib/format/poll-error";
@@ -15,7 +15,7 @@ import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { endpointsListQueryOptions } from "@/lib/endpoints/client/queries";
 import { formatCounts, formatDuration, jobTone, statusLabel, WORKER_STATUS_DISPLAY_ORDER, workerTone } from "./format";
 import { JOB_STATUS_DISPLAY_ORDER } from "@/lib/domain/job/status";
-import { LoadError, StaleBadge } from "./stale-badge";
+import { FirstLoad, StaleBadge } from "./stale-badge";
 import { AddEndpointForm } from "./add-endpoint-form";
 
 /** Snapshots older than this are shown as stale. */
@@ -30,25 +30,13 @@ export function EndpointsList() {
 
   return (
     <div className="space-y-6">
-      <Card as="section" aria-labelledby="endpoints-heading">
-        <CardHeader
-          id="endpoints-heading"
-          title="Watched endpoints"
-          description="Per endpoint: state, data age, last hour's queue depth, tracked jobs and workers by status, last poll error."
-          actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
-        />
-        {!data ? (
-          q.isError ? (
-            <div className="p-4">
-              <LoadError what="the endpoints" error={q.error} />
-            </div>
-          ) : (
-            <div aria-busy className="space-y-2 p-4">
-              <Skeleton className="h-8 w-full" />
-              <Skeleton className="h-8 w-full" />
-            </div>
-          )
-        ) : data.endpoints.length === 0 ? (
+      <CardSection
+        id="endpoints-heading"
+        title="Watched endpoints"
+        description="Per endpoint: state, data age, last hour's queue depth, tracked jobs and workers by status, last poll error."
+        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+      >
+        {!data ? <FirstLoad what="the endpoints" isError={q.isError} error={q.error} bars={["h-8 w-full", "h-8 w-full"]} /> : data.endpoints.length === 0 ? (
           <EmptyState icon={<ServerIcon size={20} />} title="No endpoints watched yet" headingLevel={3}>
             <p>sweepwatch discovers endpoints from RunPod once the poller runs; in demo mode they appear within seconds.</p>
             <p>
@@ -56,27 +44,13 @@ export function EndpointsList() {
             </p>
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="border-b border-line text-left text-xs text-muted">
-                <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">Endpoint</th>
-                  <th scope="col" className="px-4 py-2 font-medium">State</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Queue, last hour</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Tracked jobs</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Workers</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last error</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {data.endpoints.map((e) => (
-                  <EndpointRow key={e.id} e={e} drift={drift} now={now ?? Date.parse(data.generatedAt)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable divided columns={["Endpoint", "State", "Queue, last hour", "Tracked jobs", "Workers", "Last error"]}>
+            {data.endpoints.map((e) => (
+              <EndpointRow key={e.id} e={e} drift={drift} now={now ?? Date.parse(data.generatedAt)} />
+            ))}
+          </DataTable>
         )}
-      </Card>
+      </CardSection>
       <AddEndpointForm />
     </div>
   );

@@ -2,13 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { workersQueryOptions } from "@/lib/endpoints/client/queries";
 import { formatAgo, formatExit, formatRestarts, formatTime, workerTone } from "./format";
-import { LoadError, StaleBadge } from "./stale-badge";
+import { FirstLoad, StaleBadge } from "./stale-badge";
 
 export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; onShowLogs: (workerId: string) => void }) {
   const q = useQuery(workersQueryOptions(endpointId));
@@ -16,79 +16,53 @@ export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; o
   const now = clock ?? (q.data ? Date.parse(q.data.generatedAt) : 0);
   const workers = q.data?.workers;
   return (
-    <Card as="section" aria-labelledby="workers-heading">
-      <CardHeader
-        id="workers-heading"
-        title="Workers"
-        description="Current workers first, then gone ones (their logs are kept). Restarts: count and time of the last one."
-        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
-      />
-      {!workers ? (
-        q.isError ? (
-          <div className="p-4">
-            <LoadError what="workers" error={q.error} />
-          </div>
-        ) : (
-          <div aria-busy className="p-4">
-            <Skeleton className="h-16 w-full" />
-          </div>
-        )
-      ) : workers.length === 0 ? (
+    <CardSection
+      id="workers-heading"
+      title="Workers"
+      description="Current workers first, then gone ones (their logs are kept). Restarts: count and time of the last one."
+      actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+    >
+      {!workers ? <FirstLoad what="workers" isError={q.isError} error={q.error} /> : workers.length === 0 ? (
         <EmptyState title="No workers seen yet" headingLevel={3} size="sm">
           <p>The poller lists workers every 15 s; an endpoint scaled to zero has none.</p>
         </EmptyState>
       ) : (
-        <div className="relative overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="border-b border-line text-left text-xs text-muted">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Worker</th>
-                <th scope="col" className="px-4 py-2 font-medium">State</th>
-                <th scope="col" className="px-4 py-2 font-medium">Restarts</th>
-                <th scope="col" className="px-4 py-2 font-medium">Last exit</th>
-                <th scope="col" className="px-4 py-2 font-medium">Image</th>
-                <th scope="col" className="px-4 py-2 font-medium">Started</th>
-                <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Logs</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-line">
-              {workers.map((w) => (
-                <tr key={w.id} className={w.goneAt ? "text-muted" : undefined}>
-                  <th scope="row" className="px-4 py-2 text-left font-mono text-xs font-normal">{w.id}</th>
-                  <td className="px-4 py-2">
-                    {w.goneAt ? (
-                      <Badge tone="neutral" title={`last ${w.status}`}>gone</Badge>
-                    ) : (
-                      <Badge tone={workerTone(w.status)} dot pulse={w.status === "UNHEALTHY"}>
-                        {w.status.toLowerCase()}
-                      </Badge>
-                    )}
-                  </td>
-                  <td className="px-4 py-2 tabular-nums" suppressHydrationWarning>
-                    {formatRestarts(w.restartCount, w.lastRestartAt, now)}
-                  </td>
-                  <td className="px-4 py-2" title={w.lastExit ? formatTime(w.lastExit.at) : undefined}>
-                    {formatExit(w.lastExit)}
-                  </td>
-                  <td className="max-w-56 truncate px-4 py-2 font-mono text-xs" title={w.image ?? undefined}>
-                    {w.image ?? "—"}
-                  </td>
-                  <td className="px-4 py-2 text-xs" title={w.startedAt ? formatTime(w.startedAt) : undefined} suppressHydrationWarning>
-                    {w.startedAt ? formatAgo(w.startedAt, now) : "—"}
-                  </td>
-                  <td className="px-4 py-2 text-right">
-                    {w.hasLogs ? (
-                      <button type="button" className="text-xs font-medium text-accent hover:underline" onClick={() => onShowLogs(w.id)} aria-label={`Show logs of ${w.id}`}>
-                        logs
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable divided columns={["Worker", "State", "Restarts", "Last exit", "Image", "Started", { label: "Logs", srOnly: true }]}>
+          {workers.map((w) => (
+            <tr key={w.id} className={w.goneAt ? "text-muted" : undefined}>
+              <th scope="row" className="px-4 py-2 text-left font-mono text-xs font-normal">{w.id}</th>
+              <td className="px-4 py-2">
+                {w.goneAt ? (
+                  <Badge tone="neutral" title={`last ${w.status}`}>gone</Badge>
+                ) : (
+                  <Badge tone={workerTone(w.status)} dot pulse={w.status === "UNHEALTHY"}>
+                    {w.status.toLowerCase()}
+                  </Badge>
+                )}
+              </td>
+              <td className="px-4 py-2 tabular-nums" suppressHydrationWarning>
+                {formatRestarts(w.restartCount, w.lastRestartAt, now)}
+              </td>
+              <td className="px-4 py-2" title={w.lastExit ? formatTime(w.lastExit.at) : undefined}>
+                {formatExit(w.lastExit)}
+              </td>
+              <td className="max-w-56 truncate px-4 py-2 font-mono text-xs" title={w.image ?? undefined}>
+                {w.image ?? "—"}
+              </td>
+              <td className="px-4 py-2 text-xs" title={w.startedAt ? formatTime(w.startedAt) : undefined} suppressHydrationWarning>
+                {w.startedAt ? formatAgo(w.startedAt, now) : "—"}
+              </td>
+              <td className="px-4 py-2 text-right">
+                {w.hasLogs ? (
+                  <button type="button" className="text-xs font-medium text-accent hover:underline" onClick={() => onShowLogs(w.id)} aria-label={`Show logs of ${w.id}`}>
+                    logs
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
-    </Card>
+    </CardSection>
   );
 }

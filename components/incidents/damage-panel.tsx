@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { MaxWorkersStateDtoSchema, PurgeDtoSchema } from "@/lib/api/specs/damage";
 import { crashGroupDiffQueryOptions, damageKeys, incidentCostQueryOptions, purgesQueryOptions } from "@/lib/damage/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
@@ -23,8 +23,7 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
   return (
     // Long image names, job ids and settings keys wrap or scroll inside this frame, never the page.
     <div className="min-w-0 max-w-full space-y-6 overflow-x-auto [overflow-wrap:anywhere]">
-      <Card as="section" aria-labelledby="cost-h">
-        <CardHeader id="cost-h" title="Cost of failure (estimate)" />
+      <CardSection id="cost-h" title="Cost of failure (estimate)">
         <CardBody>
           {cost.isError ? <p role="alert">Cost unavailable: {cost.error.message}</p> : null}
           {cost.data ? (
@@ -41,10 +40,9 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
             </div>
           ) : null}
         </CardBody>
-      </Card>
+      </CardSection>
 
-      <Card as="section" aria-labelledby="diff-h">
-        <CardHeader id="diff-h" title="What changed" />
+      <CardSection id="diff-h" title="What changed">
         <CardBody>
           {groupId === null ? <p className="text-sm text-muted">Unknown: this incident has no crash group.</p> : null}
           {diff.data ? (
@@ -91,7 +89,7 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
             </div>
           ) : null}
         </CardBody>
-      </Card>
+      </CardSection>
 
       <StopTheBurn incidentId={incidentId} endpointId={endpointId} />
     </div>
@@ -141,8 +139,7 @@ function StopTheBurn({ incidentId, endpointId }: { incidentId: string; endpointI
   };
   const pendingPurge = purges.data?.purges.find((p) => p.resubmitRequestedAt === null && p.jobs.length > 0 && p.removed !== null);
   return (
-    <Card as="section" aria-labelledby="burn-h">
-      <CardHeader id="burn-h" title="Stop the burn" />
+    <CardSection id="burn-h" title="Stop the burn">
       <CardBody>
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <label className="flex items-center gap-1">
@@ -179,6 +176,6 @@ function StopTheBurn({ incidentId, endpointId }: { incidentId: string; endpointI
           </p>
         ) : null}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

@@ -5,6 +5,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { CheckCircleIcon } from "@/components/ui/icons";
 import { Button } from "@/components/ui/button";
@@ -121,49 +122,37 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
             )}
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-<table className="w-full text-left text-sm">
-            <thead className="border-b border-line text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">Incident</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2 font-medium">Endpoint</th>
-                <th className="px-4 py-2 text-right font-medium">Crashes</th>
-                <th className="px-4 py-2 text-right font-medium">Flagged jobs</th>
-                <th className="px-4 py-2 font-medium">Opened</th>
-                <th className="px-4 py-2 font-medium">Last crash</th>
+          <DataTable
+            divided
+            columns={["Incident", "State", "Endpoint", { label: "Crashes", align: "right" }, { label: "Flagged jobs", align: "right" }, "Opened", "Last crash"]}
+          >
+            {rows.map((i) => (
+              <tr key={i.id} className="hover:bg-subtle/60">
+                <td className="px-4 py-2">
+                  <Link href={`/incidents/${i.id}`} className="font-medium text-fg hover:underline">
+                    #{i.id} {i.title}
+                  </Link>
+                  <div className="mt-0.5">
+                    <SignatureBadge signature={i.signature} />
+                  </div>
+                </td>
+                <td className="px-4 py-2">
+                  <IncidentStateBadge state={i.state} regressionCount={i.regressionCount} />
+                  {i.acknowledgedBy && i.state === "acknowledged" ? <div className="mt-0.5 text-xs text-muted">by {i.acknowledgedBy}</div> : null}
+                </td>
+                <td className="px-4 py-2">
+                  <Link href={`/endpoints/${encodeURIComponent(i.endpointId)}`} className="hover:underline">
+                    {i.endpointName}
+                  </Link>
+                  <div className="font-mono text-xs text-muted">{i.endpointId}</div>
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">{i.crashCount}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{i.flaggedJobs}</td>
+                <td className="px-4 py-2 text-xs text-muted">{ago(i.openedAt, now)}</td>
+                <td className="px-4 py-2 text-xs text-muted">{ago(i.lastCrashAt, now)}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-line">
-              {rows.map((i) => (
-                <tr key={i.id} className="hover:bg-subtle/60">
-                  <td className="px-4 py-2">
-                    <Link href={`/incidents/${i.id}`} className="font-medium text-fg hover:underline">
-                      #{i.id} {i.title}
-                    </Link>
-                    <div className="mt-0.5">
-                      <SignatureBadge signature={i.signature} />
-                    </div>
-                  </td>
-                  <td className="px-4 py-2">
-                    <IncidentStateBadge state={i.state} regressionCount={i.regressionCount} />
-                    {i.acknowledgedBy && i.state === "acknowledged" ? <div className="mt-0.5 text-xs text-muted">by {i.acknowledgedBy}</div> : null}
-                  </td>
-                  <td className="px-4 py-2">
-                    <Link href={`/endpoints/${encodeURIComponent(i.endpointId)}`} className="hover:underline">
-                      {i.endpointName}
-                    </Link>
-                    <div className="font-mono text-xs text-muted">{i.endpointId}</div>
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{i.crashCount}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{i.flaggedJobs}</td>
-                  <td className="px-4 py-2 text-xs text-muted">{ago(i.openedAt, now)}</td>
-                  <td className="px-4 py-2 text-xs text-muted">{ago(i.lastCrashAt, now)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

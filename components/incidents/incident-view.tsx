@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Card, CardBody, CardSection } from "@/components/ui/card";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { cx } from "@/components/ui/cx";
 import { useNow } from "@/components/hooks/use-now";
@@ -101,27 +101,26 @@ function Notes({ incident }: { incident: IncidentDetailDto }) {
   });
   const newer = editing && incident.notesVersion !== base;
   return (
-    <Card as="section" aria-labelledby="notes-h">
-      <CardHeader
-        id="notes-h"
-        title="Notes"
-        description={incident.notesUpdatedBy ? `Version ${incident.notesVersion}, last edited by ${incident.notesUpdatedBy} ${utc(incident.notesUpdatedAt)}` : "Markdown. What you tried, who is on it."}
-        actions={
-          editing ? null : (
-            <Button
-              size="sm"
-              onClick={() => {
-                setDraft(incident.notes);
-                setBase(incident.notesVersion);
-                save.reset();
-                setEditing(true);
-              }}
-            >
-              Edit notes
-            </Button>
-          )
-        }
-      />
+    <CardSection
+      id="notes-h"
+      title="Notes"
+      description={incident.notesUpdatedBy ? `Version ${incident.notesVersion}, last edited by ${incident.notesUpdatedBy} ${utc(incident.notesUpdatedAt)}` : "Markdown. What you tried, who is on it."}
+      actions={
+        editing ? null : (
+          <Button
+            size="sm"
+            onClick={() => {
+              setDraft(incident.notes);
+              setBase(incident.notesVersion);
+              save.reset();
+              setEditing(true);
+            }}
+          >
+            Edit notes
+          </Button>
+        )
+      }
+    >
       <CardBody>
         {editing ? (
           <form
@@ -163,7 +162,7 @@ function Notes({ incident }: { incident: IncidentDetailDto }) {
           <p className="text-sm text-muted">No notes yet.</p>
         )}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }
 
@@ -213,8 +212,7 @@ export function IncidentView({ id }: { id: string }) {
         </StatGrid>
       </Card>
 
-      <Card as="section" aria-labelledby="evidence-h">
-        <CardHeader id="evidence-h" title="Evidence" description="The first and the latest crash of this fingerprint, with the lines around them." />
+      <CardSection id="evidence-h" title="Evidence" description="The first and the latest crash of this fingerprint, with the lines around them.">
         <CardBody className="space-y-4">
           {ev.firstCrash ? <CrashLines crash={ev.firstCrash} label="First crash" /> : <p className="text-sm text-muted">No crash event stored (retention may have removed them).</p>}
           {ev.latestCrash && ev.latestCrash.id !== ev.firstCrash?.id ? <CrashLines crash={ev.latestCrash} label="Latest crash" /> : null}
@@ -234,12 +232,11 @@ export function IncidentView({ id }: { id: string }) {
             </div>
           </dl>
         </CardBody>
-      </Card>
+      </CardSection>
 
       {i.workerStartup.length ? <StartupFacts facts={i.workerStartup} /> : null}
 
-      <Card as="section" aria-labelledby="blast-h">
-        <CardHeader id="blast-h" title="Blast radius" />
+      <CardSection id="blast-h" title="Blast radius">
         <CardBody>
           <ul className="space-y-1 text-sm">
             <li>
@@ -263,21 +260,19 @@ export function IncidentView({ id }: { id: string }) {
             </li>
           </ul>
         </CardBody>
-      </Card>
+      </CardSection>
 
-      <Card as="section" aria-labelledby="runbook-h">
-        <CardHeader id="runbook-h" title={`Runbook: ${i.runbook.title}`} />
+      <CardSection id="runbook-h" title={`Runbook: ${i.runbook.title}`}>
         <CardBody>
           <Runbook runbook={i.runbook} />
         </CardBody>
-      </Card>
+      </CardSection>
 
       <DamagePanel incidentId={i.id} endpointId={i.endpointId} />
 
       <Notes key={`${i.id}`} incident={i} />
 
-      <Card as="section" aria-labelledby="history-h">
-        <CardHeader id="history-h" title="History" />
+      <CardSection id="history-h" title="History">
         <CardBody>
           <ol className="space-y-1 text-sm">
             {i.events.map((e, k) => (
@@ -289,7 +284,7 @@ export function IncidentView({ id }: { id: string }) {
             ))}
           </ol>
         </CardBody>
-      </Card>
+      </CardSection>
     </div>
   );
 }
@@ -329,8 +324,7 @@ function WorkerTime({ endpointId, workerIds, since }: { endpointId: string; work
 function StartupFacts({ facts }: { facts: Record<string, unknown>[] }) {
   const show = (v: unknown) => (v === null || v === undefined ? "unknown" : typeof v === "string" ? v : JSON.stringify(v));
   return (
-    <Card as="section" aria-labelledby="startup-h">
-      <CardHeader id="startup-h" title="Worker start-up facts" description="Recorded by sweepwatch's worker wrapper when each worker started: what the runbook's checks ask about." />
+    <CardSection id="startup-h" title="Worker start-up facts" description="Recorded by sweepwatch's worker wrapper when each worker started: what the runbook's checks ask about.">
       <CardBody className="space-y-3">
         {facts.map((f, k) => {
           const { workerId, at, ...rest } = f;
@@ -351,6 +345,6 @@ function StartupFacts({ facts }: { facts: Record<string, unknown>[] }) {
           );
         })}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

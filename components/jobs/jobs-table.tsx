@@ -5,13 +5,14 @@ import { Fragment, useEffect, useRef, useState, type ReactNode } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { formatAgo, formatMs, formatTime, jobTone, statusLabel } from "@/components/endpoints/format";
-import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
+import { FirstLoad, StaleBadge } from "@/components/endpoints/stale-badge";
 import { JobError } from "./job-error";
 import type { JobDto } from "@/lib/api/specs/jobs";
 import { jobListQueryOptions, jobQueryOptions, type JobListFilter } from "@/lib/jobs/client/queries";
@@ -131,13 +132,12 @@ export function JobsTable({
   const now = useNow() ?? 0;
 
   return (
-    <Card as="section" aria-labelledby="jobs-heading">
-      <CardHeader
-        id="jobs-heading"
-        title="Jobs"
-        description="Jobs sweepwatch tracks on this endpoint (submitted here, by sweeps, or received by webhook), newest first."
-        actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
-      />
+    <CardSection
+      id="jobs-heading"
+      title="Jobs"
+      description="Jobs sweepwatch tracks on this endpoint (submitted here, by sweeps, or received by webhook), newest first."
+      actions={<StaleBadge isError={q.isError} dataUpdatedAt={q.dataUpdatedAt} error={q.error} />}
+    >
       <div className="flex flex-wrap items-center gap-1 border-b border-line px-4 py-2" role="group" aria-label="Filter jobs by state">
         {JOB_FILTERS.map((f) => (
           <button
@@ -156,93 +156,69 @@ export function JobsTable({
           </Button>
         ) : null}
       </div>
-      {!q.data ? (
-        q.isError ? (
-          <div className="p-4">
-            <LoadError what="jobs" error={q.error} />
-          </div>
-        ) : (
-          <div aria-busy className="p-4">
-            <Skeleton className="h-16 w-full" />
-          </div>
-        )
-      ) : shown.length === 0 ? (
+      {!q.data ? <FirstLoad what="jobs" isError={q.isError} error={q.error} /> : shown.length === 0 ? (
         <EmptyState title={filter.status ? `No ${filter.status === "flagged" ? "flagged" : statusLabel(filter.status)} jobs` : "No jobs tracked yet"} headingLevel={3} size="sm">
           <p>Submit one with the form below; in demo mode a steady trickle of jobs arrives by itself.</p>
         </EmptyState>
       ) : (
-        <div className="relative overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="border-b border-line text-left text-xs text-muted">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Job</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Detection</th>
-                <th scope="col" className="px-4 py-2 font-medium">Submitted</th>
-                <th scope="col" className="px-4 py-2 font-medium">Delay / run</th>
-                <th scope="col" className="px-4 py-2 font-medium">Worker</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-line">
-              {shown.map((j) => {
-                const expanded = open.has(j.id);
-                return (
-                  <Fragment key={j.id}>
-                    <tr
-                      id={`job-${j.id}`}
-                      data-focused={j.id === focusJobId || undefined}
-                      className={cx("scroll-mt-24 align-top", j.id === focusJobId && "bg-amber-50 outline-2 -outline-offset-2 outline-amber-400 dark:bg-amber-400/10")}
+        <DataTable divided columns={["Job", "Status", "Detection", "Submitted", "Delay / run", "Worker"]}>
+          {shown.map((j) => {
+            const expanded = open.has(j.id);
+            return (
+              <Fragment key={j.id}>
+                <tr
+                  id={`job-${j.id}`}
+                  data-focused={j.id === focusJobId || undefined}
+                  className={cx("scroll-mt-24 align-top", j.id === focusJobId && "bg-amber-50 outline-2 -outline-offset-2 outline-amber-400 dark:bg-amber-400/10")}
+                >
+                  <th scope="row" className="px-4 py-2 text-left font-normal">
+                    <button
+                      type="button"
+                      aria-expanded={expanded}
+                      aria-controls={`job-${j.id}-history`}
+                      onClick={() => setOpen((s) => toggle(s, j.id))}
+                      className="flex items-center gap-1 font-mono text-xs text-fg hover:text-accent"
                     >
-                      <th scope="row" className="px-4 py-2 text-left font-normal">
-                        <button
-                          type="button"
-                          aria-expanded={expanded}
-                          aria-controls={`job-${j.id}-history`}
-                          onClick={() => setOpen((s) => toggle(s, j.id))}
-                          className="flex items-center gap-1 font-mono text-xs text-fg hover:text-accent"
-                        >
-                          <span aria-hidden className={cx("inline-block transition-transform", expanded && "rotate-90")}>
-                            ▸
-                          </span>
-                          <span className="sr-only">{expanded ? "Hide" : "Show"} history of</span> {j.id}
-                        </button>
-                        <span className="ml-4 text-xs text-faint">{j.source}</span>
-                      </th>
-                      <td className="px-4 py-2">
-                        <Badge tone={jobTone(j.status)} dot pulse={j.status === "IN_PROGRESS"}>
-                          {statusLabel(j.status)}
-                        </Badge>
-                      </td>
-                      <td className="px-4 py-2">
-                        <div className="flex flex-wrap gap-1">
-                          <VerdictBadges job={j} href={jobHref?.(j.id)} />
-                          {!j.flag && !j.verdict ? <span className="text-xs text-faint">—</span> : null}
-                        </div>
-                      </td>
-                      <td className="px-4 py-2 text-xs" title={formatTime(j.submittedAt ?? j.createdAt)} suppressHydrationWarning>
-                        {now ? formatAgo(j.submittedAt ?? j.createdAt, now) : formatTime(j.submittedAt ?? j.createdAt)}
-                      </td>
-                      <td className="px-4 py-2 text-xs tabular-nums">
-                        {formatMs(j.delayTime)} / {formatMs(j.executionTime)}
-                      </td>
-                      <td className="px-4 py-2 font-mono text-xs">{j.workerId ?? "—"}</td>
-                    </tr>
-                    {expanded ? (
-                      <tr id={`job-${j.id}-history`} className={cx(j.id === focusJobId && "bg-amber-50 dark:bg-amber-400/10")}>
-                        <td colSpan={6} className="bg-subtle/50 px-4 py-3">
-                          {/* On a phone the table scrolls sideways; the details stay in view. */}
-                          <div className="sticky left-4 max-w-[calc(100vw-4.5rem)] sm:max-w-none">
-                            <JobDetails job={j} />
-                          </div>
-                        </td>
-                      </tr>
-                    ) : null}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                      <span aria-hidden className={cx("inline-block transition-transform", expanded && "rotate-90")}>
+                        ▸
+                      </span>
+                      <span className="sr-only">{expanded ? "Hide" : "Show"} history of</span> {j.id}
+                    </button>
+                    <span className="ml-4 text-xs text-faint">{j.source}</span>
+                  </th>
+                  <td className="px-4 py-2">
+                    <Badge tone={jobTone(j.status)} dot pulse={j.status === "IN_PROGRESS"}>
+                      {statusLabel(j.status)}
+                    </Badge>
+                  </td>
+                  <td className="px-4 py-2">
+                    <div className="flex flex-wrap gap-1">
+                      <VerdictBadges job={j} href={jobHref?.(j.id)} />
+                      {!j.flag && !j.verdict ? <span className="text-xs text-faint">—</span> : null}
+                    </div>
+                  </td>
+                  <td className="px-4 py-2 text-xs" title={formatTime(j.submittedAt ?? j.createdAt)} suppressHydrationWarning>
+                    {now ? formatAgo(j.submittedAt ?? j.createdAt, now) : formatTime(j.submittedAt ?? j.createdAt)}
+                  </td>
+                  <td className="px-4 py-2 text-xs tabular-nums">
+                    {formatMs(j.delayTime)} / {formatMs(j.executionTime)}
+                  </td>
+                  <td className="px-4 py-2 font-mono text-xs">{j.workerId ?? "—"}</td>
+                </tr>
+                {expanded ? (
+                  <tr id={`job-${j.id}-history`} className={cx(j.id === focusJobId && "bg-amber-50 dark:bg-amber-400/10")}>
+                    <td colSpan={6} className="bg-subtle/50 px-4 py-3">
+                      {/* On a phone the table scrolls sideways; the details stay in view. */}
+                      <div className="sticky left-4 max-w-[calc(100vw-4.5rem)] sm:max-w-none">
+                        <JobDetails job={j} />
+                      </div>
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </DataTable>
       )}
       {q.hasNextPage ? (
         <div className="border-t border-line px-4 py-2">
@@ -251,7 +227,7 @@ export function JobsTable({
           </Button>
         </div>
       ) : null}
-    </Card>
+    </CardSection>
   );
 }
 

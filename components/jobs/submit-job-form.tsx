@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { JobDetailDtoSchema, type JobDetailDto } from "@/lib/api/specs/jobs";
 import { parseJobInput } from "./job-input";
 import { jobKeys } from "@/lib/jobs/client/queries";
@@ -38,8 +38,7 @@ export function SubmitJobForm({ endpointId, onSubmitted }: { endpointId: string;
   };
   const error = clientError ?? (m.isError ? (m.error instanceof Error ? m.error.message : "Submission failed.") : null);
   return (
-    <Card as="section" aria-labelledby="submit-job-heading">
-      <CardHeader id="submit-job-heading" title="Submit a job" description="Sends one job (POST /run) with this input and tracks it. Engineers and admins." />
+    <CardSection id="submit-job-heading" title="Submit a job" description="Sends one job (POST /run) with this input and tracks it. Engineers and admins.">
       <CardBody>
         <form onSubmit={submit} noValidate className="space-y-2">
           <label htmlFor="job-input" className="block text-xs font-medium text-muted">
@@ -72,6 +71,6 @@ export function SubmitJobForm({ endpointId, onSubmitted }: { endpointId: string;
           ) : null}
         </form>
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

@@ -13,11 +13,21 @@ export interface RouteErrorProps {
 }
 
 /** The body of a route segment's error.tsx: what failed, try again, and a way back to the list. */
-export function RouteError({ error, retry, reset, title, detail, back }: RouteErrorProps & { title: string; detail: string; back?: { href: string; label: string } }) {
+export function RouteError({
+  error,
+  retry,
+  reset,
+  title,
+  detail,
+  back,
+  showDigest = false,
+}: RouteErrorProps & { title: string; detail: string; back?: { href: string; label: string }; showDigest?: boolean }) {
   useEffect(() => {
     console.error(error);
   }, [error]);
   const again = retry ?? reset;
+  // Server errors reach the browser without their message (on purpose); the digest matches the server log.
+  const digest = showDigest && error instanceof Error && "digest" in error ? String((error as { digest?: unknown }).digest ?? "") : "";
   return (
     <Card role="alert">
       <EmptyState
@@ -36,6 +46,7 @@ export function RouteError({ error, retry, reset, title, detail, back }: RouteEr
         }
       >
         <p>{detail}</p>
+        {digest ? <p className="font-mono text-xs text-faint">Error id {digest}</p> : null}
       </EmptyState>
     </Card>
   );

@@ -3,15 +3,14 @@
 import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
+import { withQuery } from "@/components/url-state";
 import { LOG_UPLOAD_MAX_BYTES, UploadLogResultDtoSchema } from "@/lib/api/specs/logs";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { csrfHeaders } from "@/lib/queries/send-json";
 import { logKeys } from "@/lib/logs/client/queries";
 
 async function upload(endpointId: string, workerId: string, file: File) {
-  const p = new URLSearchParams({ endpointId });
-  if (workerId.trim()) p.set("workerId", workerId.trim());
-  const res = await fetch(`/api/logs/upload?${p}`, {
+  const res = await fetch(withQuery("/api/logs/upload", { endpointId, workerId: workerId.trim() }), {
     method: "POST",
     headers: { "content-type": "text/plain; charset=utf-8", accept: "application/json", ...csrfHeaders() },
     body: file,

@@ -4,10 +4,9 @@ import { useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
-import { Skeleton } from "@/components/ui/skeleton";
-import { LoadError, StaleBadge } from "@/components/endpoints/stale-badge";
+import { FirstLoad, StaleBadge } from "@/components/endpoints/stale-badge";
 import { workersQueryOptions } from "@/lib/endpoints/client/queries";
 import { logDownloadUrl, logKeys, logSearchQueryOptions, logTailQueryOptions, type LogTail, type LogViewFilter } from "@/lib/logs/client/queries";
 import { isCrashLine, mergeLogLines } from "./log-lines";
@@ -57,22 +56,21 @@ export function LogViewer({ filter, live, onChange }: LogViewerProps) {
   if (filter.workerId && !workerIds.includes(filter.workerId)) workerIds.unshift(filter.workerId);
 
   return (
-    <Card as="section" aria-labelledby="logs-heading">
-      <CardHeader
-        id="logs-heading"
-        title="Logs"
-        description="Worker logs kept by sweepwatch: read from RunPod's log streams, pushed by the worker wrapper, or uploaded. Times in UTC."
-        actions={
-          <>
-            <StaleBadge isError={search.isError || tailQ.isError} dataUpdatedAt={Math.max(search.dataUpdatedAt, tailQ.dataUpdatedAt)} error={search.error ?? tailQ.error} />
-            {live ? (
-              <Badge tone="success" dot pulse>
-                live
-              </Badge>
-            ) : null}
-          </>
-        }
-      />
+    <CardSection
+      id="logs-heading"
+      title="Logs"
+      description="Worker logs kept by sweepwatch: read from RunPod's log streams, pushed by the worker wrapper, or uploaded. Times in UTC."
+      actions={
+        <>
+          <StaleBadge isError={search.isError || tailQ.isError} dataUpdatedAt={Math.max(search.dataUpdatedAt, tailQ.dataUpdatedAt)} error={search.error ?? tailQ.error} />
+          {live ? (
+            <Badge tone="success" dot pulse>
+              live
+            </Badge>
+          ) : null}
+        </>
+      }
+    >
       <form onSubmit={applySearch} className="flex flex-wrap items-end gap-3 border-b border-line px-4 py-3" role="search" aria-label="Filter logs">
         <label className="flex flex-col gap-1 text-xs font-medium text-muted">
           Worker
@@ -108,17 +106,7 @@ export function LogViewer({ filter, live, onChange }: LogViewerProps) {
           Download
         </a>
       </form>
-      {!search.data ? (
-        search.isError ? (
-          <div className="p-4">
-            <LoadError what="logs" error={search.error} />
-          </div>
-        ) : (
-          <div aria-busy className="p-4">
-            <Skeleton className="h-40 w-full" />
-          </div>
-        )
-      ) : (
+      {!search.data ? <FirstLoad what="logs" isError={search.isError} error={search.error} bars={["h-40 w-full"]} /> : (
         <div>
           <div className="flex items-center gap-3 px-4 py-2 text-xs text-muted">
             {search.hasNextPage ? (
@@ -170,6 +158,6 @@ export function LogViewer({ filter, live, onChange }: LogViewerProps) {
         </div>
       )}
       <LogUploadForm endpointId={filter.endpointId} defaultWorker={filter.workerId} />
-    </Card>
+    </CardSection>
   );
 }

@@ -4,11 +4,12 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card, CardSection } from "@/components/ui/card";
 import { Code } from "@/components/ui/code";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AlertIcon, CheckCircleIcon, ServerIcon, SweepIcon } from "@/components/ui/icons";
-import { Skeleton } from "@/components/ui/skeleton";
+import { PageSkeleton, Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { StateBadge } from "@/components/criteria/state-badge";
 import { formatSpan, formatUtc } from "@/components/criteria/format";
@@ -58,19 +59,18 @@ export function OverviewBoard() {
         {isError ? <span className="text-amber-700 dark:text-amber-300"> · refresh failed, showing the last good data</span> : null}
       </p>
 
-      <Card as="section" aria-labelledby="overview-endpoints">
-        <CardHeader
-          id="overview-endpoints"
-          title="Endpoints"
-          description="Health, queue depth and workers of every endpoint watched."
-          actions={
-            data.endpoints.length ? (
-              <ButtonLink href="/endpoints" size="sm" variant="ghost">
-                All endpoints
-              </ButtonLink>
-            ) : null
-          }
-        />
+      <CardSection
+        id="overview-endpoints"
+        title="Endpoints"
+        description="Health, queue depth and workers of every endpoint watched."
+        actions={
+          data.endpoints.length ? (
+            <ButtonLink href="/endpoints" size="sm" variant="ghost">
+              All endpoints
+            </ButtonLink>
+          ) : null
+        }
+      >
         {data.endpoints.length === 0 ? (
           <EmptyState icon={<ServerIcon size={20} />} title="No endpoints yet" headingLevel={3}>
             <p>sweepwatch discovers endpoints from RunPod once the poller runs; in demo mode they appear within seconds.</p>
@@ -79,62 +79,50 @@ export function OverviewBoard() {
             </p>
           </EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="text-left text-xs text-muted">
-                <tr className="border-b border-line">
-                  <th scope="col" className="px-4 py-2 font-medium">Endpoint</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Health</th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">In queue</th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">Ready / unhealthy</th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">Flagged jobs</th>
-                  <th scope="col" className="px-4 py-2 font-medium">Last poll</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.endpoints.map((e) => (
-                  <tr key={e.id} className="border-b border-line last:border-0">
-                    <td className="px-4 py-2">
-                      <Link className={link} href={`/endpoints/${encodeURIComponent(e.id)}`}>
-                        {e.name}
-                      </Link>
-                      <div className="font-mono text-[11px] text-faint">{e.id}</div>
-                    </td>
-                    <td className="px-4 py-2">
-                      <Badge tone={HEALTH[e.health].tone} dot pulse={e.health === "crash_looping"}>
-                        {HEALTH[e.health].label}
-                      </Badge>
-                      <div className="mt-0.5 text-xs text-muted">{e.healthText}</div>
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums">{e.inQueue ?? "–"}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">
-                      {e.workersReady ?? (e.snapshotAt ? "not reported" : "–")} / {e.workersUnhealthy ?? (e.snapshotAt ? "not reported" : "–")}
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums">
-                      {e.flaggedJobs > 0 ? <Badge tone="danger">{e.flaggedJobs}</Badge> : "0"}
-                    </td>
-                    <td className="px-4 py-2 text-xs text-muted">
-                      <Age iso={e.snapshotAt} now={now} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            divided
+            columns={["Endpoint", "Health", { label: "In queue", align: "right" }, { label: "Ready / unhealthy", align: "right" }, { label: "Flagged jobs", align: "right" }, "Last poll"]}
+          >
+            {data.endpoints.map((e) => (
+              <tr key={e.id}>
+                <td className="px-4 py-2">
+                  <Link className={link} href={`/endpoints/${encodeURIComponent(e.id)}`}>
+                    {e.name}
+                  </Link>
+                  <div className="font-mono text-[11px] text-faint">{e.id}</div>
+                </td>
+                <td className="px-4 py-2">
+                  <Badge tone={HEALTH[e.health].tone} dot pulse={e.health === "crash_looping"}>
+                    {HEALTH[e.health].label}
+                  </Badge>
+                  <div className="mt-0.5 text-xs text-muted">{e.healthText}</div>
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">{e.inQueue ?? "–"}</td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {e.workersReady ?? (e.snapshotAt ? "not reported" : "–")} / {e.workersUnhealthy ?? (e.snapshotAt ? "not reported" : "–")}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {e.flaggedJobs > 0 ? <Badge tone="danger">{e.flaggedJobs}</Badge> : "0"}
+                </td>
+                <td className="px-4 py-2 text-xs text-muted">
+                  <Age iso={e.snapshotAt} now={now} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
-      </Card>
+      </CardSection>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card as="section" aria-labelledby="overview-incidents">
-          <CardHeader
-            id="overview-incidents"
-            title={`Open incidents${data.incidents.open ? ` (${data.incidents.open})` : ""}`}
-            actions={
-              <ButtonLink href="/incidents" size="sm" variant="ghost">
-                All incidents
-              </ButtonLink>
-            }
-          />
+        <CardSection
+          id="overview-incidents"
+          title={`Open incidents${data.incidents.open ? ` (${data.incidents.open})` : ""}`}
+          actions={
+            <ButtonLink href="/incidents" size="sm" variant="ghost">
+              All incidents
+            </ButtonLink>
+          }
+        >
           {data.incidents.items.length === 0 ? (
             <EmptyState icon={<AlertIcon size={20} />} title="No open incidents" headingLevel={3} size="sm">
               <p>An incident opens automatically when an endpoint&apos;s workers crash-loop.</p>
@@ -162,14 +150,13 @@ export function OverviewBoard() {
               ))}
             </ul>
           )}
-        </Card>
+        </CardSection>
 
-        <Card as="section" aria-labelledby="overview-flagged">
-          <CardHeader
-            id="overview-flagged"
-            title={`Flagged jobs${data.flaggedJobs.total ? ` (${data.flaggedJobs.total})` : ""}`}
-            description="Queued jobs whose endpoint's workers crash-loop on random_device could not be read."
-          />
+        <CardSection
+          id="overview-flagged"
+          title={`Flagged jobs${data.flaggedJobs.total ? ` (${data.flaggedJobs.total})` : ""}`}
+          description="Queued jobs whose endpoint's workers crash-loop on random_device could not be read."
+        >
           {data.flaggedJobs.total === 0 ? (
             <EmptyState icon={<CheckCircleIcon size={20} />} title="No flagged jobs" headingLevel={3} size="sm">
               <p>A job is flagged while it waits on an endpoint whose workers crash-loop with the random_device error.</p>
@@ -206,18 +193,17 @@ export function OverviewBoard() {
               </ul>
             </div>
           )}
-        </Card>
+        </CardSection>
 
-        <Card as="section" aria-labelledby="overview-sweeps">
-          <CardHeader
-            id="overview-sweeps"
-            title={`Running sweeps${data.sweeps.running ? ` (${data.sweeps.running})` : ""}`}
-            actions={
-              <ButtonLink href="/sweeps" size="sm" variant="ghost">
-                All sweeps
-              </ButtonLink>
-            }
-          />
+        <CardSection
+          id="overview-sweeps"
+          title={`Running sweeps${data.sweeps.running ? ` (${data.sweeps.running})` : ""}`}
+          actions={
+            <ButtonLink href="/sweeps" size="sm" variant="ghost">
+              All sweeps
+            </ButtonLink>
+          }
+        >
           {data.sweeps.items.length === 0 ? (
             <EmptyState
               icon={<SweepIcon size={20} />}
@@ -265,19 +251,18 @@ export function OverviewBoard() {
               })}
             </ul>
           )}
-        </Card>
+        </CardSection>
 
-        <Card as="section" aria-labelledby="overview-criteria">
-          <CardHeader
-            id="overview-criteria"
-            title="Success criteria"
-            description={crit.total ? `${passing} of ${crit.total} pass · evaluated ${crit.evaluatedAt ? formatUtc(crit.evaluatedAt) : "not yet"}` : undefined}
-            actions={
-              <ButtonLink href="/criteria" size="sm" variant="ghost">
-                Criteria report
-              </ButtonLink>
-            }
-          />
+        <CardSection
+          id="overview-criteria"
+          title="Success criteria"
+          description={crit.total ? `${passing} of ${crit.total} pass · evaluated ${crit.evaluatedAt ? formatUtc(crit.evaluatedAt) : "not yet"}` : undefined}
+          actions={
+            <ButtonLink href="/criteria" size="sm" variant="ghost">
+              Criteria report
+            </ButtonLink>
+          }
+        >
           {crit.total === 0 ? (
             <EmptyState icon={<CheckCircleIcon size={20} />} title="No success criteria yet" headingLevel={3} size="sm">
               <p>The status report&apos;s criteria are added when the poller first runs, then checked every minute.</p>
@@ -313,7 +298,7 @@ export function OverviewBoard() {
               ) : null}
             </div>
           )}
-        </Card>
+        </CardSection>
       </div>
     </div>
   );
@@ -321,13 +306,7 @@ export function OverviewBoard() {
 
 export function OverviewSkeleton() {
   return (
-    <div aria-busy="true" aria-label="Loading the overview" className="space-y-6">
-      <Skeleton className="h-4 w-64" />
-      <Card className="space-y-3 p-4">
-        <Skeleton className="h-4 w-1/3" />
-        <Skeleton className="h-8 w-full" />
-        <Skeleton className="h-8 w-full" />
-      </Card>
+    <PageSkeleton label="Loading the overview" title="h-4 w-64" cards={[["h-4 w-1/3", "h-8 w-full", "h-8 w-full"]]}>
       <div className="grid gap-6 lg:grid-cols-2">
         {[0, 1, 2, 3].map((i) => (
           <Card key={i} className="space-y-3 p-4">
@@ -336,6 +315,6 @@ export function OverviewSkeleton() {
           </Card>
         ))}
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import { expandSearchSpace, type SweepConfig } from "@/lib/domain/sweep";
 import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
 import { formatParam } from "./format";
 
 const SHOW_COMBINATIONS = 12;
@@ -47,37 +48,18 @@ export function SearchSpacePreview({ config }: { config: SweepConfig }) {
       {space.parameters.length === 0 ? (
         <p className="text-sm text-muted">No parameters yet.</p>
       ) : (
-        <table className="w-full text-sm">
-          <caption className="sr-only">Parameters of the search space</caption>
-          <thead className="text-left text-xs text-muted">
-            <tr>
-              <th scope="col" className="py-1 pr-3 font-medium">
-                Parameter
-              </th>
-              <th scope="col" className="py-1 pr-3 font-medium">
-                Kind
-              </th>
-              <th scope="col" className="py-1 pr-3 font-medium">
-                Domain
-              </th>
-              <th scope="col" className="py-1 text-right font-medium">
-                Values
-              </th>
+        <DataTable divided="rows" compact caption="Parameters of the search space" columns={["Parameter", "Kind", "Domain", { label: "Values", align: "right", pad: "py-1" }]}>
+          {space.parameters.map((p) => (
+            <tr key={p.path}>
+              <td className="py-1.5 pr-3 font-mono text-xs">{p.path}</td>
+              <td className="py-1.5 pr-3">
+                <Badge tone={p.kind === "continuous" ? "info" : p.kind === "constant" ? "neutral" : "accent"}>{p.kind}</Badge>
+              </td>
+              <td className="py-1.5 pr-3 text-xs text-muted">{p.description}</td>
+              <td className="py-1.5 text-right font-mono text-xs tabular-nums">{p.count === null ? "∞" : p.count}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-line">
-            {space.parameters.map((p) => (
-              <tr key={p.path}>
-                <td className="py-1.5 pr-3 font-mono text-xs">{p.path}</td>
-                <td className="py-1.5 pr-3">
-                  <Badge tone={p.kind === "continuous" ? "info" : p.kind === "constant" ? "neutral" : "accent"}>{p.kind}</Badge>
-                </td>
-                <td className="py-1.5 pr-3 text-xs text-muted">{p.description}</td>
-                <td className="py-1.5 text-right font-mono text-xs tabular-nums">{p.count === null ? "∞" : p.count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {first.length > 0 ? (
         <details className="text-xs">

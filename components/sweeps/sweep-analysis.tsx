@@ -7,7 +7,7 @@ import type { SweepAnalysisDto, SweepDetailDto } from "@/lib/api/specs/sweeps";
 import { prepareHistory, prepareImportance, prepareParallel, prepareSlices, prepareTimeline, roundRangeOutward } from "@/lib/charts/sweeps";
 import { sweepAnalysisQueryOptions, sweepQueryOptions } from "@/lib/sweeps/client/queries";
 import { useNow } from "@/components/hooks/use-now";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card, CardSection } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ANALYSIS_POINTS, LIVE_SWEEP_STATES } from "./sweep-page-options";
 import { useTrialSearchParams } from "./use-trial-search-params";
@@ -96,17 +96,16 @@ function SweepAnalysisView({ sweep }: { sweep: ChartSweep }) {
   if (a.completedTrials === 0) {
     // Nothing to chart yet: one compact card instead of five empty boxes, plus the timeline (queued trials show there).
     return (
-      <Card as="section" aria-labelledby="sweep-analysis-empty">
-        <CardHeader
-          id="sweep-analysis-empty"
-          title="Analysis"
-          description="Optimisation history, parallel coordinates, parameter importance and slice plots appear once trials complete."
-        />
+      <CardSection
+        id="sweep-analysis-empty"
+        title="Analysis"
+        description="Optimisation history, parallel coordinates, parameter importance and slice plots appear once trials complete."
+      >
         <div className="p-4">
           <p className="mb-2 text-xs font-medium text-muted">Trial timeline</p>
           <LiveTimeline items={a.timeline.items} truncated={a.timeline.truncated} />
         </div>
-      </Card>
+      </CardSection>
     );
   }
   return (
@@ -116,30 +115,25 @@ function SweepAnalysisView({ sweep }: { sweep: ChartSweep }) {
           The charts show the last analysis loaded; the latest refresh failed.
         </p>
       ) : null}
-      <Card as="section" aria-labelledby="sweep-history">
-        <CardHeader id="sweep-history" title="Optimisation history" description={`${sweep.metric.name} of each completed trial, and the best so far (${goal}).`} />
+      <CardSection id="sweep-history" title="Optimisation history" description={`${sweep.metric.name} of each completed trial, and the best so far (${goal}).`}>
         <div className="p-4">{history ? <SweepHistoryChart data={history} metricName={sweep.metric.name} target={sweep.metric.target} /> : null}</div>
-      </Card>
-      <Card as="section" aria-labelledby="sweep-parallel">
-        <CardHeader id="sweep-parallel" title="Parallel coordinates" description={`Each line is a completed trial.${sampleNote} Brush the ${sweep.metric.name} axis to filter the trial table.`} />
+      </CardSection>
+      <CardSection id="sweep-parallel" title="Parallel coordinates" description={`Each line is a completed trial.${sampleNote} Brush the ${sweep.metric.name} axis to filter the trial table.`}>
         <div className="p-4">{parallel ? <SweepParallelChart data={parallel} metricName={sweep.metric.name} onMetricRange={onMetricRange} /> : null}</div>
-      </Card>
+      </CardSection>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <Card as="section" aria-labelledby="sweep-importance">
-          <CardHeader id="sweep-importance" title="Parameter importance" description="Permutation importance on a random forest, as Optuna and W&B rank parameters." />
+        <CardSection id="sweep-importance" title="Parameter importance" description="Permutation importance on a random forest, as Optuna and W&B rank parameters.">
           <div className="p-4">
             <SweepImportanceChart bars={importance} sampled={a.sampledTrials} />
           </div>
-        </Card>
-        <Card as="section" aria-labelledby="sweep-timeline">
-          <CardHeader id="sweep-timeline" title="Trial timeline" description="From start (or submission, while queued) to end, by state." />
+        </CardSection>
+        <CardSection id="sweep-timeline" title="Trial timeline" description="From start (or submission, while queued) to end, by state.">
           <div className="p-4">
             <LiveTimeline items={a.timeline.items} truncated={a.timeline.truncated} />
           </div>
-        </Card>
+        </CardSection>
       </div>
-      <Card as="section" aria-labelledby="sweep-slices">
-        <CardHeader id="sweep-slices" title="Slice plots" description={`${sweep.metric.name} against each parameter; the star is the best trial.`} />
+      <CardSection id="sweep-slices" title="Slice plots" description={`${sweep.metric.name} against each parameter; the star is the best trial.`}>
         <div className="grid gap-4 p-4 sm:grid-cols-2 xl:grid-cols-3">
           {slices.length === 0 ? <p className="text-sm text-muted">Slice plots appear once trials complete.</p> : null}
           {slices.slice(0, MAX_SLICES).map((s) => (
@@ -147,7 +141,7 @@ function SweepAnalysisView({ sweep }: { sweep: ChartSweep }) {
           ))}
         </div>
         {slices.length > MAX_SLICES ? <p className="px-4 pb-3 text-xs text-muted">Showing {MAX_SLICES} of {slices.length} parameters.</p> : null}
-      </Card>
+      </CardSection>
     </div>
   );
 }

@@ -8,21 +8,20 @@ import { sweepKeys } from "@/lib/sweeps/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
 import { formatGpuTime, formatUsd } from "@/lib/format/cost";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 
 /** GPU time and money of a sweep's trials (useful vs wasted), the endpoint's crash waste meanwhile, and the budget. */
 export function SweepCost({ sweepId, live }: { sweepId: string; live: boolean }) {
   const cost = useQuery(sweepCostQueryOptions(sweepId, live));
   return (
-    <Card as="section" aria-labelledby="sweep-cost-h">
-      <CardHeader id="sweep-cost-h" title="GPU time and cost (estimate)" />
+    <CardSection id="sweep-cost-h" title="GPU time and cost (estimate)">
       <CardBody className="space-y-3 text-sm">
         {cost.isPending ? <p className="text-muted">Loading GPU time…</p> : null}
         {cost.isError ? <p role="alert">GPU time unavailable: {cost.error.message}</p> : null}
         {cost.data ? <CostFigures cost={cost.data} /> : null}
         {cost.data ? <BudgetForm key={`${cost.data.budget.gpuSeconds}:${cost.data.budget.usd}`} cost={cost.data} /> : null}
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }
 

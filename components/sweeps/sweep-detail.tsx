@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { parseSweepConfig, configToYaml } from "@/lib/domain/sweep";
 import type { SweepDetailDto } from "@/lib/api/specs/sweeps";
 import { sweepQueryOptions, trialPageQueryOptions } from "@/lib/sweeps/client/queries";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card, CardSection } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { BestTrial } from "./best-trial";
@@ -80,8 +80,7 @@ export function SweepDetail({ id, analysis }: { id: string; analysis: ReactNode 
 
       <SweepCost sweepId={sweep.id} live={live} />
 
-      <Card as="section" aria-labelledby="best-trial-heading">
-        <CardHeader id="best-trial-heading" title="Best trial" />
+      <CardSection id="best-trial-heading" title="Best trial">
         <BestTrial
           best={sweep.best}
           metricName={sweep.metric.name}
@@ -90,24 +89,21 @@ export function SweepDetail({ id, analysis }: { id: string; analysis: ReactNode 
           endpointId={sweep.endpointId}
           onOpen={(trial) => setParams({ trial })}
         />
-      </Card>
+      </CardSection>
 
       {analysis}
 
-      <Card as="section" aria-labelledby="trials-heading">
-        <CardHeader id="trials-heading" title="Trials" description={live ? "Live: new trials appear as the controller submits them." : undefined} />
+      <CardSection id="trials-heading" title="Trials" description={live ? "Live: new trials appear as the controller submits them." : undefined}>
         <TrialTable sweep={sweep} live={live} params={params} setParams={setParams} onOpenTrial={(trial) => setParams({ trial })} />
-      </Card>
+      </CardSection>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card as="section" aria-labelledby="notes-heading">
-          <CardHeader id="notes-heading" title="Notes" description="Markdown; saved with a version, so a newer edit is never overwritten." />
+        <CardSection id="notes-heading" title="Notes" description="Markdown; saved with a version, so a newer edit is never overwritten.">
           <SweepNotes sweep={sweep} />
-        </Card>
-        <Card as="section" aria-labelledby="config-heading">
-          <CardHeader id="config-heading" title="Config" description={sweep.configText ? "As submitted." : "Normalised W&B config."} />
+        </CardSection>
+        <CardSection id="config-heading" title="Config" description={sweep.configText ? "As submitted." : "Normalised W&B config."}>
           <pre className="max-h-96 overflow-auto p-4 font-mono text-xs leading-5">{configText(sweep)}</pre>
-        </Card>
+        </CardSection>
       </div>
 
       {params.trial && !opened && trials.data ? (

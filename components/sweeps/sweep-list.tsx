@@ -6,6 +6,7 @@ import type { SweepSummaryDto } from "@/lib/api/specs/sweeps";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SweepIcon } from "@/components/ui/icons";
 import { CrashLoopBadge, SweepStateBadge } from "./sweep-badges";
@@ -58,35 +59,16 @@ export function SweepList() {
           Showing the data from {formatTimestamp(new Date(dataUpdatedAt).toISOString())}: the latest refresh failed.
         </p>
       ) : null}
-      <div className="relative overflow-x-auto">
-        <table className="w-full text-sm">
-          <caption className="sr-only">Sweeps, newest first</caption>
-          <thead className="border-b border-line bg-subtle/60 text-left text-xs text-muted">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Sweep
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                State
-              </th>
-              <th scope="col" className="w-64 px-4 py-2 font-medium">
-                Progress
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Best so far
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Endpoint
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-line">
-            {sweeps.map((s) => (
-              <SweepRow key={s.id} sweep={s} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        divided
+        caption="Sweeps, newest first"
+        headClassName="bg-subtle/60"
+        columns={["Sweep", "State", { label: "Progress", className: "w-64" }, { label: "Best so far", align: "right" }, "Endpoint"]}
+      >
+        {sweeps.map((s) => (
+          <SweepRow key={s.id} sweep={s} />
+        ))}
+      </DataTable>
       {data?.nextCursor ? <p className="border-t border-line px-4 py-2 text-xs text-muted">Showing the newest {sweeps.length} sweeps.</p> : null}
     </Card>
   );

@@ -34,4 +34,9 @@ describe("trial search params", () => {
     expect(trialSearchParamsToQuery(parseTrialSearchParams({})).toString()).toBe("");
     expect(trialFilterQuery(p).toString()).toBe("status=running&valueMax=3");
   });
+
+  it("writes the keys in the order the sweep page's URLs have always had", () => {
+    const p = parseTrialSearchParams({ trial: "t1", cursor: "c", valueMax: "2", valueMin: "1", limit: "100", order: "desc", sort: "metric", status: "queued" });
+    expect(trialSearchParamsToQuery(p).toString()).toBe("status=queued&sort=metric&order=desc&limit=100&valueMin=1&valueMax=2&cursor=c&trial=t1");
+  });
 });

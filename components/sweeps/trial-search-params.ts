@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { TRIAL_STATUSES, TrialSortSchema, type TrialStatusName } from "@/lib/api/specs/sweeps";
 import type { TrialFilters, TrialPageParams } from "@/lib/sweeps/client/queries";
+import { defineUrlState } from "@/components/url-state";
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
@@ -10,7 +11,7 @@ export const DEFAULT_PAGE_SIZE = 25;
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const finite = z.preprocess(first, z.coerce.number().refine(Number.isFinite)).optional().catch(undefined);
 
-/** Bad values fall back to defaults instead of failing the page: a URL is user input. */
+/** Bad values fall back to defaults instead of failing the page: a URL is user input. Keys in URL order. */
 export const TrialSearchParamsSchema = z.object({
   status: z
     .preprocess(
@@ -23,53 +24,31 @@ export const TrialSearchParamsSchema = z.object({
     .catch([]),
   sort: z.preprocess(first, TrialSortSchema).catch("number"),
   order: z.preprocess(first, z.enum(["asc", "desc"]).optional()).catch(undefined),
-  cursor: z.preprocess(first, z.string().min(1).max(300).optional()).catch(undefined),
   limit: z
     .preprocess(first, z.coerce.number().int())
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
     .catch(DEFAULT_PAGE_SIZE),
   valueMin: finite,
   valueMax: finite,
+  cursor: z.preprocess(first, z.string().min(1).max(300).optional()).catch(undefined),
   /** the trial opened in the detail dialog */
   trial: z.preprocess(first, z.string().min(1).max(64).optional()).catch(undefined),
 });
 
 export type TrialSearchParams = z.infer<typeof TrialSearchParamsSchema>;
 
-type RawParams = Record<string, string | string[] | undefined>;
+export const trialUrlState = defineUrlState(TrialSearchParamsSchema);
 
-export function parseTrialSearchParams(input: RawParams | URLSearchParams): TrialSearchParams {
-  const raw: RawParams = {};
-  if (input instanceof URLSearchParams) {
-    for (const key of new Set(input.keys())) {
-      const all = input.getAll(key);
-      raw[key] = all.length > 1 ? all : all[0];
-    }
-  } else Object.assign(raw, input);
-  return TrialSearchParamsSchema.parse(raw);
-}
+export const parseTrialSearchParams = trialUrlState.parse;
 
 /** The URL query for a state: defaults omitted, so equal states give equal URLs. */
 export function trialSearchParamsToQuery(p: TrialSearchParams): URLSearchParams {
-  const q = new URLSearchParams();
-  if (p.status.length) q.set("status", p.status.join(","));
-  if (p.sort !== "number") q.set("sort", p.sort);
-  if (p.order) q.set("order", p.order);
-  if (p.limit !== DEFAULT_PAGE_SIZE) q.set("limit", String(p.limit));
-  if (p.valueMin !== undefined) q.set("valueMin", String(p.valueMin));
-  if (p.valueMax !== undefined) q.set("valueMax", String(p.valueMax));
-  if (p.cursor) q.set("cursor", p.cursor);
-  if (p.trial) q.set("trial", p.trial);
-  return q;
+  return trialUrlState.query(p);
 }
 
 /** The filters alone (no sort/page): what the export and the trial count depend on. */
 export function trialFilterQuery(p: TrialSearchParams): URLSearchParams {
-  const q = new URLSearchParams();
-  if (p.status.length) q.set("status", p.status.join(","));
-  if (p.valueMin !== undefined) q.set("valueMin", String(p.valueMin));
-  if (p.valueMax !== undefined) q.set("valueMax", String(p.valueMax));
-  return q;
+  return trialUrlState.query(p, ["status", "valueMin", "valueMax"]);
 }
 
 export function hasTrialFilters(p: TrialSearchParams): boolean {

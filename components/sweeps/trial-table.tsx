@@ -65,6 +65,11 @@ export function TrialTable({
     const o = orderOf(sort);
     return o === "asc" ? "ascending" : o === "desc" ? "descending" : undefined;
   };
+  const sortHeader = (sort: TrialSort, label: string, o: { right?: boolean; mono?: boolean; title?: string; className?: string } = {}) => (
+    <th key={sort} scope="col" aria-sort={ariaSort(sort)} title={o.title} className={cx("px-3 py-2 font-medium", o.right && "text-right", o.className)}>
+      <SortButton label={label} mono={o.mono} order={orderOf(sort)} onClick={() => sortBy(sort)} />
+    </th>
+  );
   const filters = toTrialFilters(params);
   const pageIndex = history.length + (params.cursor && history.length === 0 ? 1 : 0);
   const firstRow = page ? pageIndex * params.limit + 1 : 0;
@@ -150,32 +155,14 @@ export function TrialTable({
           <caption className="sr-only">Trials of {sweep.name}</caption>
           <thead className="border-y border-line bg-subtle/60 text-left text-xs text-muted">
             <tr>
-              <th scope="col" aria-sort={ariaSort("number")} className="px-3 py-2 font-medium">
-                <SortButton label="Trial" order={orderOf("number")} onClick={() => sortBy("number")} />
-              </th>
-              <th scope="col" aria-sort={ariaSort("status")} className="px-3 py-2 font-medium">
-                <SortButton label="State" order={orderOf("status")} onClick={() => sortBy("status")} />
-              </th>
-              <th scope="col" aria-sort={ariaSort("metric")} className="px-3 py-2 text-right font-medium">
-                <SortButton label={metric.name} mono order={orderOf("metric")} onClick={() => sortBy("metric")} />
-              </th>
-              {paramCols.map((p) => (
-                <th key={p} scope="col" aria-sort={ariaSort(`param:${p}`)} className="max-w-40 truncate px-3 py-2 font-mono font-medium" title={p}>
-                  <SortButton label={p} mono order={orderOf(`param:${p}`)} onClick={() => sortBy(`param:${p}`)} />
-                </th>
-              ))}
-              <th scope="col" aria-sort={ariaSort("error")} className="px-3 py-2 font-medium">
-                <SortButton label="Error" order={orderOf("error")} onClick={() => sortBy("error")} />
-              </th>
-              <th scope="col" aria-sort={ariaSort("job")} className="px-3 py-2 font-medium">
-                <SortButton label="Job" order={orderOf("job")} onClick={() => sortBy("job")} />
-              </th>
-              <th scope="col" aria-sort={ariaSort("duration")} className="px-3 py-2 text-right font-medium">
-                <SortButton label="Duration" order={orderOf("duration")} onClick={() => sortBy("duration")} />
-              </th>
-              <th scope="col" aria-sort={ariaSort("finished")} className="px-3 py-2 font-medium">
-                <SortButton label="Finished" order={orderOf("finished")} onClick={() => sortBy("finished")} />
-              </th>
+              {sortHeader("number", "Trial")}
+              {sortHeader("status", "State")}
+              {sortHeader("metric", metric.name, { right: true, mono: true })}
+              {paramCols.map((p) => sortHeader(`param:${p}`, p, { mono: true, title: p, className: "max-w-40 truncate font-mono" }))}
+              {sortHeader("error", "Error")}
+              {sortHeader("job", "Job")}
+              {sortHeader("duration", "Duration", { right: true })}
+              {sortHeader("finished", "Finished")}
             </tr>
           </thead>
           <tbody className="divide-y divide-line">

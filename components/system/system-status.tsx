@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { ActivityIcon, DatabaseIcon, ServerIcon } from "@/components/ui/icons";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -18,8 +18,7 @@ export function SystemStatus() {
   const age = describeDataAge({ health: data, elapsedMs, fetchFailed: isError, staleAfterSeconds: POLLER_STALE_AFTER_SECONDS });
 
   return (
-    <Card as="section" aria-labelledby="system-heading">
-      <CardHeader id="system-heading" title="System" description="What this sweepwatch instance is connected to." />
+    <CardSection id="system-heading" title="System" description="What this sweepwatch instance is connected to.">
       {!data ? (
         <div className="p-4" aria-busy="true">
           {isError ? (
@@ -60,6 +59,6 @@ export function SystemStatus() {
           />
         </StatGrid>
       )}
-    </Card>
+    </CardSection>
   );
 }

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRef, useState, type PointerEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ActivityIcon } from "@/components/ui/icons";
@@ -65,10 +65,9 @@ function CrashDetail({ endpointId, crash, onClose }: { endpointId: string; crash
   const q = useQuery(crashesAroundQueryOptions(endpointId, crash.t));
   const c = q.data?.crashes.find((x) => x.id === crash.id);
   return (
-    <Card as="section" aria-labelledby="crash-detail-h">
-      <CardHeader id="crash-detail-h" title="Crash log lines" actions={<Button size="sm" variant="ghost" onClick={onClose}>Close</Button>} />
+    <CardSection id="crash-detail-h" title="Crash log lines" actions={<Button size="sm" variant="ghost" onClick={onClose}>Close</Button>}>
       <CardBody>{c ? <CrashLines crash={c} label={c.title} /> : <p className="text-sm text-muted">{q.isError ? `Could not load the crash: ${q.error.message}` : q.isPending ? "Loading…" : "This crash is no longer stored."}</p>}</CardBody>
-    </Card>
+    </CardSection>
   );
 }
 
@@ -114,42 +113,41 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
 
   return (
     <div className="space-y-4">
-      <Card as="section" aria-labelledby="timeline-h">
-        <CardHeader
-          id="timeline-h"
-          title="Crash timeline"
-          description={data ? `${formatTimelineRange(from, to)}${win.kind === "live" ? ` (live${from > data.from ? ", from the first recorded point" : ""})` : ""}. Drag across the chart to zoom in.` : "Queue depth, worker lanes with crashes, incidents, deploys and trials."}
-          actions={
-            <>
-              <div role="radiogroup" aria-label="Time span" className="inline-flex rounded-md border border-line-strong bg-surface p-0.5">
-                {Object.entries(TIMELINE_SPANS).map(([name, ms]) => (
-                  <button
-                    key={name}
-                    type="button"
-                    role="radio"
-                    aria-checked={win.kind === "live" && win.spanMs === ms}
-                    onClick={() => setWin({ kind: "live", spanMs: ms })}
-                    className={cx("rounded px-2 py-0.5 text-xs font-medium", win.kind === "live" && win.spanMs === ms ? "bg-accent text-accent-fg" : "text-muted hover:bg-subtle hover:text-fg")}
-                  >
-                    {name}
-                  </button>
-                ))}
-              </div>
-              <Button size="sm" variant="ghost" aria-label="Earlier" onClick={() => pan(-1)} disabled={!data}>
-                ←
-              </Button>
-              <Button size="sm" variant="ghost" aria-label="Zoom in" onClick={() => zoom(0.5)} disabled={!data}>
-                +
-              </Button>
-              <Button size="sm" variant="ghost" aria-label="Zoom out" onClick={() => zoom(2)} disabled={!data}>
-                −
-              </Button>
-              <Button size="sm" variant="ghost" aria-label="Later" onClick={() => pan(1)} disabled={!data}>
-                →
-              </Button>
-            </>
-          }
-        />
+      <CardSection
+        id="timeline-h"
+        title="Crash timeline"
+        description={data ? `${formatTimelineRange(from, to)}${win.kind === "live" ? ` (live${from > data.from ? ", from the first recorded point" : ""})` : ""}. Drag across the chart to zoom in.` : "Queue depth, worker lanes with crashes, incidents, deploys and trials."}
+        actions={
+          <>
+            <div role="radiogroup" aria-label="Time span" className="inline-flex rounded-md border border-line-strong bg-surface p-0.5">
+              {Object.entries(TIMELINE_SPANS).map(([name, ms]) => (
+                <button
+                  key={name}
+                  type="button"
+                  role="radio"
+                  aria-checked={win.kind === "live" && win.spanMs === ms}
+                  onClick={() => setWin({ kind: "live", spanMs: ms })}
+                  className={cx("rounded px-2 py-0.5 text-xs font-medium", win.kind === "live" && win.spanMs === ms ? "bg-accent text-accent-fg" : "text-muted hover:bg-subtle hover:text-fg")}
+                >
+                  {name}
+                </button>
+              ))}
+            </div>
+            <Button size="sm" variant="ghost" aria-label="Earlier" onClick={() => pan(-1)} disabled={!data}>
+              ←
+            </Button>
+            <Button size="sm" variant="ghost" aria-label="Zoom in" onClick={() => zoom(0.5)} disabled={!data}>
+              +
+            </Button>
+            <Button size="sm" variant="ghost" aria-label="Zoom out" onClick={() => zoom(2)} disabled={!data}>
+              −
+            </Button>
+            <Button size="sm" variant="ghost" aria-label="Later" onClick={() => pan(1)} disabled={!data}>
+              →
+            </Button>
+          </>
+        }
+      >
         <CardBody>
           {!data ? (
             <p className="text-sm text-muted">{q.isError ? `Could not load the timeline: ${q.error.message}` : "Loading the timeline…"}</p>
@@ -337,7 +335,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
             </>
           )}
         </CardBody>
-      </Card>
+      </CardSection>
       {selected ? <CrashDetail endpointId={endpointId} crash={selected} onClose={() => setSelected(null)} /> : null}
     </div>
   );

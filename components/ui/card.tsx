@@ -36,3 +36,26 @@ export function CardHeader({
 export function CardBody({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
   return <div className={cx("p-4", className)} {...props} />;
 }
+
+/** A titled region of the page: a card whose header's heading names the section (one id for both). */
+export function CardSection({
+  id,
+  className,
+  children,
+  ...header
+}: {
+  id: string;
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  headingLevel?: 2 | 3;
+  className?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <Card as="section" aria-labelledby={id} className={className}>
+      <CardHeader id={id} {...header} />
+      {children}
+    </Card>
+  );
+}

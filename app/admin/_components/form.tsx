@@ -1,8 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { ApiError } from "@/lib/queries/fetch-json";
+import { Button } from "@/components/ui/button";
+import { CardBody, CardSection } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 
 export const inputClass =
@@ -44,7 +46,57 @@ export function useAction() {
       setPending(false);
     }
   }
-  return { run, error, pending, setError };
+  /** A form's submit handler: sends the form's data through `run` and clears the form after success. */
+  async function submit<T>(e: FormEvent<HTMLFormElement>, send: (f: FormData) => Promise<T>): Promise<T | undefined> {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const out = await run(() => send(f));
+    if (out) form.reset();
+    return out;
+  }
+  return { run, submit, error, pending, setError };
+}
+
+/** A titled card around a one-line create form: the fields, its submit button and its error. */
+export function CreateFormCard({
+  id,
+  title,
+  description,
+  onSubmit,
+  submitLabel,
+  action,
+  before,
+  after,
+  children,
+}: {
+  id: string;
+  title: string;
+  description: string;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => unknown;
+  submitLabel: string;
+  action: { pending: boolean; error: string | null };
+  /** Shown above the form (a new secret). */
+  before?: ReactNode;
+  /** Shown under the error (help text). */
+  after?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <CardSection id={id} title={title} description={description}>
+      <CardBody className="flex flex-col gap-3">
+        {before}
+        <form onSubmit={(e) => void onSubmit(e)} className="flex flex-wrap items-end gap-3">
+          {children}
+          <Button type="submit" variant="primary" disabled={action.pending}>
+            {submitLabel}
+          </Button>
+        </form>
+        <ErrorText error={action.error} />
+        {after}
+      </CardBody>
+    </CardSection>
+  );
 }
 
 export function ErrorText({ error }: { error: string | null }) {
@@ -53,6 +105,26 @@ export function ErrorText({ error }: { error: string | null }) {
     <p role="alert" className="text-sm text-red-700 dark:text-red-300">
       {error}
     </p>
+  );
+}
+
+/** The last cell of a credential's row: a Revoke button that asks first; empty once revoked. */
+export function RevokeCell({ revoked, confirm, disabled, onRevoke }: { revoked: boolean; confirm: string; disabled: boolean; onRevoke: () => unknown }) {
+  return (
+    <td className="px-4 py-2 text-right">
+      {!revoked ? (
+        <Button
+          size="sm"
+          variant="danger"
+          disabled={disabled}
+          onClick={() => {
+            if (window.confirm(confirm)) void onRevoke();
+          }}
+        >
+          Revoke
+        </Button>
+      ) : null}
+    </td>
   );
 }
 

@@ -1,19 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { z } from "zod";
 import { requireUser } from "@/lib/auth/require-user";
 import { listAudit } from "@/lib/data/audit";
 import { AuditQuerySchema } from "@/lib/api/specs/auth";
 import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
+import { defineUrlState, type SearchParamsRecord } from "@/components/url-state";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+const auditUrlState = defineUrlState(
+  z.object({
+    before: AuditQuerySchema.shape.before.catch(undefined),
+    action: AuditQuerySchema.shape.action.catch(undefined),
+  }),
+);
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   await requireUser("admin", { path: "/admin/audit" });
-  const sp = await searchParams;
-  const parsed = AuditQuerySchema.safeParse({ before: sp.before, action: sp.action || undefined, limit: 50 });
-  const q = parsed.success ? parsed.data : AuditQuerySchema.parse({});
-  const page = await listAudit({ limit: q.limit, before: q.before, action: q.action });
-  const qs = (before: string) => `/admin/audit?${new URLSearchParams({ before, ...(q.action ? { action: q.action } : {}) })}`;
+  const q = auditUrlState.parse(await searchParams);
+  const page = await listAudit({ limit: 50, before: q.before, action: q.action });
 
   return (
     <div className="flex flex-col gap-4">
@@ -30,44 +37,31 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {page.entries.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No audit entries{q.action ? ` for actions starting with "${q.action}"` : ""}.</p>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-muted">
-                <tr>
-                  <th className="px-4 py-2 font-medium">When (UTC)</th>
-                  <th className="px-4 py-2 font-medium">Who</th>
-                  <th className="px-4 py-2 font-medium">Action</th>
-                  <th className="px-4 py-2 font-medium">Target</th>
-                  <th className="px-4 py-2 font-medium">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.entries.map((e) => (
-                  <tr key={e.id} className="border-t border-line align-top">
-                    <td className="whitespace-nowrap px-4 py-2 text-muted">{e.at.replace("T", " ").slice(0, 19)}</td>
-                    <td className="px-4 py-2">
-                      {e.actorName ?? "—"} <span className="text-xs text-muted">({e.actorKind})</span>
-                    </td>
-                    <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
-                    <td className="px-4 py-2 font-mono text-xs">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : "—"}</td>
-                    <td className="max-w-md px-4 py-2">
-                      {e.detail ? <code className="block whitespace-pre-wrap break-all font-mono text-xs text-muted">{JSON.stringify(e.detail)}</code> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["When (UTC)", "Who", "Action", "Target", "Detail"]}>
+            {page.entries.map((e) => (
+              <tr key={e.id} className="border-t border-line align-top">
+                <td className="whitespace-nowrap px-4 py-2 text-muted">{e.at.replace("T", " ").slice(0, 19)}</td>
+                <td className="px-4 py-2">
+                  {e.actorName ?? "—"} <span className="text-xs text-muted">({e.actorKind})</span>
+                </td>
+                <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
+                <td className="px-4 py-2 font-mono text-xs">{e.targetType ? `${e.targetType}:${e.targetId ?? ""}` : "—"}</td>
+                <td className="max-w-md px-4 py-2">
+                  {e.detail ? <code className="block whitespace-pre-wrap break-all font-mono text-xs text-muted">{JSON.stringify(e.detail)}</code> : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
       <div className="flex gap-3 text-sm">
         {q.before ? (
-          <Link className="text-accent hover:underline" href={q.action ? `/admin/audit?action=${encodeURIComponent(q.action)}` : "/admin/audit"}>
+          <Link className="text-accent hover:underline" href={`/admin/audit${auditUrlState.search({ action: q.action })}`}>
             Newest
           </Link>
         ) : null}
         {page.nextCursor ? (
-          <Link className="text-accent hover:underline" href={qs(page.nextCursor)}>
+          <Link className="text-accent hover:underline" href={`/admin/audit${auditUrlState.search({ before: page.nextCursor, action: q.action })}`}>
             Older entries →
           </Link>
         ) : null}

@@ -2,95 +2,58 @@
 
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { CreatedIngestTokenDtoSchema, IngestTokenDtoSchema, type IngestTokenDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, OneTimeSecret, TextInput, useAction } from "../_components/form";
+import { CreateFormCard, Field, formatTime, OneTimeSecret, RevokeCell, TextInput, useAction } from "../_components/form";
 
 export function IngestTokensPanel({ tokens }: { tokens: IngestTokenDto[] }) {
-  const { run, error, pending } = useAction();
+  const action = useAction();
+  const { run, submit, pending } = action;
   const [secret, setSecret] = useState<string | null>(null);
 
-  async function create(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    const out = await run(() =>
+  const create = (e: FormEvent<HTMLFormElement>) =>
+    submit(e, (f) =>
       sendJson("POST", "/api/admin/ingest-tokens", { endpointId: String(f.get("endpointId") ?? "").trim(), name: String(f.get("name") ?? "") || undefined }, CreatedIngestTokenDtoSchema),
-    );
-    if (out) {
-      setSecret(out.secret);
-      form.reset();
-    }
-  }
+    ).then((out) => out && setSecret(out.secret));
 
   return (
     <div className="flex flex-col gap-6">
-      <Card as="section" aria-labelledby="new-ingest">
-        <CardHeader id="new-ingest" title="New ingest token" description="Workers send their logs to POST /api/ingest/logs with this token. One endpoint per token; only its hash is stored." />
-        <CardBody className="flex flex-col gap-3">
-          {secret ? <OneTimeSecret secret={secret} what="ingest token" onDone={() => setSecret(null)} /> : null}
-          <form onSubmit={create} className="flex flex-wrap items-end gap-3">
-            <Field label="Endpoint id">
-              <TextInput name="endpointId" required maxLength={128} />
-            </Field>
-            <Field label="Name (optional)">
-              <TextInput name="name" maxLength={255} />
-            </Field>
-            <Button type="submit" variant="primary" disabled={pending}>
-              Create token
-            </Button>
-          </form>
-          <ErrorText error={error} />
-        </CardBody>
-      </Card>
-      <Card as="section" aria-labelledby="ingest-list">
-        <CardHeader id="ingest-list" title="Ingest tokens" />
+      <CreateFormCard id="new-ingest" title="New ingest token" description="Workers send their logs to POST /api/ingest/logs with this token. One endpoint per token; only its hash is stored."
+        submitLabel="Create token" onSubmit={create} action={action}
+        before={secret ? <OneTimeSecret secret={secret} what="ingest token" onDone={() => setSecret(null)} /> : null}
+      >
+        <Field label="Endpoint id">
+          <TextInput name="endpointId" required maxLength={128} />
+        </Field>
+        <Field label="Name (optional)">
+          <TextInput name="name" maxLength={255} />
+        </Field>
+      </CreateFormCard>
+      <CardSection id="ingest-list" title="Ingest tokens">
         {tokens.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No ingest tokens yet.</p>
         ) : (
-          <div className="relative overflow-x-auto">
-<table className="w-full text-left text-sm">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">Endpoint</th>
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Token</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2" />
+          <DataTable columns={["Endpoint", "Name", "Token", "Last used", "State", ""]}>
+            {tokens.map((t) => (
+              <tr key={t.id} className="border-t border-line">
+                <td className="px-4 py-2 font-mono text-xs">{t.endpointId}</td>
+                <td className="px-4 py-2">{t.name ?? "—"}</td>
+                <td className="px-4 py-2 font-mono text-xs text-muted">{t.prefix}…</td>
+                <td className="px-4 py-2 text-muted">{formatTime(t.lastUsedAt)}</td>
+                <td className="px-4 py-2">{t.revokedAt ? <Badge>revoked</Badge> : <Badge tone="success">active</Badge>}</td>
+                <RevokeCell
+                  revoked={!!t.revokedAt}
+                  confirm="Revoke this ingest token? Workers using it get 401."
+                  disabled={pending}
+                  onRevoke={() => run(() => sendJson("DELETE", `/api/admin/ingest-tokens/${encodeURIComponent(t.id)}`, undefined, IngestTokenDtoSchema))}
+                />
               </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} className="border-t border-line">
-                  <td className="px-4 py-2 font-mono text-xs">{t.endpointId}</td>
-                  <td className="px-4 py-2">{t.name ?? "—"}</td>
-                  <td className="px-4 py-2 font-mono text-xs text-muted">{t.prefix}…</td>
-                  <td className="px-4 py-2 text-muted">{formatTime(t.lastUsedAt)}</td>
-                  <td className="px-4 py-2">{t.revokedAt ? <Badge>revoked</Badge> : <Badge tone="success">active</Badge>}</td>
-                  <td className="px-4 py-2 text-right">
-                    {!t.revokedAt ? (
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        disabled={pending}
-                        onClick={() => {
-                          if (window.confirm("Revoke this ingest token? Workers using it get 401.")) void run(() => sendJson("DELETE", `/api/admin/ingest-tokens/${encodeURIComponent(t.id)}`, undefined, IngestTokenDtoSchema));
-                        }}
-                      >
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+            ))}
+          </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

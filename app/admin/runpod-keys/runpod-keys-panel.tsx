@@ -3,10 +3,11 @@
 import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { RunpodKeyDtoSchema, type RunpodKeyStatusDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, TextInput, useAction } from "../_components/form";
+import { ErrorText, Field, formatTime, RevokeCell, TextInput, useAction } from "../_components/form";
 
 const SOURCE_TEXT = {
   env: "The poller uses RUNPOD_API_KEY from the environment; it takes precedence over stored keys.",
@@ -15,20 +16,14 @@ const SOURCE_TEXT = {
 } as const;
 
 export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
-  const { run, error, pending } = useAction();
+  const { run, submit, error, pending } = useAction();
 
-  async function add(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    const out = await run(() => sendJson("POST", "/api/admin/runpod-keys", { label: String(f.get("label") ?? ""), apiKey: String(f.get("apiKey") ?? "") }, RunpodKeyDtoSchema));
-    if (out) form.reset();
-  }
+  const add = (e: FormEvent<HTMLFormElement>) =>
+    submit(e, (f) => sendJson("POST", "/api/admin/runpod-keys", { label: String(f.get("label") ?? ""), apiKey: String(f.get("apiKey") ?? "") }, RunpodKeyDtoSchema));
 
   return (
     <div className="flex flex-col gap-6">
-      <Card as="section" aria-labelledby="key-source">
-        <CardHeader id="key-source" title="RunPod API key" description="Keys never reach the browser: you see them masked. Stored keys are encrypted with AES-256-GCM." />
+      <CardSection id="key-source" title="RunPod API key" description="Keys never reach the browser: you see them masked. Stored keys are encrypted with AES-256-GCM.">
         <CardBody className="flex flex-col gap-3 text-sm">
           <p>
             {SOURCE_TEXT[status.source]}
@@ -40,7 +35,7 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
             ) : null}
           </p>
           {status.canStore ? (
-            <form onSubmit={add} className="flex flex-wrap items-end gap-3">
+            <form onSubmit={(e) => void add(e)} className="flex flex-wrap items-end gap-3">
               <Field label="Label">
                 <TextInput name="label" required maxLength={255} placeholder="team account" />
               </Field>
@@ -56,55 +51,33 @@ export function RunpodKeysPanel({ status }: { status: RunpodKeyStatusDto }) {
           )}
           <ErrorText error={error} />
         </CardBody>
-      </Card>
+      </CardSection>
 
-      <Card as="section" aria-labelledby="stored-keys">
-        <CardHeader id="stored-keys" title="Stored keys" description="Adding a key makes it the active one. Revoking erases its ciphertext." />
+      <CardSection id="stored-keys" title="Stored keys" description="Adding a key makes it the active one. Revoking erases its ciphertext.">
         {status.keys.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No stored keys.</p>
         ) : (
-          <div className="relative overflow-x-auto">
-<table className="w-full text-left text-sm">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">Label</th>
-                <th className="px-4 py-2 font-medium">Key</th>
-                <th className="px-4 py-2 font-medium">Added</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2" />
+          <DataTable columns={["Label", "Key", "Added", "State", ""]}>
+            {status.keys.map((k) => (
+              <tr key={k.id} className="border-t border-line">
+                <td className="px-4 py-2 text-fg">{k.label}</td>
+                <td className="px-4 py-2 font-mono text-xs">{k.masked}</td>
+                <td className="px-4 py-2 text-muted">
+                  {formatTime(k.createdAt)}
+                  {k.createdBy ? ` by ${k.createdBy}` : ""}
+                </td>
+                <td className="px-4 py-2">{k.revokedAt ? <Badge>revoked</Badge> : k.active ? <Badge tone="success">active</Badge> : <Badge>inactive</Badge>}</td>
+                <RevokeCell
+                  revoked={!!k.revokedAt}
+                  confirm={`Revoke the key "${k.label}"?`}
+                  disabled={pending}
+                  onRevoke={() => run(() => sendJson("DELETE", `/api/admin/runpod-keys/${encodeURIComponent(k.id)}`, undefined, RunpodKeyDtoSchema))}
+                />
               </tr>
-            </thead>
-            <tbody>
-              {status.keys.map((k) => (
-                <tr key={k.id} className="border-t border-line">
-                  <td className="px-4 py-2 text-fg">{k.label}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{k.masked}</td>
-                  <td className="px-4 py-2 text-muted">
-                    {formatTime(k.createdAt)}
-                    {k.createdBy ? ` by ${k.createdBy}` : ""}
-                  </td>
-                  <td className="px-4 py-2">{k.revokedAt ? <Badge>revoked</Badge> : k.active ? <Badge tone="success">active</Badge> : <Badge>inactive</Badge>}</td>
-                  <td className="px-4 py-2 text-right">
-                    {!k.revokedAt ? (
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        disabled={pending}
-                        onClick={() => {
-                          if (window.confirm(`Revoke the key "${k.label}"?`)) void run(() => sendJson("DELETE", `/api/admin/runpod-keys/${encodeURIComponent(k.id)}`, undefined, RunpodKeyDtoSchema));
-                        }}
-                      >
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-</div>
+            ))}
+          </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

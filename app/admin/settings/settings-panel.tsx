@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardBody, CardSection } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { DetectionSettingsDtoSchema, type DetectionSettingsDto } from "@/lib/api/specs/incidents";
 import { GpuPricesDtoSchema } from "@/lib/api/specs/damage";
 import type { GpuPriceTable } from "@/lib/domain/cost/gpu-prices";
@@ -69,38 +70,26 @@ function DetectionForm({ initial }: { initial: DetectionSettingsDto }) {
   }
 
   return (
-    <Card as="section" aria-labelledby="detection-h">
-      <CardHeader id="detection-h" title="Detection thresholds" description="The crash-loop rule and the classifier-free alerts. Empty resets a value to its default. Every change is audited." />
+    <CardSection id="detection-h" title="Detection thresholds" description="The crash-loop rule and the classifier-free alerts. Empty resets a value to its default. Every change is audited.">
       <CardBody>
         <form onSubmit={save} className="space-y-3">
-          <div className="max-w-full overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-muted">
-                <tr>
-                  <th className="py-1 pr-3 font-medium">Setting</th>
-                  <th className="py-1 pr-3 font-medium">Value</th>
-                  <th className="py-1 pr-3 font-medium">Default</th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k} className="border-t border-line align-top">
-                    <td className="py-1.5 pr-3">
-                      <label htmlFor={`det-${k}`} className="font-mono text-xs">
-                        {k}
-                      </label>{" "}
-                      {overridden.has(k) ? <Badge tone="neutral">set</Badge> : null}
-                      <div className="text-xs text-muted">{MEANING[k] ?? ""}</div>
-                    </td>
-                    <td className="py-1.5 pr-3">
-                      <TextInput id={`det-${k}`} inputMode="decimal" className="w-32 font-mono" value={values[k] ?? ""} placeholder={String(initial.defaults[k])} onChange={(e) => setValues({ ...values, [k]: e.target.value })} />
-                    </td>
-                    <td className="py-1.5 pr-3 font-mono text-xs text-muted">{initial.defaults[k]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable compact columns={["Setting", "Value", "Default"]}>
+            {keys.map((k) => (
+              <tr key={k} className="border-t border-line align-top">
+                <td className="py-1.5 pr-3">
+                  <label htmlFor={`det-${k}`} className="font-mono text-xs">
+                    {k}
+                  </label>{" "}
+                  {overridden.has(k) ? <Badge tone="neutral">set</Badge> : null}
+                  <div className="text-xs text-muted">{MEANING[k] ?? ""}</div>
+                </td>
+                <td className="py-1.5 pr-3">
+                  <TextInput id={`det-${k}`} inputMode="decimal" className="w-32 font-mono" value={values[k] ?? ""} placeholder={String(initial.defaults[k])} onChange={(e) => setValues({ ...values, [k]: e.target.value })} />
+                </td>
+                <td className="py-1.5 pr-3 font-mono text-xs text-muted">{initial.defaults[k]}</td>
+              </tr>
+            ))}
+          </DataTable>
           <ErrorText error={error} />
           {saved ? <p role="status" className="text-sm text-muted">{saved}</p> : null}
           <Button type="submit" variant="primary" disabled={pending}>
@@ -108,7 +97,7 @@ function DetectionForm({ initial }: { initial: DetectionSettingsDto }) {
           </Button>
         </form>
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }
 
@@ -131,16 +120,15 @@ function PricesForm({ initial }: { initial: { table: GpuPriceTable; origin: "def
   }
 
   return (
-    <Card as="section" aria-labelledby="prices-h">
-      <CardHeader
-        id="prices-h"
-        title="GPU prices (cost estimates)"
-        description={
-          initial.origin === "default"
-            ? `The shipped default: ${initial.table.source}, as of ${initial.table.asOf}.`
-            : `Edited ${formatTime(initial.updatedAt)}; source “${initial.table.source}”, as of ${initial.table.asOf}.`
-        }
-      />
+    <CardSection
+      id="prices-h"
+      title="GPU prices (cost estimates)"
+      description={
+        initial.origin === "default"
+          ? `The shipped default: ${initial.table.source}, as of ${initial.table.asOf}.`
+          : `Edited ${formatTime(initial.updatedAt)}; source “${initial.table.source}”, as of ${initial.table.asOf}.`
+      }
+    >
       <CardBody>
         <form onSubmit={save} className="space-y-3">
           <label htmlFor="prices-json" className="block text-xs text-muted">
@@ -154,6 +142,6 @@ function PricesForm({ initial }: { initial: { table: GpuPriceTable; origin: "def
           </Button>
         </form>
       </CardBody>
-    </Card>
+    </CardSection>
   );
 }

@@ -3,20 +3,19 @@
 import type { FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UserDtoSchema, type UserDto } from "@/lib/api/specs/auth";
 import { sendJson } from "@/lib/queries/send-json";
-import { ErrorText, Field, formatTime, Select, TextInput, useAction } from "../_components/form";
+import { CreateFormCard, Field, formatTime, Select, TextInput, useAction } from "../_components/form";
 
 export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { role: string; description: string }[]; meId: string | null }) {
-  const { run, error, pending } = useAction();
+  const action = useAction();
+  const { run, submit, pending } = action;
 
-  async function create(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const f = new FormData(form);
-    const out = await run(() =>
+  const create = (e: FormEvent<HTMLFormElement>) =>
+    submit(e, (f) =>
       sendJson(
         "POST",
         "/api/users",
@@ -24,40 +23,19 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
         UserDtoSchema,
       ),
     );
-    if (out) form.reset();
-  }
 
+  const roleOptions = roles.map((r) => (
+    <option key={r.role} value={r.role}>
+      {r.role}
+    </option>
+  ));
   const patch = (id: string, body: Record<string, unknown>) => run(() => sendJson("PATCH", `/api/users/${encodeURIComponent(id)}`, body, UserDtoSchema));
 
   return (
     <div className="flex flex-col gap-6">
-      <Card as="section" aria-labelledby="new-user">
-        <CardHeader id="new-user" title="New user" description="Passwords need at least 10 characters. Tell the person their password through a safe channel." />
-        <CardBody className="flex flex-col gap-3">
-          <form onSubmit={create} className="flex flex-wrap items-end gap-3">
-            <Field label="Username">
-              <TextInput name="username" required minLength={2} maxLength={64} autoComplete="off" />
-            </Field>
-            <Field label="Display name (optional)">
-              <TextInput name="displayName" maxLength={255} />
-            </Field>
-            <Field label="Password">
-              <TextInput name="password" type="password" required minLength={10} maxLength={1024} autoComplete="new-password" />
-            </Field>
-            <Field label="Role">
-              <Select name="role" defaultValue="viewer">
-                {roles.map((r) => (
-                  <option key={r.role} value={r.role}>
-                    {r.role}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Button type="submit" variant="primary" disabled={pending}>
-              Create user
-            </Button>
-          </form>
-          <ErrorText error={error} />
+      <CreateFormCard id="new-user" title="New user" description="Passwords need at least 10 characters. Tell the person their password through a safe channel."
+        submitLabel="Create user" onSubmit={create} action={action}
+        after={
           <dl className="grid gap-1 text-xs text-muted sm:grid-cols-[auto_1fr] sm:gap-x-3">
             {roles.map((r) => (
               <div key={r.role} className="contents">
@@ -66,68 +44,65 @@ export function UsersPanel({ users, roles, meId }: { users: UserDto[]; roles: { 
               </div>
             ))}
           </dl>
-        </CardBody>
-      </Card>
+        }
+      >
+        <Field label="Username">
+          <TextInput name="username" required minLength={2} maxLength={64} autoComplete="off" />
+        </Field>
+        <Field label="Display name (optional)">
+          <TextInput name="displayName" maxLength={255} />
+        </Field>
+        <Field label="Password">
+          <TextInput name="password" type="password" required minLength={10} maxLength={1024} autoComplete="new-password" />
+        </Field>
+        <Field label="Role">
+          <Select name="role" defaultValue="viewer">
+            {roleOptions}
+          </Select>
+        </Field>
+      </CreateFormCard>
 
-      <Card as="section" aria-labelledby="user-list">
-        <CardHeader id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere." />
+      <CardSection id="user-list" title="Users" description="Changing a role, disabling an account or setting its password signs it out everywhere.">
         {users.length === 0 ? (
           <EmptyState title="No user accounts yet" headingLevel={3} size="sm">
             <p>Add one with the form above, or on the server: <code>npx sweepwatch user create --role admin --username you</code>.</p>
           </EmptyState>
         ) : (
-        <div className="relative overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="px-4 py-2 font-medium">User</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Last sign-in</th>
-                <th className="px-4 py-2 font-medium">State</th>
-                <th className="px-4 py-2" />
+          <DataTable columns={["User", "Role", "Last sign-in", "State", ""]}>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-line">
+                <td className="px-4 py-2 text-fg">
+                  {u.username}
+                  {u.displayName ? <span className="text-muted"> · {u.displayName}</span> : null}
+                  {u.id === meId ? <span className="text-muted"> (you)</span> : null}
+                </td>
+                <td className="px-4 py-2">
+                  <Select aria-label={`Role of ${u.username}`} value={u.role} disabled={pending} onChange={(e) => void patch(u.id, { role: e.target.value })}>
+                    {roleOptions}
+                  </Select>
+                </td>
+                <td className="px-4 py-2 text-muted">{formatTime(u.lastLoginAt)}</td>
+                <td className="px-4 py-2">{u.disabled ? <Badge tone="neutral">disabled</Badge> : <Badge tone="success">active</Badge>}</td>
+                <td className="flex justify-end gap-2 px-4 py-2">
+                  <Button
+                    size="sm"
+                    disabled={pending}
+                    onClick={() => {
+                      const pw = window.prompt(`New password for ${u.username} (at least 10 characters):`);
+                      if (pw) void patch(u.id, { password: pw });
+                    }}
+                  >
+                    Set password
+                  </Button>
+                  <Button size="sm" variant={u.disabled ? "secondary" : "danger"} disabled={pending} onClick={() => void patch(u.id, { disabled: !u.disabled })}>
+                    {u.disabled ? "Enable" : "Disable"}
+                  </Button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id} className="border-t border-line">
-                  <td className="px-4 py-2 text-fg">
-                    {u.username}
-                    {u.displayName ? <span className="text-muted"> · {u.displayName}</span> : null}
-                    {u.id === meId ? <span className="text-muted"> (you)</span> : null}
-                  </td>
-                  <td className="px-4 py-2">
-                    <Select aria-label={`Role of ${u.username}`} value={u.role} disabled={pending} onChange={(e) => void patch(u.id, { role: e.target.value })}>
-                      {roles.map((r) => (
-                        <option key={r.role} value={r.role}>
-                          {r.role}
-                        </option>
-                      ))}
-                    </Select>
-                  </td>
-                  <td className="px-4 py-2 text-muted">{formatTime(u.lastLoginAt)}</td>
-                  <td className="px-4 py-2">{u.disabled ? <Badge tone="neutral">disabled</Badge> : <Badge tone="success">active</Badge>}</td>
-                  <td className="flex justify-end gap-2 px-4 py-2">
-                    <Button
-                      size="sm"
-                      disabled={pending}
-                      onClick={() => {
-                        const pw = window.prompt(`New password for ${u.username} (at least 10 characters):`);
-                        if (pw) void patch(u.id, { password: pw });
-                      }}
-                    >
-                      Set password
-                    </Button>
-                    <Button size="sm" variant={u.disabled ? "secondary" : "danger"} disabled={pending} onClick={() => void patch(u.id, { disabled: !u.disabled })}>
-                      {u.disabled ? "Enable" : "Disable"}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </DataTable>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

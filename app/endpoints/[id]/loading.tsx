@@ -1,25 +1,7 @@
-import { Card } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
+import { PageSkeleton, SKELETON_STATS } from "@/components/ui/skeleton";
 
 export default function EndpointLoading() {
   return (
-    <div aria-busy="true" aria-label="Loading the endpoint" className="space-y-6">
-      <div className="space-y-2">
-        <Skeleton className="h-6 w-64" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
-      <Card className="grid gap-4 p-4 sm:grid-cols-3">
-        <Skeleton className="h-10" />
-        <Skeleton className="h-10" />
-        <Skeleton className="h-10" />
-      </Card>
-      <Card className="grid gap-6 p-4 lg:grid-cols-2">
-        <Skeleton className="h-56" />
-        <Skeleton className="h-56" />
-      </Card>
-      <Card className="p-4">
-        <Skeleton className="h-40 w-full" />
-      </Card>
-    </div>
+    <PageSkeleton label="Loading the endpoint" title="h-6 w-64" description cards={[SKELETON_STATS, { className: "grid gap-6 lg:grid-cols-2", bars: ["h-56", "h-56"] }, ["h-40 w-full"]]} />
   );
 }

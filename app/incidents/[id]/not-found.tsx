@@ -1,23 +1,6 @@
-import { ButtonLink } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { AlertIcon } from "@/components/ui/icons";
+import { NotFoundCard } from "@/components/ui/not-found-card";
 
 export default function IncidentNotFound() {
-  return (
-    <Card>
-      <EmptyState
-        icon={<AlertIcon size={20} />}
-        title="Incident not found"
-        headingLevel={1}
-        actions={
-          <ButtonLink href="/incidents" variant="primary">
-            All incidents
-          </ButtonLink>
-        }
-      >
-        <p>There is no incident with this number. Retention may have removed it.</p>
-      </EmptyState>
-    </Card>
-  );
+  return <NotFoundCard icon={<AlertIcon size={20} />} title="Incident not found" detail="There is no incident with this number. Retention may have removed it." back={{ href: "/incidents", label: "All incidents" }} />;
 }

@@ -1,23 +1,6 @@
-import { ButtonLink } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { SweepIcon } from "@/components/ui/icons";
+import { NotFoundCard } from "@/components/ui/not-found-card";
 
 export default function SweepNotFound() {
-  return (
-    <Card>
-      <EmptyState
-        icon={<SweepIcon size={20} />}
-        title="Sweep not found"
-        headingLevel={1}
-        actions={
-          <ButtonLink href="/sweeps" variant="primary">
-            All sweeps
-          </ButtonLink>
-        }
-      >
-        <p>There is no sweep at this address. It may have been created in another sweepwatch database.</p>
-      </EmptyState>
-    </Card>
-  );
+  return <NotFoundCard icon={<SweepIcon size={20} />} title="Sweep not found" detail="There is no sweep at this address. It may have been created in another sweepwatch database." back={{ href: "/sweeps", label: "All sweeps" }} />;
 }

@@ -45,6 +45,8 @@ export const ROOM_FILES = [
   { category: "db", pattern: "lib/db.ts" },
   { category: "env", pattern: "lib/env.ts" },
   { category: "server", pattern: "lib/{log,pg-errors}.ts" },
+  // the (input, ctx) context: server-only (it opens the database), never imported by client code
+  { category: "ctx", pattern: "lib/ctx.ts" },
   // the route-contract vocabulary, imported by the pure specs
   { category: "pure", pattern: "lib/http/{spec,openapi}.ts" },
 ];
@@ -64,14 +66,14 @@ const LIB = ["domain", "charts", "specs", "queries", "db", "data", "runpod", "po
  */
 export const ROOM_POLICIES = [
   {
-    from: [types(LIB), files(["db", "env", "server", "pure"])],
+    from: [types(LIB), files(["db", "env", "server", "pure", "ctx"])],
     disallow: { to: types(["app", "components"]) },
     message: "Rule 1: lib/ never imports app/ or components/ (CONTRIBUTING.md, Import rules).",
   },
 
   {
     from: types(PURE),
-    disallow: { to: [{ element: { types: { noneOf: PURE } } }, files(["db", "env", "server"])] },
+    disallow: { to: [{ element: { types: { noneOf: PURE } } }, files(["db", "env", "server", "ctx"])] },
     message: "Rule 2: pure code (lib/domain, lib/charts, lib/api/specs) imports only other pure code (CONTRIBUTING.md, Import rules).",
   },
   { from: types(PURE), allow: { to: files(["pure"]) } },
@@ -82,7 +84,7 @@ export const ROOM_POLICIES = [
   },
   {
     from: types(["components", "queries"]),
-    disallow: { to: [types(SERVER_ONLY), files(["db", "env"])] },
+    disallow: { to: [types(SERVER_ONLY), files(["db", "env", "ctx"])] },
     message: "Rule 3: client code never imports lib/db, lib/data, lib/runpod, lib/env, lib/poller or a feature's server files (lib/<feature>/ except its client/ folder) (CONTRIBUTING.md, Import rules).",
   },
   {
@@ -100,7 +102,7 @@ export const ROOM_POLICIES = [
 ];
 
 /** Folders (and single files) a "use client" module may not import: the server-only rooms of rule 3. */
-const CLIENT_FORBIDDEN = new RegExp(`^lib/(db|data|runpod|poller|generated|${FEATURES.join("|")})(/|\\.ts$|$)|^lib/env(\\.ts)?$`);
+const CLIENT_FORBIDDEN = new RegExp(`^lib/(db|data|runpod|poller|generated|${FEATURES.join("|")})(/|\\.ts$|$)|^lib/(env|ctx)(\\.ts)?$`);
 /** ...except a feature's client folder (lib/<feature>/client/). */
 const CLIENT_ALLOWED = /^lib\/[^/]+\/client(\/|$)/;
 

@@ -5,6 +5,7 @@ import { AppError, type ErrorBody, type ErrorIssue } from "./errors";
 import type { RouteSpec } from "./spec";
 import { authorize, type Principal } from "@/lib/auth/authorize";
 import { createLogger } from "@/lib/log";
+import { createCtx, type Ctx } from "@/lib/ctx";
 
 const log = createLogger("api");
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -53,6 +54,8 @@ export interface HandlerContext<Q, B> {
   body: B;
   params: Record<string, string>;
   principal: Principal;
+  /** The feature functions' context (`fn(input, ctx)`): the shared database, the wall clock, this principal. */
+  ctx: Ctx;
 }
 
 type RouteCtx = { params: Promise<Record<string, string | string[]>> };
@@ -147,7 +150,7 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType, R extends z.Z
         if (!parsed.success) throw new AppError("validation_failed", "Invalid request body.", { issues: issuesOf(parsed.error, "body") });
         body = parsed.data;
       }
-      const result = await withTimeout(fn({ req, query: query as z.output<Q>, body: body as z.output<B>, params, principal }), spec.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const result = await withTimeout(fn({ req, query: query as z.output<Q>, body: body as z.output<B>, params, principal, ctx: createCtx({ principal }) }), spec.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       if (result instanceof Response) return result;
       const output = spec.response ? spec.response.parse(result) : result;
       return NextResponse.json(output, { status: spec.successStatus ?? 200 });

@@ -14,6 +14,8 @@ import { recordPollError } from "@/lib/data/poll-errors";
 import { countLivePollers, markPollerStopped, recordPollerTick, registerPollerInstance } from "@/lib/data/poller-instances";
 import { saveWorkerLogCursor, upsertWorkers } from "@/lib/endpoints/workers";
 import type { PollerClient } from "@/lib/poller/client";
+import { createCtx } from "@/lib/ctx";
+import { SYSTEM_PRINCIPAL } from "@/lib/auth/principal";
 import { pollerConfig } from "@/lib/poller/config";
 import { listPollerModules } from "@/lib/poller/modules";
 import { nextLogCursor, resumeSince, toStoredLines } from "@/lib/poller/log-cursor";
@@ -124,6 +126,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
   let wake: (() => void) | null = null;
 
   const nowDate = () => new Date(clock.now());
+  const featureCtx = createCtx<PollerClient>({ db: prisma, now: nowDate, principal: SYSTEM_PRINCIPAL, runpod: () => client });
 
   async function recordError(input: { endpointId?: string | null; operation: string; error: unknown }, summary?: TickSummary) {
     if (summary) summary.errors++;
@@ -494,6 +497,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
 
   function context(summary: TickSummary): PollerContext {
     return {
+      ctx: featureCtx,
       prisma,
       client,
       clock,

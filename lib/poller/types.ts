@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Logger } from "@/lib/log";
 import type { PollerClient } from "@/lib/poller/client";
+import type { Ctx } from "@/lib/ctx";
 
 /** Anything with now(): the simulator's VirtualClock in tests, Date.now in production. */
 export interface PollerClock {
@@ -48,6 +49,8 @@ export interface PollerConfig {
 }
 
 export interface PollerContext {
+  /** The feature functions' context (`fn(input, ctx)`): this poller's database, clock and client, acting as the system. */
+  ctx: Ctx<PollerClient>;
   prisma: PrismaClient;
   client: PollerClient;
   clock: PollerClock;

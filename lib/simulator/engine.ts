@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from "./clock";
-import { createRng, hashSeed, type Rng } from "./rng";
+import { hashSeed, rngFromState, type Rng } from "@/lib/domain/prng";
+import { alnum, uuid } from "./ids";
 import type { Behaviour, EndpointConfig, Scenario } from "./scenario";
 import { evaluateObjective, ObjectiveInputError, sampleInput } from "./objective";
 import {
@@ -236,7 +237,7 @@ export class SimEngine {
       trafficSent: 0,
       deleted: false,
       queueWaiters: [],
-      rng: createRng(hashSeed(this.seed, `ids:${cfg.id}`)),
+      rng: rngFromState(hashSeed(this.seed, `ids:${cfg.id}`)),
       history: [{ at: now, version: cfg.version, image: cfg.image, behaviour: describe(cfg.behaviour), note: "initial" }],
     };
     this.endpoints.set(cfg.id, ep);
@@ -248,7 +249,7 @@ export class SimEngine {
     }
     if (cfg.traffic) {
       const t = cfg.traffic;
-      const rng = createRng(hashSeed(this.seed, `traffic:${cfg.id}`));
+      const rng = rngFromState(hashSeed(this.seed, `traffic:${cfg.id}`));
       const tick = () => {
         if (t.maxJobs !== undefined && ep.trafficSent >= t.maxJobs) return;
         ep.trafficSent++;
@@ -329,7 +330,7 @@ export class SimEngine {
     if (!opts.bypassLimits && this.scenario.rateLimits.jobs.enabled && this.scenario.rateLimits.jobs.queueSizeRule) {
       if (ep.inQueue > 50 && ep.inQueue > ep.config.workers.max * 500) throw new SimError(429, "queue is full");
     }
-    const id = `${opts.sync ? "sync-" : ""}${ep.rng.uuid()}${ep.config.jobIdSuffix}`;
+    const id = `${opts.sync ? "sync-" : ""}${uuid(ep.rng)}${ep.config.jobIdSuffix}`;
     const job: SimJob = {
       id,
       endpointId,
@@ -657,7 +658,7 @@ export class SimEngine {
 
   private spawnWorker(ep: EndpointState): SimWorker {
     const w: SimWorker = {
-      id: ep.rng.alnum(14),
+      id: alnum(ep.rng, 14),
       endpointId: ep.id,
       status: "INITIALIZING",
       startedAt: null,
@@ -861,7 +862,7 @@ export class SimEngine {
     ep.inProgress++;
     ep.startedJobs++;
     this.log(w, "container", `{"requestId": "${job.id}", "message": "Started.", "level": "INFO"}`);
-    const jr = createRng(hashSeed(this.seed, `job:${job.id}:${job.retries}`));
+    const jr = rngFromState(hashSeed(this.seed, `job:${job.id}:${job.retries}`));
     const { min, max } = ep.config.jobDurationMs;
     const duration = Math.round(min + jr.next() * (max - min));
     const b = ep.behaviour;

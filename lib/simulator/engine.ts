@@ -139,6 +139,13 @@ export interface WebhookDelivery {
 
 export type WebhookSender = (url: string, body: string, timeoutMs: number) => Promise<number>;
 
+export interface EngineOptions {
+  scenario: Scenario;
+  clock: Clock;
+  seed: number;
+  sendWebhook?: WebhookSender;
+}
+
 export class SimError extends Error {
   constructor(
     readonly status: number,
@@ -151,11 +158,42 @@ export class SimError extends Error {
 const LOG_CAPACITY = 5000;
 const DAY = 86_400_000;
 
-export interface EngineOptions {
-  scenario: Scenario;
-  clock: Clock;
-  seed: number;
-  sendWebhook?: WebhookSender;
+/** A new worker's bookkeeping; `fields` are what differ between a simulated and an external worker. */
+function newWorker(ep: EndpointState, fields: Pick<SimWorker, "id" | "status" | "startedAt" | "gpuTypeId" | "dataCenterId" | "external">): SimWorker {
+  return {
+    id: fields.id,
+    endpointId: ep.id,
+    status: fields.status,
+    startedAt: fields.startedAt,
+    version: ep.version,
+    image: ep.image,
+    gpuTypeId: fields.gpuTypeId,
+    dataCenterId: fields.dataCenterId,
+    job: null,
+    crashes: 0,
+    consecutiveCrashes: 0,
+    retiring: false,
+    removed: false,
+    timer: null,
+    idleTimer: null,
+    logs: [],
+    logHead: 0,
+    subscribers: new Set(),
+    external: fields.external,
+    extJobs: new Set(),
+    stopList: [],
+    stopWaiters: [],
+  };
+}
+
+/** A job taken by a worker: IN_PROGRESS from `now`, counted on its endpoint. */
+function markStarted(ep: EndpointState, w: SimWorker, job: SimJob, now: number): void {
+  job.status = "IN_PROGRESS";
+  job.startedAt = now;
+  job.delayTime = now - job.createdAt;
+  job.workerId = w.id;
+  ep.inProgress++;
+  ep.startedJobs++;
 }
 
 export class SimEngine {
@@ -657,30 +695,7 @@ export class SimEngine {
   }
 
   private spawnWorker(ep: EndpointState): SimWorker {
-    const w: SimWorker = {
-      id: alnum(ep.rng, 14),
-      endpointId: ep.id,
-      status: "INITIALIZING",
-      startedAt: null,
-      version: ep.version,
-      image: ep.image,
-      gpuTypeId: null,
-      dataCenterId: null,
-      job: null,
-      crashes: 0,
-      consecutiveCrashes: 0,
-      retiring: false,
-      removed: false,
-      timer: null,
-      idleTimer: null,
-      logs: [],
-      logHead: 0,
-      subscribers: new Set(),
-      external: false,
-      extJobs: new Set(),
-      stopList: [],
-      stopWaiters: [],
-    };
+    const w = newWorker(ep, { id: alnum(ep.rng, 14), status: "INITIALIZING", startedAt: null, gpuTypeId: null, dataCenterId: null, external: false });
     ep.workers.set(w.id, w);
     if (ep.behaviour.type === "no_capacity") {
       w.status = "THROTTLED";
@@ -855,12 +870,7 @@ export class SimEngine {
     this.setIdle(w, false);
     w.status = "RUNNING";
     w.job = job;
-    job.status = "IN_PROGRESS";
-    job.startedAt = now;
-    job.delayTime = now - job.createdAt;
-    job.workerId = w.id;
-    ep.inProgress++;
-    ep.startedJobs++;
+    markStarted(ep, w, job, now);
     this.log(w, "container", `{"requestId": "${job.id}", "message": "Started.", "level": "INFO"}`);
     const jr = rngFromState(hashSeed(this.seed, `job:${job.id}:${job.retries}`));
     const { min, max } = ep.config.jobDurationMs;
@@ -948,30 +958,14 @@ export class SimEngine {
     const b = ep.behaviour;
     let w = ep.workers.get(workerId);
     if (!w) {
-      w = {
+      w = newWorker(ep, {
         id: workerId,
-        endpointId,
         status: "IDLE",
         startedAt: this.clock.now(),
-        version: ep.version,
-        image: ep.image,
         gpuTypeId: ep.config.gpuTypeIds[0],
         dataCenterId: ep.config.dataCenterIds[0],
-        job: null,
-        crashes: 0,
-        consecutiveCrashes: 0,
-        retiring: false,
-        removed: false,
-        timer: null,
-        idleTimer: null,
-        logs: [],
-        logHead: 0,
-        subscribers: new Set(),
         external: true,
-        extJobs: new Set(),
-        stopList: [],
-        stopWaiters: [],
-      };
+      });
       ep.workers.set(workerId, w);
       this.log(w, "system", "worker registered (first contact)");
     } else if (w.status === "UNHEALTHY") {
@@ -1006,13 +1000,7 @@ export class SimEngine {
     while (out.length < n && ep.inQueue > 0) {
       const job = this.dequeue(ep);
       if (!job) break;
-      const now = this.clock.now();
-      job.status = "IN_PROGRESS";
-      job.startedAt = now;
-      job.delayTime = now - job.createdAt;
-      job.workerId = w.id;
-      ep.inProgress++;
-      ep.startedJobs++;
+      markStarted(ep, w, job, this.clock.now());
       w.extJobs.add(job);
       job.runTimer = this.after(job.executionTimeoutMs, () => {
         job.runTimer = null;

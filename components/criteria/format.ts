@@ -1,21 +1,11 @@
+import { formatDuration } from "@/lib/domain/criteria/duration";
+
 /** "2026-11-20 10:04 UTC": absolute and the same on server and client (no hydration drift). */
 export function formatUtc(iso: string | null | undefined): string {
   if (!iso) return "–";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "–";
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-/** "3 d 4 h", "2 h 5 min", "45 s" for a duration in ms. */
-export function formatSpan(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
 }
 
 /**
@@ -26,5 +16,8 @@ export function formatSince(iso: string | null | undefined, now: number | null):
   if (!iso) return null;
   const t = Date.parse(iso);
   if (!Number.isFinite(t) || t < Date.UTC(2000, 0, 1)) return null;
-  return now !== null && now >= t ? `${formatUtc(iso)} (${formatSpan(now - t)})` : formatUtc(iso);
+  return now !== null && now >= t ? `${formatUtc(iso)} (${formatDuration(now - t)})` : formatUtc(iso);
 }
+
+/** The span format of the criteria rules, under the name these components use. */
+export { formatDuration as formatSpan };

@@ -70,12 +70,13 @@ export const UploadLogQuerySchema = z.object({
     .optional(),
 });
 
+/** What storing log lines did, for an upload and an ingest batch alike: lines read, rows new (not seen before), lines cut to length. */
+export const storedLinesShape = { lines: z.number(), inserted: z.number(), truncatedLines: z.number() };
+
 export const UploadLogResultDtoSchema = z.object({
   endpointId: z.string(),
   workerId: z.string().nullable(),
-  lines: z.number(),
-  inserted: z.number(),
-  truncatedLines: z.number(),
+  ...storedLinesShape,
   /** Lines with no time of their own, none inherited and none given (`at`): stored as evidence, never counted live. */
   undatedLines: z.number(),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
+import { IsoDate } from "./common";
 import { SWEEP_STATES, TRIAL_STATUSES } from "@/lib/domain/sweep/states";
 
 // ───────────── enums ─────────────
@@ -15,7 +16,6 @@ export const SweepMethodSchema = z.enum(["grid", "random", "bayes"]);
 export const MetricGoalSchema = z.enum(["minimize", "maximize"]);
 
 const Id = z.string().min(1).max(128);
-const IsoDate = z.string();
 const Json = z.unknown();
 
 // ───────────── DTOs ─────────────

@@ -156,13 +156,7 @@ function sharedDataDirMessage(dataDir: string, owner: { pid: number; startedAt: 
 
 async function main() {
   const args = new Set(process.argv.slice(2));
-  let env;
-  try {
-    env = loadEnv();
-  } catch (e) {
-    process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
+  const env = loadEnv();
   installSignalHandlers();
 
   // 0. Ports, before anything starts. The web port is the address the user opens: taken, it is refused
@@ -245,6 +239,11 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
+  // An invalid environment stops everything before anything started: its message is the whole answer.
+  if (e instanceof EnvError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`[start] ${e instanceof Error ? e.message : String(e)}\n`);
   void shutdown(1);
 });

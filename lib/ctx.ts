@@ -27,12 +27,16 @@ export interface CtxParts<R> {
   runpod?: R | (() => R);
 }
 
-/** A context from what the caller has; the rest defaults to the shared database, the wall clock and the configured RunPod client. */
+/** A context from what the caller has; the rest defaults to the shared database, the wall clock and the configured RunPod client, each made on first use. */
 export function createCtx<R = RunpodClient>(parts: CtxParts<R> = {}): Ctx<R> {
   const r = parts.runpod;
   let client: R | undefined;
+  let db = parts.db;
   return {
-    db: parts.db ?? getPrisma(),
+    // opened on first use: a route that fails validation, or needs no database, never opens one
+    get db() {
+      return (db ??= getPrisma());
+    },
     now: parts.now ?? (() => new Date()),
     principal: parts.principal ?? null,
     runpod: typeof r === "function" ? (r as () => R) : r !== undefined ? () => r : () => (client ??= getDefaultRunpodClient() as R),

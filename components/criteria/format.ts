@@ -1,4 +1,4 @@
-import { formatDuration } from "@/lib/domain/criteria/rules";
+import { formatDuration } from "@/lib/domain/criteria/duration";
 
 /** "2026-11-20 10:04 UTC": absolute and the same on server and client (no hydration drift). */
 export function formatUtc(iso: string | null | undefined): string {
@@ -8,9 +8,6 @@ export function formatUtc(iso: string | null | undefined): string {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** "3 d 4 h", "2 h 5 min", "45 s" for a duration in ms: the criteria rules' own wording, so their summaries and the page agree. */
-export const formatSpan = formatDuration;
-
 /**
  * "2026-11-20 10:04 UTC (3 d 4 h)" for a state's start, or null when there is no real date: a missing or
  * epoch-zero value must never read as "since 1970-01-01 (20792 d)".
@@ -19,5 +16,8 @@ export function formatSince(iso: string | null | undefined, now: number | null):
   if (!iso) return null;
   const t = Date.parse(iso);
   if (!Number.isFinite(t) || t < Date.UTC(2000, 0, 1)) return null;
-  return now !== null && now >= t ? `${formatUtc(iso)} (${formatSpan(now - t)})` : formatUtc(iso);
+  return now !== null && now >= t ? `${formatUtc(iso)} (${formatDuration(now - t)})` : formatUtc(iso);
 }
+
+/** The span format of the criteria rules, under the name these components use. */
+export { formatDuration as formatSpan };

@@ -1,4 +1,5 @@
 import type { CriterionState, Horizon } from "@/lib/domain/criteria/rules";
+import { formatDuration } from "@/lib/domain/criteria/duration";
 
 /** Pure helpers for the criteria pages and report: labels, day bars from history, counts. */
 
@@ -85,15 +86,7 @@ export function countByHorizon(criteria: { horizon: Horizon; state: CriterionSta
 export function countdownText(endsAt: string | null, now: number): string | null {
   if (!endsAt) return null;
   const ms = Date.parse(endsAt) - now;
-  if (!(ms > 0)) return null;
-  const s = Math.round(ms / 1000);
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
+  return ms > 0 ? formatDuration(ms) : null;
 }
 
 export interface EvidenceLike {

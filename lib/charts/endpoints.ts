@@ -49,24 +49,33 @@ export function downsampledSpans(points: { t: number; downsampled: boolean }[], 
   return spans;
 }
 
-export function prepareQueueDepthChart(series: SnapshotSeriesDto): QueueDepthChart {
+/**
+ * What every snapshot chart shares: one row per point (`toRow`), gaps filled with `gapRow`, the
+ * downsampled stretches and the time domain. `points` are the rows before gap filling.
+ */
+function snapshotChart<R extends { t: number; downsampled: boolean }>(
+  series: SnapshotSeriesDto,
+  toRow: (p: SnapshotSeriesDto["points"][number]) => R,
+  gapRow: (t: number) => R,
+) {
   const stepMs = series.stepSeconds * 1000;
-  const base: QueueDepthRow[] = series.points.map((p) => ({
-    t: Date.parse(p.t),
-    inQueue: p.jobsInQueue,
-    inQueueMax: p.jobsInQueueMax,
-    inProgress: p.jobsInProgress,
-    downsampled: p.downsampled,
-  }));
-  const rows = withGaps(base, stepMs, (t) => ({ t, inQueue: null, inQueueMax: null, inProgress: null, downsampled: false }));
-  const yMax = Math.max(1, ...base.map((r) => Math.max(r.inQueueMax ?? 0, r.inProgress ?? 0)));
-  return {
-    rows,
-    downsampledSpans: downsampledSpans(base, stepMs),
-    domain: [Date.parse(series.from), Date.parse(series.to)],
-    isEmpty: base.length === 0,
-    yMax,
+  const points = series.points.map(toRow);
+  const chart = {
+    rows: withGaps(points, stepMs, gapRow),
+    downsampledSpans: downsampledSpans(points, stepMs),
+    domain: [Date.parse(series.from), Date.parse(series.to)] as [number, number],
+    isEmpty: points.length === 0,
   };
+  return { points, chart };
+}
+
+export function prepareQueueDepthChart(series: SnapshotSeriesDto): QueueDepthChart {
+  const { points, chart } = snapshotChart(
+    series,
+    (p): QueueDepthRow => ({ t: Date.parse(p.t), inQueue: p.jobsInQueue, inQueueMax: p.jobsInQueueMax, inProgress: p.jobsInProgress, downsampled: p.downsampled }),
+    (t) => ({ t, inQueue: null, inQueueMax: null, inProgress: null, downsampled: false }),
+  );
+  return { ...chart, yMax: Math.max(1, ...points.map((r) => Math.max(r.inQueueMax ?? 0, r.inProgress ?? 0))) };
 }
 
 export const WORKER_STATE_KEYS = ["running", "idle", "initializing", "throttled", "unhealthy"] as const;
@@ -88,26 +97,24 @@ export interface WorkerStateChart {
 }
 
 export function prepareWorkerStateChart(series: SnapshotSeriesDto): WorkerStateChart {
-  const stepMs = series.stepSeconds * 1000;
-  const base: WorkerStateRow[] = series.points.map((p) => ({
-    t: Date.parse(p.t),
-    downsampled: p.downsampled,
-    running: p.workersRunning,
-    idle: p.workersIdle,
-    initializing: p.workersInitializing,
-    throttled: p.workersThrottled,
-    unhealthy: p.workersUnhealthy,
-  }));
-  const rows = withGaps(base, stepMs, (t) => ({ t, downsampled: false, running: null, idle: null, initializing: null, throttled: null, unhealthy: null }));
-  const presentKeys = WORKER_STATE_KEYS.filter((k) => base.some((r) => (r[k] ?? 0) > 0));
+  const { points, chart } = snapshotChart(
+    series,
+    (p): WorkerStateRow => ({
+      t: Date.parse(p.t),
+      downsampled: p.downsampled,
+      running: p.workersRunning,
+      idle: p.workersIdle,
+      initializing: p.workersInitializing,
+      throttled: p.workersThrottled,
+      unhealthy: p.workersUnhealthy,
+    }),
+    (t) => ({ t, downsampled: false, running: null, idle: null, initializing: null, throttled: null, unhealthy: null }),
+  );
   return {
-    rows,
-    downsampledSpans: downsampledSpans(base, stepMs),
-    domain: [Date.parse(series.from), Date.parse(series.to)],
-    isEmpty: base.length === 0,
-    presentKeys,
-    maxUnhealthy: base.some((r) => r.unhealthy !== null) ? Math.max(0, ...base.map((r) => r.unhealthy ?? 0)) : null,
-    notReported: base.length ? WORKER_STATE_KEYS.filter((k) => base.every((r) => r[k] === null)) : [],
+    ...chart,
+    presentKeys: WORKER_STATE_KEYS.filter((k) => points.some((r) => (r[k] ?? 0) > 0)),
+    maxUnhealthy: points.some((r) => r.unhealthy !== null) ? Math.max(0, ...points.map((r) => r.unhealthy ?? 0)) : null,
+    notReported: points.length ? WORKER_STATE_KEYS.filter((k) => points.every((r) => r[k] === null)) : [],
   };
 }
 

@@ -89,9 +89,7 @@ function queryObject(url: URL): Record<string, string | string[]> {
 }
 
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `Request body exceeds ${maxBytes} bytes.`);
-  const text = await readTextLimited(req, maxBytes);
+  const text = (await readBodyLimited(req, maxBytes)).toString("utf8");
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
@@ -100,8 +98,11 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   }
 }
 
-export async function readTextLimited(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
+/** The raw request body; 413 ("<what> exceeds N bytes.") when its declared length or what arrives is over `maxBytes`. */
+export async function readBodyLimited(req: Request, maxBytes: number, what = "Request body"): Promise<Buffer> {
+  const tooLarge = () => new AppError("payload_too_large", `${what} exceeds ${maxBytes} bytes.`);
+  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -111,11 +112,11 @@ export async function readTextLimited(req: Request, maxBytes: number): Promise<s
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new AppError("payload_too_large", `Request body exceeds ${maxBytes} bytes.`);
+      throw tooLarge();
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
-import { readJsonBody, rejectUnstorable } from "@/lib/http/handler";
+import { readBodyLimited, readJsonBody, rejectUnstorable } from "@/lib/http/handler";
 import { loadEnv } from "@/lib/env";
 import { findIngestToken } from "@/lib/auth/tokens-repository";
 import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/ingest/repository";
@@ -88,30 +88,10 @@ export async function handleRunpodWebhook(req: Request, secret: string, now: Dat
   return { ok: true as const, jobId: r.job.id, status: r.job.status, changed: r.changed };
 }
 
-async function readBytesLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `Upload exceeds ${maxBytes} bytes.`);
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", `Upload exceeds ${maxBytes} bytes.`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** The uploaded text: multipart field "file" (or the first file), else the raw body. */
 async function readUploadText(req: Request): Promise<string> {
   // Multipart framing adds a little; the file itself is checked again below.
-  const bytes = await readBytesLimited(req, LOG_UPLOAD_MAX_BYTES + 64 * 1024);
+  const bytes = await readBodyLimited(req, LOG_UPLOAD_MAX_BYTES + 64 * 1024, "Upload");
   const type = req.headers.get("content-type") ?? "";
   if (/^multipart\/form-data/i.test(type)) {
     let form: FormData;
@@ -127,7 +107,7 @@ async function readUploadText(req: Request): Promise<string> {
     return text;
   }
   if (bytes.byteLength > LOG_UPLOAD_MAX_BYTES) throw new AppError("payload_too_large", `Upload exceeds ${LOG_UPLOAD_MAX_BYTES} bytes.`);
-  return Buffer.from(bytes).toString("utf8");
+  return bytes.toString("utf8");
 }
 
 /** POST /api/logs/upload. */

@@ -15,13 +15,7 @@ import pkg from "@/package.json";
 const log = createLogger("poller");
 
 async function main() {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (e) {
-    process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
+  const env = loadEnv();
   const config = pollerConfigFromEnv(env);
   const client = createRunpodClient({
     ...runpodClientOptionsFromEnv(),
@@ -59,6 +53,8 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  log.error("poller crashed", { error: e });
+  // An invalid environment is the user's to fix: its message, not a crash report.
+  if (e instanceof EnvError) process.stderr.write(`${e.message}\n`);
+  else log.error("poller crashed", { error: e });
   process.exit(1);
 });

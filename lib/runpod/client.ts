@@ -434,219 +434,137 @@ export function createRunpodClient(options: RunpodClientOptions): RunpodClient {
     }
   };
 
-  const statusCall = (operation: string, path: string, endpointId: string, jobId: string, timeout: number, waitMs: number | undefined, signal?: AbortSignal) =>
-    json<StatusResult>({
+  /**
+   * Every JSON method: check the ids, then build the request (after the checks, so a bad id is
+   * reported before anything else) and send it with the caller's signal. A long-poll `wait` goes
+   * into the query and is added to the per-call timeout. Async so a failed check rejects rather than throws.
+   */
+  const request = async <T>(
+    operation: string,
+    surface: Surface,
+    ids: { endpointId?: string; jobId?: string },
+    opts: CallOptions,
+    build: () => Omit<JsonSpec<T>, "operation" | "surface" | "endpointId" | "jobId" | "timeoutMs" | "signal"> & { wait?: number },
+  ): Promise<T> => {
+    for (const [name, value] of Object.entries(ids)) need(name, value, operation);
+    const { wait, ...req } = build();
+    return json<T>({
       operation,
-      surface: "jobs",
-      endpointId,
-      jobId,
-      method: "GET",
-      path,
-      query: waitMs !== undefined ? { wait: waitMs } : undefined,
-      idempotent: true,
-      timeoutMs: timeout,
-      signal,
-      schema: JobStatusDocSchema.transform((d): StatusResult => ({ expired: false, job: { ...d, id: d.id ?? jobId } })),
-      onNotFound: () => ({ expired: true, job: null }),
+      surface,
+      ...ids,
+      ...req,
+      query: wait !== undefined ? { ...req.query, wait } : req.query,
+      timeoutMs: (wait ?? 0) + (opts.timeoutMs ?? timeoutMs),
+      signal: opts.signal,
     });
+  };
+
+  const statusRequest = (path: string, jobId: string, wait?: number) => ({
+    method: "GET" as const,
+    path,
+    wait,
+    idempotent: true,
+    schema: JobStatusDocSchema.transform((d): StatusResult => ({ expired: false, job: { ...d, id: d.id ?? jobId } })),
+    onNotFound: (): StatusResult => ({ expired: true, job: null }),
+  });
+
+  const jobAction = (d: { id?: string | undefined; status: JobActionResponse["status"] }, jobId: string): JobActionResponse => ({ id: d.id ?? jobId, status: d.status });
 
   const client: RunpodClient = {
-    async run(endpointId, body, opts = {}) {
-      need("endpointId", endpointId, "run");
-      checkRunBody(body, "run");
-      return json({
-        operation: "run",
-        surface: "jobs",
-        endpointId,
-        method: "POST",
-        path: jobs(endpointId, "/run"),
-        body,
-        idempotent: false,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
-        schema: RunResponseSchema,
-      });
-    },
+    run: (endpointId, body, opts = {}) =>
+      request("run", "jobs", { endpointId }, opts, () => {
+        checkRunBody(body, "run");
+        return { method: "POST", path: jobs(endpointId, "/run"), body, idempotent: false, schema: RunResponseSchema };
+      }),
 
-    async runSync(endpointId, body, opts = {}) {
-      need("endpointId", endpointId, "runSync");
-      checkRunBody(body, "runSync");
-      const wait = waitParam(opts.waitMs, DEFAULTS.runSyncWaitMs);
-      return json({
-        operation: "runSync",
-        surface: "jobs",
-        endpointId,
-        method: "POST",
-        path: jobs(endpointId, "/runsync"),
-        query: { wait },
-        body,
-        idempotent: false,
-        timeoutMs: wait + (opts.timeoutMs ?? timeoutMs),
-        signal: opts.signal,
-        schema: JobStatusDocSchema.refine((d) => typeof d.id === "string" && d.id !== "", { message: "id is missing" }).transform(
-          (d) => d as JobStatusDoc,
-        ),
-      });
-    },
+    runSync: (endpointId, body, opts = {}) =>
+      request("runSync", "jobs", { endpointId }, opts, () => {
+        checkRunBody(body, "runSync");
+        return {
+          method: "POST",
+          path: jobs(endpointId, "/runsync"),
+          wait: waitParam(opts.waitMs, DEFAULTS.runSyncWaitMs),
+          body,
+          idempotent: false,
+          schema: JobStatusDocSchema.refine((d) => typeof d.id === "string" && d.id !== "", { message: "id is missing" }).transform((d) => d as JobStatusDoc),
+        };
+      }),
 
-    async status(endpointId, jobId, opts = {}) {
-      need("endpointId", endpointId, "status");
-      need("jobId", jobId, "status");
-      return statusCall("status", jobs(endpointId, `/status/${seg(jobId)}`), endpointId, jobId, opts.timeoutMs ?? timeoutMs, undefined, opts.signal);
-    },
+    status: (endpointId, jobId, opts = {}) =>
+      request("status", "jobs", { endpointId, jobId }, opts, () => statusRequest(jobs(endpointId, `/status/${seg(jobId)}`), jobId)),
 
-    async statusSync(endpointId, jobId, opts = {}) {
-      need("endpointId", endpointId, "statusSync");
-      need("jobId", jobId, "statusSync");
-      const wait = waitParam(opts.waitMs, DEFAULTS.streamWaitMs);
-      return statusCall("statusSync", jobs(endpointId, `/status-sync/${seg(jobId)}`), endpointId, jobId, wait + (opts.timeoutMs ?? timeoutMs), wait, opts.signal);
-    },
+    statusSync: (endpointId, jobId, opts = {}) =>
+      request("statusSync", "jobs", { endpointId, jobId }, opts, () =>
+        statusRequest(jobs(endpointId, `/status-sync/${seg(jobId)}`), jobId, waitParam(opts.waitMs, DEFAULTS.streamWaitMs)),
+      ),
 
-    async stream(endpointId, jobId, opts = {}) {
-      need("endpointId", endpointId, "stream");
-      need("jobId", jobId, "stream");
-      const wait = waitParam(opts.waitMs, DEFAULTS.streamWaitMs);
-      return json<StreamResponse>({
-        operation: "stream",
-        surface: "jobs",
-        endpointId,
-        jobId,
+    stream: (endpointId, jobId, opts = {}) =>
+      request("stream", "jobs", { endpointId, jobId }, opts, () => ({
         method: "GET",
         path: jobs(endpointId, `/stream/${seg(jobId)}`),
-        query: { wait },
+        wait: waitParam(opts.waitMs, DEFAULTS.streamWaitMs),
         idempotent: true,
-        timeoutMs: wait + (opts.timeoutMs ?? timeoutMs),
-        signal: opts.signal,
         schema: StreamResponseSchema,
-      });
-    },
+      })),
 
-    async cancel(endpointId, jobId, opts = {}) {
-      need("endpointId", endpointId, "cancel");
-      need("jobId", jobId, "cancel");
-      return json<JobActionResponse>({
-        operation: "cancel",
-        surface: "jobs",
-        endpointId,
-        jobId,
+    cancel: (endpointId, jobId, opts = {}) =>
+      request("cancel", "jobs", { endpointId, jobId }, opts, () => ({
         method: "POST",
         path: jobs(endpointId, `/cancel/${seg(jobId)}`),
         // cancelling twice has the same effect as once
         idempotent: true,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
-        schema: JobActionResponseSchema.transform((d) => ({ id: d.id ?? jobId, status: d.status })),
-      });
-    },
+        schema: JobActionResponseSchema.transform((d) => jobAction(d, jobId)),
+      })),
 
-    async retry(endpointId, jobId, opts = {}) {
-      need("endpointId", endpointId, "retry");
-      need("jobId", jobId, "retry");
-      return json<JobActionResponse>({
-        operation: "retry",
-        surface: "jobs",
-        endpointId,
-        jobId,
+    retry: (endpointId, jobId, opts = {}) =>
+      request("retry", "jobs", { endpointId, jobId }, opts, () => ({
         method: "POST",
         path: jobs(endpointId, `/retry/${seg(jobId)}`),
         // a resent /retry could re-run a job that already failed again
         idempotent: false,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
-        schema: JobActionResponseSchema.transform((d) => ({ id: d.id ?? jobId, status: d.status })),
-      });
-    },
+        schema: JobActionResponseSchema.transform((d) => jobAction(d, jobId)),
+      })),
 
-    async purgeQueue(endpointId, opts = {}) {
-      need("endpointId", endpointId, "purgeQueue");
-      return json({
-        operation: "purgeQueue",
-        surface: "jobs",
-        endpointId,
+    purgeQueue: (endpointId, opts = {}) =>
+      request("purgeQueue", "jobs", { endpointId }, opts, () => ({
         method: "POST",
         path: jobs(endpointId, "/purge-queue"),
         // a resent purge would also drop jobs queued in between
         idempotent: false,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
         schema: PurgeQueueResponseSchema,
-      });
-    },
+      })),
 
-    async health(endpointId, opts = {}) {
-      need("endpointId", endpointId, "health");
-      return json({
-        operation: "health",
-        surface: "jobs",
-        endpointId,
-        method: "GET",
-        path: jobs(endpointId, "/health"),
-        idempotent: true,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
-        schema: HealthSchema,
-      });
-    },
+    health: (endpointId, opts = {}) =>
+      request("health", "jobs", { endpointId }, opts, () => ({ method: "GET", path: jobs(endpointId, "/health"), idempotent: true, schema: HealthSchema })),
 
-    async listEndpoints(opts = {}) {
-      // The v2 doc defines no pagination for this list (docs/runpod-api.md 4.1).
-      return json<Endpoint[]>({
-        operation: "listEndpoints",
-        surface: "management",
-        method: "GET",
-        path: "/v2/serverless",
-        idempotent: true,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
-        schema: ListEndpointsResponseSchema,
-      });
-    },
+    // The v2 doc defines no pagination for this list (docs/runpod-api.md 4.1).
+    listEndpoints: (opts = {}) =>
+      request("listEndpoints", "management", {}, opts, () => ({ method: "GET", path: "/v2/serverless", idempotent: true, schema: ListEndpointsResponseSchema })),
 
-    async getEndpoint(endpointId, opts = {}) {
-      need("endpointId", endpointId, "getEndpoint");
-      return json({
-        operation: "getEndpoint",
-        surface: "management",
-        endpointId,
+    getEndpoint: (endpointId, opts = {}) =>
+      request("getEndpoint", "management", { endpointId }, opts, () => ({
         method: "GET",
         path: `/v2/serverless/${seg(endpointId)}`,
         idempotent: true,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
         schema: EndpointSchema,
-      });
-    },
+      })),
 
-    async updateEndpointWorkers(endpointId, workers, opts = {}) {
-      need("endpointId", endpointId, "updateEndpointWorkers");
-      return json({
-        operation: "updateEndpointWorkers",
-        surface: "management",
-        endpointId,
+    updateEndpointWorkers: (endpointId, workers, opts = {}) =>
+      request("updateEndpointWorkers", "management", { endpointId }, opts, () => ({
         method: "PATCH",
         path: `/v2/serverless/${seg(endpointId)}`,
         body: { workers },
         idempotent: true,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
         schema: EndpointSchema,
-      });
-    },
+      })),
 
-    async listWorkers(endpointId, opts = {}) {
-      need("endpointId", endpointId, "listWorkers");
-      return json({
-        operation: "listWorkers",
-        surface: "management",
-        endpointId,
+    listWorkers: (endpointId, opts = {}) =>
+      request("listWorkers", "management", { endpointId }, opts, () => ({
         method: "GET",
         path: `/v2/serverless/${seg(endpointId)}/workers`,
         idempotent: true,
-        timeoutMs: opts.timeoutMs ?? timeoutMs,
-        signal: opts.signal,
         schema: ListWorkersResponseSchema,
-      });
-    },
+      })),
 
     async workerLogs(endpointId, workerId, opts = {}) {
       const it = client.streamWorkerLogs(endpointId, workerId, opts);

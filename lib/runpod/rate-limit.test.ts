@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RateLimitTracker, parseRateLimitHeaders, parseRetryAfter, parseSfList } from "./rate-limit";
+import { RateLimitTracker, parseRateLimitHeaders, parseRetryAfter } from "./rate-limit";
 
 const h = (o: Record<string, string>) => new Headers(o);
-
-describe("parseSfList", () => {
-  it("reads strings, tokens and parameters", () => {
-    expect(parseSfList(`"minute";r=0;t=12, "hour";r=2800;t=1812`)).toEqual([
-      { value: "minute", params: { r: 0, t: 12 } },
-      { value: "hour", params: { r: 2800, t: 1812 } },
-    ]);
-    expect(parseSfList(`default;q=100;w=10;flag`)).toEqual([{ value: "default", params: { q: 100, w: 10, flag: true } }]);
-  });
-
-  it("keeps commas inside quoted strings and survives garbage", () => {
-    expect(parseSfList(`"a,b";q=1, @@@, "c";q=2`).map((i) => i.value)).toEqual(["a,b", "", "c"]);
-    expect(() => parseSfList(`;;;==,,"`)).not.toThrow();
-  });
-});
 
 describe("parseRateLimitHeaders", () => {
   it("joins the doc's RateLimit and RateLimit-Policy headers by window name", () => {
@@ -42,8 +27,43 @@ describe("parseRateLimitHeaders", () => {
     ]);
   });
 
+  it("reads token names, unknown parameters and commas inside quoted names", () => {
+    expect(parseRateLimitHeaders(h({ "RateLimit-Policy": `default;q=100;w=10;flag`, RateLimit: `default;r=4;t=2` }))).toEqual([
+      { name: "default", limit: 100, windowSeconds: 10, remaining: 4, resetSeconds: 2 },
+    ]);
+    expect(parseRateLimitHeaders(h({ "RateLimit-Policy": `"a,b";q=1, "c";q=2` })).map((w) => [w.name, w.limit])).toEqual([
+      ["a,b", 1],
+      ["c", 2],
+    ]);
+  });
+
   it("returns nothing when no header is present", () => {
     expect(parseRateLimitHeaders(h({}))).toEqual([]);
+  });
+
+  it.each([
+    `"a,b";q=1, @@@, "c";q=2`,
+    `;;;==,,"`,
+    `"minute";r=0;t=12,`,
+    `"minute";r=0;t=12, "hour`,
+    `"minute";R=0`,
+    `"minute";r=12345678901234567`,
+    `limit=100, remaining=7,`,
+    `limit=100 remaining=7`,
+    `(("nested"))`,
+    `"min\u00fcte";r=1`,
+  ])("takes a malformed header %j as no information, without throwing", (value) => {
+    expect(parseRateLimitHeaders(h({ RateLimit: value }))).toEqual([]);
+    expect(parseRateLimitHeaders(h({ RateLimit: value, "RateLimit-Policy": value }))).toEqual([]);
+  });
+
+  it("keeps what a well-formed header says when the other one is malformed", () => {
+    expect(parseRateLimitHeaders(h({ "RateLimit-Policy": `"minute";q=60;w=60`, RateLimit: `"minute";r=0;t=` }))).toEqual([
+      { name: "minute", limit: 60, windowSeconds: 60, remaining: null, resetSeconds: null },
+    ]);
+    expect(parseRateLimitHeaders(h({ "RateLimit-Policy": `"minute";q=60;w=`, RateLimit: `"minute";r=3;t=12` }))).toEqual([
+      { name: "minute", limit: null, windowSeconds: null, remaining: 3, resetSeconds: 12 },
+    ]);
   });
 });
 
@@ -97,6 +117,16 @@ describe("RateLimitTracker", () => {
     const s = t.snapshot().scopes.m;
     expect(s.remaining).toBe(10);
     expect(s.paceMs).toBe(3600);
+  });
+
+  it("ignores a malformed header instead of forgetting or inventing a budget", () => {
+    const t = new RateLimitTracker(() => 0);
+    t.observe("m", h({ RateLimit: `"minute";r=0;t=10` }));
+    expect(() => t.observe("m", h({ RateLimit: `"minute";r=5;t=10, @@@` }))).not.toThrow();
+    expect(t.delayFor("m")).toBe(10_000);
+    t.observe("n", h({ RateLimit: `"minute";r=0;t=10,` }));
+    expect(t.delayFor("n")).toBe(0);
+    expect(t.snapshot().scopes.n).toBeUndefined();
   });
 
   it("keeps a reserve when asked", () => {

@@ -8,91 +8,9 @@
  * (the jobs API limits are per endpoint).
  */
 
+import { Token, parseDictionary, parseList, type BareItem, type Parameters } from "structured-headers";
+
 export type Clock = () => number;
-
-// ---- RFC 8941 structured fields (the subset these headers use) --------------
-
-type BareItem = string | number | boolean;
-export interface SfItem {
-  value: BareItem;
-  params: Record<string, BareItem>;
-}
-
-/** Parses a structured-field List (or Dictionary, whose keys come back as token values). Never throws. */
-export function parseSfList(input: string): SfItem[] {
-  const out: SfItem[] = [];
-  let i = 0;
-  const s = input;
-  const ws = () => {
-    while (i < s.length && (s[i] === " " || s[i] === "\t")) i++;
-  };
-  const bare = (): BareItem | undefined => {
-    const c = s[i];
-    if (c === '"') {
-      i++;
-      let v = "";
-      while (i < s.length && s[i] !== '"') {
-        if (s[i] === "\\" && i + 1 < s.length) i++;
-        v += s[i++];
-      }
-      i++;
-      return v;
-    }
-    if (c === "?") {
-      i++;
-      return s[i++] === "1";
-    }
-    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) {
-      const m = /^-?\d+(\.\d+)?/.exec(s.slice(i));
-      if (!m) return undefined;
-      i += m[0].length;
-      return Number(m[0]);
-    }
-    const m = /^[A-Za-z*][A-Za-z0-9_\-.:%*/!#$&'^`|~+]*/.exec(s.slice(i));
-    if (!m) return undefined;
-    i += m[0].length;
-    return m[0];
-  };
-  const key = (): string | undefined => {
-    const m = /^[a-z*][a-z0-9_\-.*]*/i.exec(s.slice(i));
-    if (!m) return undefined;
-    i += m[0].length;
-    return m[0].toLowerCase();
-  };
-  while (i < s.length) {
-    ws();
-    const start = i;
-    let value = bare();
-    const params: Record<string, BareItem> = {};
-    // Dictionary member `key=value`: keep the key as the item value and the value as param "=".
-    if (typeof value === "string" && s[i] === "=" && s[start] !== '"') {
-      i++;
-      const v = bare();
-      if (v !== undefined) params["="] = v;
-    }
-    while (s[i] === ";") {
-      i++;
-      ws();
-      const k = key();
-      if (!k) break;
-      if (s[i] === "=") {
-        i++;
-        const v = bare();
-        params[k] = v ?? true;
-      } else params[k] = true;
-    }
-    if (value === undefined) value = "";
-    out.push({ value, params });
-    // skip to the next top-level comma (tolerates garbage)
-    let inQuote = false;
-    while (i < s.length && (inQuote || s[i] !== ",")) {
-      if (s[i] === '"') inQuote = !inQuote;
-      i++;
-    }
-    i++;
-  }
-  return out;
-}
 
 // ---- header parsing ----------------------------------------------------------
 
@@ -120,7 +38,30 @@ export interface ObservedWindow {
 
 const num = (v: BareItem | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-/** Reads every rate-limit header form into a list of named windows. */
+/** A window name: a String (current drafts) or a Token. */
+const windowName = (v: BareItem): string | null => (typeof v === "string" && v !== "" ? v : v instanceof Token ? v.toString() : null);
+
+/** The items of a structured-field List; a malformed header gives none. */
+function listItems(value: string): [BareItem, Parameters][] {
+  try {
+    return parseList(value).filter((m): m is [BareItem, Parameters] => !Array.isArray(m[0]));
+  } catch {
+    return [];
+  }
+}
+
+/** The draft-07 `RateLimit` Dictionary (`limit=100, remaining=50, reset=5`), or null if the value is not one. */
+function draft07Dictionary(value: string): Map<string, number | null> | null {
+  try {
+    const out = new Map<string, number | null>();
+    for (const [key, [v]] of parseDictionary(value)) out.set(key, Array.isArray(v) ? null : num(v));
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads every rate-limit header form into a list of named windows. A malformed header adds nothing. */
 export function parseRateLimitHeaders(headers: HeaderLike): ObservedWindow[] {
   const byName = new Map<string, ObservedWindow>();
   const get = (name: string) => {
@@ -134,39 +75,38 @@ export function parseRateLimitHeaders(headers: HeaderLike): ObservedWindow[] {
 
   const policy = headers.get("ratelimit-policy");
   if (policy) {
-    for (const it of parseSfList(policy)) {
-      if (typeof it.value === "number") {
+    for (const [value, params] of listItems(policy)) {
+      const name = windowName(value);
+      if (typeof value === "number") {
         // draft-07: `100;w=10`
         const w = get("default");
-        w.limit = it.value;
-        w.windowSeconds = num(it.params.w);
-      } else if (typeof it.value === "string" && it.value !== "") {
-        const w = get(it.value);
-        if (num(it.params.q) !== null) w.limit = num(it.params.q);
-        if (num(it.params.w) !== null) w.windowSeconds = num(it.params.w);
+        w.limit = value;
+        w.windowSeconds = num(params.get("w"));
+      } else if (name !== null) {
+        const w = get(name);
+        if (num(params.get("q")) !== null) w.limit = num(params.get("q"));
+        if (num(params.get("w")) !== null) w.windowSeconds = num(params.get("w"));
       }
     }
   }
 
   const rl = headers.get("ratelimit");
   if (rl) {
-    const items = parseSfList(rl);
-    const dict = items.some((it) => "=" in it.params);
+    const items = listItems(rl);
+    // A draft-07 Dictionary is not a valid List (`limit=100`), so it only gets here when the List parse failed.
+    const dict = items.length === 0 ? draft07Dictionary(rl) : null;
     if (dict) {
-      // draft-07 dictionary: `limit=100, remaining=50, reset=5`
       const w = get("default");
-      for (const it of items) {
-        const v = num(it.params["="]);
-        if (it.value === "limit") w.limit = v;
-        else if (it.value === "remaining") w.remaining = v;
-        else if (it.value === "reset") w.resetSeconds = v;
-      }
+      if (dict.has("limit")) w.limit = dict.get("limit") ?? null;
+      if (dict.has("remaining")) w.remaining = dict.get("remaining") ?? null;
+      if (dict.has("reset")) w.resetSeconds = dict.get("reset") ?? null;
     } else {
-      for (const it of items) {
-        if (typeof it.value !== "string" || it.value === "") continue;
-        const w = get(it.value);
-        if (num(it.params.r) !== null) w.remaining = num(it.params.r);
-        if (num(it.params.t) !== null) w.resetSeconds = num(it.params.t);
+      for (const [value, params] of items) {
+        const name = windowName(value);
+        if (name === null) continue;
+        const w = get(name);
+        if (num(params.get("r")) !== null) w.remaining = num(params.get("r"));
+        if (num(params.get("t")) !== null) w.resetSeconds = num(params.get("t"));
       }
     }
   }

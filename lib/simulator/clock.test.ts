@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "./clock";
-import { createRng } from "./rng";
+import { rngFromState } from "@/lib/domain/prng";
+import { alnum, uuid } from "./ids";
 
 describe("VirtualClock", () => {
   it("runs due timers in time order, ties in scheduling order, and sets now() to each due time", () => {
@@ -42,12 +43,12 @@ describe("VirtualClock", () => {
 
 describe("seeded rng", () => {
   it("is reproducible and produces RunPod-shaped ids", () => {
-    const a = createRng(5);
-    const b = createRng(5);
-    const xs = Array.from({ length: 5 }, () => a.uuid());
-    expect(Array.from({ length: 5 }, () => b.uuid())).toEqual(xs);
+    const a = rngFromState(5);
+    const b = rngFromState(5);
+    const xs = Array.from({ length: 5 }, () => uuid(a));
+    expect(Array.from({ length: 5 }, () => uuid(b))).toEqual(xs);
     for (const x of xs) expect(x).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(createRng(5).alnum(14)).toMatch(/^[a-z0-9]{14}$/);
-    expect(createRng(6).uuid()).not.toBe(xs[0]);
+    expect(alnum(rngFromState(5), 14)).toMatch(/^[a-z0-9]{14}$/);
+    expect(uuid(rngFromState(6))).not.toBe(xs[0]);
   });
 });

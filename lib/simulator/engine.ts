@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from "./clock";
 import { TERMINAL_JOB_STATUSES, type RunpodJobStatus } from "@/lib/domain/job/status";
-import { createRng, hashSeed, type Rng } from "./rng";
+import { hashSeed, rngFromState, type Rng } from "@/lib/domain/prng";
+import { alnum, uuid } from "./ids";
 import type { Behaviour, EndpointConfig, Scenario } from "./scenario";
 import { evaluateObjective, ObjectiveInputError, sampleInput } from "./objective";
 import {
@@ -140,6 +141,13 @@ export interface WebhookDelivery {
 
 export type WebhookSender = (url: string, body: string, timeoutMs: number) => Promise<number>;
 
+export interface EngineOptions {
+  scenario: Scenario;
+  clock: Clock;
+  seed: number;
+  sendWebhook?: WebhookSender;
+}
+
 export class SimError extends Error {
   constructor(
     readonly status: number,
@@ -152,11 +160,42 @@ export class SimError extends Error {
 const LOG_CAPACITY = 5000;
 const DAY = 86_400_000;
 
-export interface EngineOptions {
-  scenario: Scenario;
-  clock: Clock;
-  seed: number;
-  sendWebhook?: WebhookSender;
+/** A new worker's bookkeeping; `fields` are what differ between a simulated and an external worker. */
+function newWorker(ep: EndpointState, fields: Pick<SimWorker, "id" | "status" | "startedAt" | "gpuTypeId" | "dataCenterId" | "external">): SimWorker {
+  return {
+    id: fields.id,
+    endpointId: ep.id,
+    status: fields.status,
+    startedAt: fields.startedAt,
+    version: ep.version,
+    image: ep.image,
+    gpuTypeId: fields.gpuTypeId,
+    dataCenterId: fields.dataCenterId,
+    job: null,
+    crashes: 0,
+    consecutiveCrashes: 0,
+    retiring: false,
+    removed: false,
+    timer: null,
+    idleTimer: null,
+    logs: [],
+    logHead: 0,
+    subscribers: new Set(),
+    external: fields.external,
+    extJobs: new Set(),
+    stopList: [],
+    stopWaiters: [],
+  };
+}
+
+/** A job taken by a worker: IN_PROGRESS from `now`, counted on its endpoint. */
+function markStarted(ep: EndpointState, w: SimWorker, job: SimJob, now: number): void {
+  job.status = "IN_PROGRESS";
+  job.startedAt = now;
+  job.delayTime = now - job.createdAt;
+  job.workerId = w.id;
+  ep.inProgress++;
+  ep.startedJobs++;
 }
 
 export class SimEngine {
@@ -238,7 +277,7 @@ export class SimEngine {
       trafficSent: 0,
       deleted: false,
       queueWaiters: [],
-      rng: createRng(hashSeed(this.seed, `ids:${cfg.id}`)),
+      rng: rngFromState(hashSeed(this.seed, `ids:${cfg.id}`)),
       history: [{ at: now, version: cfg.version, image: cfg.image, behaviour: describe(cfg.behaviour), note: "initial" }],
     };
     this.endpoints.set(cfg.id, ep);
@@ -250,7 +289,7 @@ export class SimEngine {
     }
     if (cfg.traffic) {
       const t = cfg.traffic;
-      const rng = createRng(hashSeed(this.seed, `traffic:${cfg.id}`));
+      const rng = rngFromState(hashSeed(this.seed, `traffic:${cfg.id}`));
       const tick = () => {
         if (t.maxJobs !== undefined && ep.trafficSent >= t.maxJobs) return;
         ep.trafficSent++;
@@ -331,7 +370,7 @@ export class SimEngine {
     if (!opts.bypassLimits && this.scenario.rateLimits.jobs.enabled && this.scenario.rateLimits.jobs.queueSizeRule) {
       if (ep.inQueue > 50 && ep.inQueue > ep.config.workers.max * 500) throw new SimError(429, "queue is full");
     }
-    const id = `${opts.sync ? "sync-" : ""}${ep.rng.uuid()}${ep.config.jobIdSuffix}`;
+    const id = `${opts.sync ? "sync-" : ""}${uuid(ep.rng)}${ep.config.jobIdSuffix}`;
     const job: SimJob = {
       id,
       endpointId,
@@ -658,30 +697,7 @@ export class SimEngine {
   }
 
   private spawnWorker(ep: EndpointState): SimWorker {
-    const w: SimWorker = {
-      id: ep.rng.alnum(14),
-      endpointId: ep.id,
-      status: "INITIALIZING",
-      startedAt: null,
-      version: ep.version,
-      image: ep.image,
-      gpuTypeId: null,
-      dataCenterId: null,
-      job: null,
-      crashes: 0,
-      consecutiveCrashes: 0,
-      retiring: false,
-      removed: false,
-      timer: null,
-      idleTimer: null,
-      logs: [],
-      logHead: 0,
-      subscribers: new Set(),
-      external: false,
-      extJobs: new Set(),
-      stopList: [],
-      stopWaiters: [],
-    };
+    const w = newWorker(ep, { id: alnum(ep.rng, 14), status: "INITIALIZING", startedAt: null, gpuTypeId: null, dataCenterId: null, external: false });
     ep.workers.set(w.id, w);
     if (ep.behaviour.type === "no_capacity") {
       w.status = "THROTTLED";
@@ -856,14 +872,9 @@ export class SimEngine {
     this.setIdle(w, false);
     w.status = "RUNNING";
     w.job = job;
-    job.status = "IN_PROGRESS";
-    job.startedAt = now;
-    job.delayTime = now - job.createdAt;
-    job.workerId = w.id;
-    ep.inProgress++;
-    ep.startedJobs++;
+    markStarted(ep, w, job, now);
     this.log(w, "container", `{"requestId": "${job.id}", "message": "Started.", "level": "INFO"}`);
-    const jr = createRng(hashSeed(this.seed, `job:${job.id}:${job.retries}`));
+    const jr = rngFromState(hashSeed(this.seed, `job:${job.id}:${job.retries}`));
     const { min, max } = ep.config.jobDurationMs;
     const duration = Math.round(min + jr.next() * (max - min));
     const b = ep.behaviour;
@@ -949,30 +960,14 @@ export class SimEngine {
     const b = ep.behaviour;
     let w = ep.workers.get(workerId);
     if (!w) {
-      w = {
+      w = newWorker(ep, {
         id: workerId,
-        endpointId,
         status: "IDLE",
         startedAt: this.clock.now(),
-        version: ep.version,
-        image: ep.image,
         gpuTypeId: ep.config.gpuTypeIds[0],
         dataCenterId: ep.config.dataCenterIds[0],
-        job: null,
-        crashes: 0,
-        consecutiveCrashes: 0,
-        retiring: false,
-        removed: false,
-        timer: null,
-        idleTimer: null,
-        logs: [],
-        logHead: 0,
-        subscribers: new Set(),
         external: true,
-        extJobs: new Set(),
-        stopList: [],
-        stopWaiters: [],
-      };
+      });
       ep.workers.set(workerId, w);
       this.log(w, "system", "worker registered (first contact)");
     } else if (w.status === "UNHEALTHY") {
@@ -1007,13 +1002,7 @@ export class SimEngine {
     while (out.length < n && ep.inQueue > 0) {
       const job = this.dequeue(ep);
       if (!job) break;
-      const now = this.clock.now();
-      job.status = "IN_PROGRESS";
-      job.startedAt = now;
-      job.delayTime = now - job.createdAt;
-      job.workerId = w.id;
-      ep.inProgress++;
-      ep.startedJobs++;
+      markStarted(ep, w, job, this.clock.now());
       w.extJobs.add(job);
       job.runTimer = this.after(job.executionTimeoutMs, () => {
         job.runTimer = null;

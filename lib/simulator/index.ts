@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { RealClock, VirtualClock, type Clock } from "./clock";
 import { SimEngine, type WebhookSender } from "./engine";
-import { createRng, hashSeed } from "./rng";
+import { hashSeed, rngFromState } from "@/lib/domain/prng";
 import { FaultsSchema, loadScenario, type Faults, type FaultsInput, type Scenario, type ScenarioInput } from "./scenario";
 import { createRequestHandler, snapshot, type RequestStats } from "./server";
 
@@ -92,7 +92,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setFaults: (f) => {
       faults = FaultsSchema.parse({ ...faults, ...(f as FaultsInput) });
     },
-    faultRng: createRng(hashSeed(seed, "faults")),
+    faultRng: rngFromState(hashSeed(seed, "faults")),
     startedAt: clock.now(),
   });
   const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);

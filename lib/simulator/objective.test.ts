@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BRANIN_MIN, branin, evaluateClean, evaluateObjective, hartmann6, HARTMANN6_MIN, ObjectiveInputError, sampleInput } from "./objective";
-import { createRng } from "./rng";
+import { rngFromState } from "@/lib/domain/prng";
 
 describe("objective functions", () => {
   it("branin has its three known minima and a known value elsewhere", () => {
@@ -15,9 +15,9 @@ describe("objective functions", () => {
   it("noise is seeded: same rng seed → same loss; accuracy is 1 at the optimum without noise", () => {
     const cfg = { function: "branin" as const, noise: 0.1 };
     const x = { x1: 1, x2: 2 };
-    expect(evaluateObjective(cfg, x, createRng(1)).loss).toBe(evaluateObjective(cfg, x, createRng(1)).loss);
-    expect(evaluateObjective(cfg, x, createRng(1)).loss).not.toBe(evaluateObjective(cfg, x, createRng(2)).loss);
-    const opt = evaluateObjective({ function: "branin", noise: 0 }, { x1: Math.PI, x2: 2.275 }, createRng(1));
+    expect(evaluateObjective(cfg, x, rngFromState(1)).loss).toBe(evaluateObjective(cfg, x, rngFromState(1)).loss);
+    expect(evaluateObjective(cfg, x, rngFromState(1)).loss).not.toBe(evaluateObjective(cfg, x, rngFromState(2)).loss);
+    const opt = evaluateObjective({ function: "branin", noise: 0 }, { x1: Math.PI, x2: 2.275 }, rngFromState(1));
     expect(opt.accuracy).toBeCloseTo(1, 5);
     expect(opt).toMatchObject({ objective: "branin", optimum: BRANIN_MIN });
   });
@@ -29,7 +29,7 @@ describe("objective functions", () => {
   });
 
   it("samples inputs inside the domain", () => {
-    const rng = createRng(9);
+    const rng = rngFromState(9);
     for (let i = 0; i < 50; i++) {
       const b = sampleInput({ function: "branin", noise: 0 }, rng);
       expect(b.x1).toBeGreaterThanOrEqual(-5);

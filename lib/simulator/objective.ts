@@ -1,5 +1,5 @@
 import type { ObjectiveConfig } from "./scenario";
-import type { Rng } from "./rng";
+import type { Rng } from "@/lib/domain/prng";
 
 /**
  * Known test functions, so sweeps produce checkable results. Parameters are read

@@ -3,7 +3,7 @@ import { SimError, TERMINAL, type EndpointState, type SimEngine, type SimJob } f
 import { serveWorkerLogs } from "./log-route";
 import type { VirtualClock } from "./clock";
 import { JobsRateLimiter, ManagementRateLimiter, type JobsOp } from "./rate-limit";
-import type { Rng } from "./rng";
+import type { Rng } from "@/lib/domain/prng";
 import type { Faults } from "./scenario";
 import { routeWorker, WORKER_OPS } from "./worker-protocol";
 

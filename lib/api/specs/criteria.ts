@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
+import { IsoDate } from "./common";
 import { EndpointIdSchema } from "./endpoints";
 
 // ───────────── DTOs (route handlers, server components and lib/queries share them) ─────────────
 
-const IsoDate = z.string();
 export const HorizonSchema = z.enum(["immediate", "short_term", "long_term"]);
 export const CriterionStateSchema = z.enum(["pass", "fail", "pending", "unknown"]);
 export const RuleNameSchema = z.enum([

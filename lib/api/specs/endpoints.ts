@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
+import { DateTimeParam, IsoDate } from "./common";
 
 // ───────────── DTOs (shared by route handlers, server components and lib/queries) ─────────────
-
-const IsoDate = z.string();
 
 export const EndpointIdSchema = z
   .string()
@@ -144,14 +143,9 @@ export const UpdateEndpointBodySchema = z
   })
   .refine((b) => b.paused !== undefined || b.displayName !== undefined, { message: "give paused and/or displayName" });
 
-const isoOrRelative = z
-  .string()
-  .trim()
-  .refine((v) => !Number.isNaN(Date.parse(v)), { message: "must be an ISO 8601 date-time" });
-
 export const SnapshotsQuerySchema = z.object({
-  from: isoOrRelative.optional(),
-  to: isoOrRelative.optional(),
+  from: DateTimeParam.optional(),
+  to: DateTimeParam.optional(),
   points: z.coerce.number().int().min(2, "must be at least 2").max(2000, "must be at most 2000").optional(),
 });
 

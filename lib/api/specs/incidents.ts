@@ -119,6 +119,8 @@ export const UpdateNotesBodySchema = z.object({
 
 export const ResolveBodySchema = z.object({ comment: z.string().max(2_000).optional() }).optional();
 
+const IncidentResponseSchema = z.object({ incident: IncidentDetailDtoSchema });
+
 export const listIncidentsRoute = defineRoute({
   method: "GET",
   path: "/api/incidents",
@@ -135,41 +137,36 @@ export const getIncidentRoute = defineRoute({
   summary: "One incident with its evidence, blast radius, runbook, notes and history.",
   tag: "incidents",
   access: "viewer",
-  response: z.object({ incident: IncidentDetailDtoSchema }),
+  response: IncidentResponseSchema,
   errors: [404],
 });
 
-export const acknowledgeIncidentRoute = defineRoute({
-  method: "POST",
-  path: "/api/incidents/{id}/acknowledge",
-  summary: "Acknowledge an open incident (records who).",
-  tag: "incidents",
-  access: "oncall",
-  response: z.object({ incident: IncidentDetailDtoSchema }),
-  errors: [404, 409],
-});
+/** An on-call action on one incident: answers the incident as it is now; 404 when unknown, 409 when its state forbids it. */
+const incidentAction = <B extends z.ZodType>(method: "POST" | "PUT", action: "acknowledge" | "resolve" | "notes", summary: string, body?: B) =>
+  defineRoute({
+    method,
+    path: `/api/incidents/{id}/${action}`,
+    summary,
+    tag: "incidents",
+    access: "oncall",
+    ...(body && { body }),
+    response: IncidentResponseSchema,
+    errors: [404, 409],
+  });
 
-export const resolveIncidentRoute = defineRoute({
-  method: "POST",
-  path: "/api/incidents/{id}/resolve",
-  summary: "Resolve an incident by hand. A later crash of its fingerprint reopens it as a regression.",
-  tag: "incidents",
-  access: "oncall",
-  body: ResolveBodySchema,
-  response: z.object({ incident: IncidentDetailDtoSchema }),
-  errors: [404, 409],
-});
-
-export const updateIncidentNotesRoute = defineRoute({
-  method: "PUT",
-  path: "/api/incidents/{id}/notes",
-  summary: "Replace the incident's Markdown notes; 409 when they changed since notesVersion.",
-  tag: "incidents",
-  access: "oncall",
-  body: UpdateNotesBodySchema,
-  response: z.object({ incident: IncidentDetailDtoSchema }),
-  errors: [404, 409],
-});
+export const acknowledgeIncidentRoute = incidentAction("POST", "acknowledge", "Acknowledge an open incident (records who).");
+export const resolveIncidentRoute = incidentAction(
+  "POST",
+  "resolve",
+  "Resolve an incident by hand. A later crash of its fingerprint reopens it as a regression.",
+  ResolveBodySchema,
+);
+export const updateIncidentNotesRoute = incidentAction(
+  "PUT",
+  "notes",
+  "Replace the incident's Markdown notes; 409 when they changed since notesVersion.",
+  UpdateNotesBodySchema,
+);
 
 /** Detection thresholds (AppSetting "detection.rules"): every key with its value now and its default; docs/detection.md names them. */
 export const DetectionSettingsDtoSchema = z.object({

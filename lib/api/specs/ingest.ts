@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
 import { EndpointIdSchema } from "./endpoints";
+import { storedLinesShape } from "./logs";
 
 /** Limits of POST /api/ingest/logs (docs/ingest.md). */
 export const INGEST_LIMITS = {
@@ -63,9 +64,7 @@ export const IngestResultDtoSchema = z.object({
   /** False when this batch id was seen before (a retry): nothing was stored again. */
   accepted: z.boolean(),
   duplicate: z.boolean(),
-  lines: z.number(),
-  inserted: z.number(),
-  truncatedLines: z.number(),
+  ...storedLinesShape,
   exitRecorded: z.boolean(),
 });
 export type IngestResultDto = z.infer<typeof IngestResultDtoSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute } from "@/lib/http/spec";
+import { DateTimeParam } from "./common";
 import { EndpointIdSchema } from "./endpoints";
 
 export const LOG_SOURCES = ["container", "system", "ingest", "upload"] as const;
@@ -26,18 +27,13 @@ export const LogPageDtoSchema = z.object({
 });
 export type LogPageDto = z.infer<typeof LogPageDtoSchema>;
 
-const Date_ = z
-  .string()
-  .trim()
-  .refine((v) => !Number.isNaN(Date.parse(v)), { message: "must be an ISO 8601 date-time" });
-
 export const LogFilterSchema = z.object({
   endpointId: EndpointIdSchema.optional(),
   workerId: z.string().trim().min(1).max(128).optional(),
   jobId: z.string().trim().min(1).max(128).optional(),
   source: z.enum(LOG_SOURCES).optional(),
-  from: Date_.optional(),
-  to: Date_.optional(),
+  from: DateTimeParam.optional(),
+  to: DateTimeParam.optional(),
   /** Case-insensitive substring search in the line text. */
   q: z.string().max(200, "must be at most 200 characters").optional(),
 });
@@ -70,12 +66,13 @@ export const UploadLogQuerySchema = z.object({
     .optional(),
 });
 
+/** What storing log lines did, for an upload and an ingest batch alike: lines read, rows new (not seen before), lines cut to length. */
+export const storedLinesShape = { lines: z.number(), inserted: z.number(), truncatedLines: z.number() };
+
 export const UploadLogResultDtoSchema = z.object({
   endpointId: z.string(),
   workerId: z.string().nullable(),
-  lines: z.number(),
-  inserted: z.number(),
-  truncatedLines: z.number(),
+  ...storedLinesShape,
   /** Lines with no time of their own, none inherited and none given (`at`): stored as evidence, never counted live. */
   undatedLines: z.number(),
 });

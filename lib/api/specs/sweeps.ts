@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { defineRoute } from "@/lib/http/spec";
+import { IsoDate } from "./common";
 import { SWEEP_STATES, TRIAL_STATUSES } from "@/lib/domain/sweep/states";
 
 // ───────────── enums ─────────────
@@ -16,7 +17,6 @@ export const SweepMethodSchema = z.enum(["grid", "random", "bayes"]);
 export const MetricGoalSchema = z.enum(["minimize", "maximize"]);
 
 const Id = z.string().min(1).max(128);
-const IsoDate = z.string();
 const Json = z.unknown();
 
 // ───────────── DTOs ─────────────

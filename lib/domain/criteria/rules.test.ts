@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyHysteresis, combineResults, DEFAULT_CRITERIA, evaluateRule, evidenceAt, formatDuration, HYSTERESIS_MS, parseRuleParams, type CriterionState, type EndpointFacts, type RuleName, type RuleResult } from "./rules";
+import { applyHysteresis, combineResults, DEFAULT_CRITERIA, evaluateRule, evidenceAt, HYSTERESIS_MS, parseRuleParams, type CriterionState, type EndpointFacts, type RuleName, type RuleResult } from "./rules";
+import { formatDuration } from "./duration";
 
 const T0 = new Date("2026-11-01T00:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isActiveSweepState } from "@/lib/domain/sweep/states";
+import { formatDuration } from "./duration";
 
 /**
  * Success criteria as typed rules over facts sweepwatch already records.
@@ -165,17 +166,6 @@ export function parseRuleParams(rule: string, params: unknown): { ok: true; rule
     return { ok: false, error: `params.${i.path.join(".")}: ${i.message}` };
   }
   return { ok: true, rule: r, params: parsed.data as Record<string, unknown> };
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
 }
 
 const iso = (d: Date) => d.toISOString();

@@ -1,7 +1,7 @@
 // Test objective: Branin (x1 ∈ [-5, 10], x2 ∈ [0, 15]), global minimum 0.397887 at
 // (-π, 12.275), (π, 2.275), (9.42478, 2.475). Our own copy, plus seeded noise, so
 // the sweep tests do not depend on lib/simulator.
-import { createRng } from "./prng";
+import { createRng } from "@/lib/domain/prng";
 import { createSuggester, type SuggesterOptions } from "./suggest";
 import { parseSweepConfigOrThrow } from "./parse-config";
 import type { Params, SweepConfig, TrialResult } from "./types";

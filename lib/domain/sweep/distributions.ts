@@ -2,7 +2,7 @@
 // (grid), and the numeric "internal space" the TPE model works in (log space for
 // log distributions).
 import { canonicalKey } from "./canonical";
-import { beta, type Rng } from "./prng";
+import { beta, type Rng } from "@/lib/domain/prng";
 import type { LeafParam } from "./types";
 
 export function quantize(x: number, q: number): number {

@@ -19,4 +19,4 @@ export { TPE_DEFAULTS, type TpeOptions } from "./tpe";
 export { applyInputTemplate, templatePlaceholders, extractMetric, extractTrialMetric, TemplateError, type MetricExtraction } from "./template";
 export { parseMetricPath, checkMetricPath } from "./metric-path";
 export { hyperbandBrackets, shouldStop, hyperbandStopTrials, extractHistory, type StopDecision, type HyperbandTrial } from "./hyperband";
-export { createRng, mixSeed, type Rng } from "./prng";
+export { createRng, mixSeed, type Rng } from "@/lib/domain/prng";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSweepConfigOrThrow } from "./parse-config";
 import { expandSearchSpace, gridPoints } from "./search-space";
-import { createRng } from "./prng";
+import { createRng } from "@/lib/domain/prng";
 import { sampleLeaf } from "./distributions";
 import type { LeafParam } from "./types";
 

@@ -1,6 +1,6 @@
 import { canonicalKey } from "./canonical";
 import { describeLeaf, discreteDomain, sampleLeaf, type DiscreteDomain } from "./distributions";
-import type { Rng } from "./prng";
+import type { Rng } from "@/lib/domain/prng";
 import type { DistributionName, LeafParam, ParamNode, Params, SweepConfig } from "./types";
 
 export interface FlatParam {

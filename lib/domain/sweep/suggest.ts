@@ -1,5 +1,5 @@
 import { discreteDomain, type DiscreteDomain } from "./distributions";
-import { createRng } from "./prng";
+import { createRng } from "@/lib/domain/prng";
 import { expandSearchSpace, flattenParameters, gridIndexOf, gridPointAt, paramsKey, sampleParams } from "./search-space";
 import { TPE_DEFAULTS, tpeSuggest, type Observation, type TpeOptions } from "./tpe";
 import type { Params, SweepConfig, TrialResult } from "./types";

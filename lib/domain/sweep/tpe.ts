@@ -4,7 +4,7 @@
 // the highest l(x)/g(x).
 import { canonicalKey } from "./canonical";
 import { numericSpace, type NumericSpace } from "./distributions";
-import type { Rng } from "./prng";
+import type { Rng } from "@/lib/domain/prng";
 import { getAtSegments, setAtSegments, type FlatParam } from "./search-space";
 import type { CategoricalParam, Params } from "./types";
 

@@ -1,13 +1,20 @@
 // Small seeded PRNG (sfc32 seeded through splitmix32): reproducible in Node and the
-// browser, no `crypto`. Streams are derived from (seed, stream ids) so the n-th
-// trial's draws do not depend on how suggestions were batched.
+// browser, no `crypto`. One generator for the sweep samplers and the simulator. Streams are
+// derived from (seed, stream ids) so the n-th trial's draws do not depend on how suggestions
+// were batched; the simulator derives its streams from string keys (`hashSeed`).
 
 export interface Rng {
   /** uniform in [0, 1) */
   next(): number;
   /** uniform integer in [0, n) */
   int(n: number): number;
+  /** uniform in [min, max) */
+  range(min: number, max: number): number;
+  /** true with probability p */
+  chance(p: number): boolean;
   normal(): number;
+  /** the raw 32-bit draw behind next() */
+  u32(): number;
 }
 
 function splitmix32(state: number): () => number {
@@ -31,8 +38,23 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
+/** FNV-1a of a string mixed with a seed: a state for `rngFromState`, one stream per key. */
+export function hashSeed(seed: number, key: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
 export function createRng(seed: number, ...stream: number[]): Rng {
-  const sm = splitmix32(mixSeed(seed, ...stream));
+  return rngFromState(mixSeed(seed, ...stream));
+}
+
+/** The generator started from a 32-bit state as given (no mixing). */
+export function rngFromState(state: number): Rng {
+  const sm = splitmix32(state);
   let a = sm(),
     b = sm(),
     c = sm(),
@@ -55,7 +77,10 @@ export function createRng(seed: number, ...stream: number[]): Rng {
   const next = () => u32() / 0x100000000;
   return {
     next,
+    u32,
     int: (n) => Math.floor(next() * n),
+    range: (min, max) => min + next() * (max - min),
+    chance: (p) => p > 0 && next() < p,
     normal() {
       if (spare !== null) {
         const s = spare;

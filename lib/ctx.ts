@@ -42,3 +42,9 @@ export function createCtx<R = RunpodClient>(parts: CtxParts<R> = {}): Ctx<R> {
     runpod: typeof r === "function" ? (r as () => R) : r !== undefined ? () => r : () => (client ??= getDefaultRunpodClient() as R),
   };
 }
+
+/** The principal a function records as the actor (audit, notes); a context without one is a programming error. */
+export function actorOf(ctx: Pick<Ctx<unknown>, "principal">): Principal {
+  if (!ctx.principal) throw new Error("this action needs a principal in its context (createCtx({ principal }))");
+  return ctx.principal;
+}

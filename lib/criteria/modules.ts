@@ -49,8 +49,8 @@ export function createSmokeJobsModule(opts: { everyMs?: number; /** Default: SWE
         now: ctx.now,
         submit: async (endpointId, input) => {
           const job = await submitJob(
-            { endpointId, input, source: "smoke" },
-            { prisma: ctx.prisma, client: ctx.client, now: () => new Date(ctx.clock.now()), pollerId: ctx.instanceId },
+            { endpointId, input, source: "smoke", pollerId: ctx.instanceId },
+            ctx.ctx,
           );
           return { id: job.id, status: job.status };
         },

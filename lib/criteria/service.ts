@@ -1,4 +1,5 @@
 import "server-only";
+import { createCtx } from "@/lib/ctx";
 import { getPrisma } from "@/lib/db";
 import type { Principal } from "@/lib/auth/principal";
 import {
@@ -52,7 +53,7 @@ export const readSmokeRuns = (q: { endpointId?: string; limit?: number }) => lis
 export function smokeNow(endpointId: string) {
   const prisma = getPrisma();
   return runSmokeNow(prisma, endpointId, new Date(), async (id, input) => {
-    const job = await submitJob({ endpointId: id, input, source: "smoke" }, { prisma });
+    const job = await submitJob({ endpointId: id, input, source: "smoke" }, createCtx({ db: prisma }));
     return { id: job.id, status: job.status };
   });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { createCtx } from "@/lib/ctx";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
@@ -84,7 +85,7 @@ export async function handleRunpodWebhook(req: Request, secret: string, now: Dat
   const doc = parseOr422(webhookRoute.body!, raw, "body");
   const existing = await getPrisma().job.findUnique({ where: { id: doc.id }, select: { endpointId: true } });
   if (existing && existing.endpointId !== endpoint.id) throw notFound();
-  const r = await applyWebhookUpdate(doc.id, raw, { endpointId: endpoint.id, now: () => now });
+  const r = await applyWebhookUpdate({ jobId: doc.id, statusDoc: raw, endpointId: endpoint.id }, createCtx({ now: () => now }));
   return { ok: true as const, jobId: r.job.id, status: r.job.status, changed: r.changed };
 }
 

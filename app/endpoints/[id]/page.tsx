@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { createCtx } from "@/lib/ctx";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
@@ -34,7 +35,8 @@ export default async function EndpointPage({ params, searchParams }: Props) {
   if (!endpoint) notFound();
 
   const qc = getQueryClient();
-  const now = new Date();
+  const ctx = createCtx();
+  const now = ctx.now();
   const logFilter = { endpointId: id, workerId: state.worker, jobId: state.job, q: state.q };
   await Promise.all([
     qc.prefetchQuery(endpointQueryOptions(id, async () => ({ endpoint }))),
@@ -48,7 +50,7 @@ export default async function EndpointPage({ params, searchParams }: Props) {
           flagged: state.status === "flagged" ? true : undefined,
           cursor: cursor ?? undefined,
           limit: JOB_PAGE_SIZE,
-        }),
+        }, ctx),
       ),
     ),
     qc.prefetchInfiniteQuery(

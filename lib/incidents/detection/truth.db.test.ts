@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import { submitJob } from "@/lib/jobs/service";
 import { ingestLogBatch } from "@/lib/ingest/repository";
 import { getIncident } from "@/lib/incidents/service";
@@ -36,7 +37,7 @@ describe("truthful detection against the simulator", () => {
       modules: [createDetectionModule()],
     });
     await p.tick();
-    await submitJob({ endpointId: e.ep("nologs"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) });
+    await submitJob({ endpointId: e.ep("nologs"), input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: () => new Date(e.sim.clock.now()) }));
     await runFor(e, p, 240_000, 2_000);
     expect(await e.prisma.logLine.count({ where: { endpointId: e.ep("nologs") } })).toBe(0);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("nologs") } });
@@ -76,7 +77,7 @@ describe("truthful detection against the simulator", () => {
     const ep = e.ep("dup");
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule({ config: { explainGraceMs: 0 } })] });
     await p.tick();
-    await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) });
+    await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: () => new Date(e.sim.clock.now()) }));
     await runFor(e, p, 60_000, 2_000);
     const streamed = await e.prisma.logLine.findMany({ where: { endpointId: ep, source: "container" }, orderBy: { id: "asc" } });
     expect(streamed.some((l) => l.text.includes("random_device could not be read"))).toBe(true);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { submitJob } from "@/lib/jobs/service";
 import { getIncidentCost } from "@/lib/damage/costs";
+import { createCtx } from "@/lib/ctx";
 import { resolveIncident } from "@/lib/incidents/service";
 import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
@@ -38,7 +39,7 @@ describe("damage control against the simulator", () => {
     const second = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(second.wastedGpuSeconds).toBeGreaterThan(first.wastedGpuSeconds);
 
-    await resolveIncident({ id: inc.id.toString(), actor: ONCALL, comment: "rolled back" }, { prisma: e.prisma, now });
+    await resolveIncident({ id: inc.id.toString(), comment: "rolled back" }, createCtx({ db: e.prisma, now, principal: ONCALL }));
     const atResolve = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(atResolve.running).toBe(false);
     await e.advance(60_000);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { submitJob } from "@/lib/jobs/service";
 import { ingestLogBatch } from "@/lib/ingest/repository";
-import { getIncident } from "@/lib/incidents/service";
+import { createCtx } from "@/lib/ctx";
+import { getIncident } from "@/lib/incidents/repository";
 import { seedDefaultCriteria } from "@/lib/criteria/evaluation";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, TEST_POLLER_CONFIG, type PollerTestEnv } from "@/lib/poller/testing";
 import { createPoller } from "@/lib/poller/engine";
@@ -63,7 +64,7 @@ describe("truthful detection against the simulator", () => {
     const after = await e.prisma.incident.findUniqueOrThrow({ where: { id: inc.id } });
     expect(after.state).toBe("open");
     expect(await e.prisma.incidentEvent.count({ where: { incidentId: inc.id, kind: "resolved" } })).toBe(0);
-    const detail = await getIncident(String(inc.id), { prisma: e.prisma });
+    const detail = await getIncident({ id: String(inc.id) }, createCtx({ db: e.prisma }));
     expect(detail!.dataState.kind).toBe("no_data");
     expect(detail!.dataState.reason).toContain("no data since");
     await p.stop();

@@ -39,7 +39,7 @@ describe("damage control against the simulator", () => {
     const second = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(second.wastedGpuSeconds).toBeGreaterThan(first.wastedGpuSeconds);
 
-    await resolveIncident({ id: inc.id.toString(), actor: ONCALL, comment: "rolled back" }, { prisma: e.prisma, now });
+    await resolveIncident({ id: inc.id.toString(), comment: "rolled back" }, createCtx({ db: e.prisma, now, principal: ONCALL }));
     const atResolve = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(atResolve.running).toBe(false);
     await e.advance(60_000);

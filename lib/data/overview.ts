@@ -2,7 +2,8 @@ import type { PrismaClient } from "@/lib/db";
 import type { OverviewDto } from "@/lib/api/specs/criteria";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { countByHorizon } from "@/lib/charts/criteria";
-import { listCriteria } from "@/lib/criteria/evaluation";
+import { createCtx } from "@/lib/ctx";
+import { listCriteria } from "@/lib/criteria/repository";
 import { listEndpoints } from "@/lib/endpoints/repository";
 import { listSweeps } from "@/lib/sweeps/service";
 import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
@@ -80,7 +81,7 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
     listEndpoints({ prisma, now }),
     listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, { prisma }),
     prisma.sweep.count({ where: { state: { in: [...ACTIVE_SWEEP_STATES] } } }),
-    listCriteria(prisma),
+    listCriteria({}, createCtx({ db: prisma })),
     getPollerLastTick(prisma),
     prisma.incident.findMany({
       where: { state: { in: ["open", "acknowledged"] } },

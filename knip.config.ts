@@ -38,8 +38,6 @@ const config: KnipConfig = {
     "lib/runpod/index.ts": ["files", "exports", "types"],
     "lib/runpod/schemas.ts": ["exports", "types"], // isKnownJobStatus, isKnownWorkerStatus, WorkerStatus
     "lib/runpod/errors.ts": ["exports"], // isRunpodError
-    "lib/sweeps/index.ts": ["files", "exports", "types"],
-    "lib/sweeps/analysis.ts": ["types"], // SampleTrial
     "lib/simulator/index.ts": ["exports", "types", "duplicates"],
     "lib/simulator/scenario.ts": ["types"], // JobPolicy
     "lib/domain/sweep/index.ts": ["exports", "types"],

@@ -42,7 +42,7 @@ describe("sweep budgets", () => {
     expect(paused.stateReason).toMatch(/^paused at budget: GPU-time budget of 0\.013 GPU-h reached/);
     const submittedAtPause = await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } });
 
-    const cost = await getSweepCost(sweep.id, { prisma: e.prisma, now });
+    const cost = await getSweepCost({ sweepId: sweep.id }, ctx);
     expect(cost.trials.total.gpuSeconds).toBeGreaterThanOrEqual(45);
     expect(cost.trials.useful.gpuSeconds).toBeGreaterThan(0);
     expect(cost.trials.useful.estimatedUsd).toBeCloseTo(cost.trials.useful.gpuSeconds * 0.00031, 6);
@@ -53,7 +53,7 @@ describe("sweep budgets", () => {
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } })).toBe(submittedAtPause);
     await expect(controlSweep({ id: sweep.id, action: "resume" }, ctx)).rejects.toThrow(/Cannot resume: the GPU-time budget .* Raise or clear the budget first/);
 
-    await setSweepBudget({ sweepId: sweep.id, gpuHours: 1, usd: null, actor: ENGINEER }, { prisma: e.prisma, now });
+    await setSweepBudget({ sweepId: sweep.id, gpuHours: 1, usd: null }, ctx);
     expect((await controlSweep({ id: sweep.id, action: "resume" }, ctx)).state).toBe("running");
     await runFor(e, p, 15_000);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } })).toBeGreaterThan(submittedAtPause);

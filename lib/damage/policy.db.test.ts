@@ -81,14 +81,17 @@ describe("damage policy", () => {
     const now = () => new Date(e.sim.clock.now());
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
     await p.tick();
-    await setDamagePolicy({ endpointId: e.ep("rd"), autoPauseSweeps: false, actor: ONCALL }, { prisma: e.prisma });
+    await setDamagePolicy({ endpointId: e.ep("rd"), autoPauseSweeps: false }, createCtx({ db: e.prisma, principal: ONCALL }));
     const sweep = await createSweep({ endpointId: e.ep("rd"), name: "left-alone", config: SWEEP, parallel: 2, seed: 5 }, createCtx({ db: e.prisma, principal: ONCALL }));
     await runFor(e, p, 60_000);
     expect((await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }))).state).toBe("running");
     const queued = await e.prisma.trial.count({ where: { sweepId: sweep.id, status: "queued" } });
     expect(queued).toBeGreaterThan(0);
 
-    const r = await pauseSweepsForEndpoint({ endpointId: e.ep("rd"), actor: ONCALL, queuedTrials: "cancel", reason: "paused from incident by oncall-olga" }, { prisma: e.prisma, client: e.client, now });
+    const r = await pauseSweepsForEndpoint(
+      { endpointId: e.ep("rd"), queuedTrials: "cancel", reason: "paused from incident by oncall-olga" },
+      createCtx({ db: e.prisma, runpod: e.client, now, principal: ONCALL }),
+    );
     expect(r.paused).toEqual([{ id: sweep.id, name: "left-alone", from: "running", keptQueued: 0, cancelledQueued: queued }]);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, status: "queued" } })).toBe(0);
     expect(e.sim.state.getEndpoint(e.ep("rd"))!.inQueue).toBe(0);

@@ -16,7 +16,8 @@ import { performance } from "node:perf_hooks";
 import { createPrismaClient } from "@/lib/db";
 import { resolveDatabaseUrl } from "@/lib/db/embedded-state";
 import { redactDatabaseUrl } from "@/lib/db/pg-config";
-import { getSweep, getSweepAnalysis, getSweepHistory, getSweepParameterViews, listSweeps, listTrials } from "@/lib/sweeps/service";
+import { getSweep, getSweepAnalysis, getSweepHistory, getSweepParameterViews, listSweeps, listTrials } from "@/lib/sweeps/repository";
+import { createCtx } from "@/lib/ctx";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,23 +95,24 @@ async function main() {
   console.log(`loaded ${inserted.toLocaleString()} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const id = sweep.id;
-  const deep = await listTrials(id, { limit: 50, sort: "metric", cursor: undefined }, { prisma });
+  const ctx = createCtx({ db: prisma });
+  const deep = await listTrials({ sweepId: id, limit: 50, sort: "metric", cursor: undefined }, ctx);
   // a cursor half-way down the metric order: walk there with big pages once
   let cursor = deep.nextCursor;
-  for (let i = 0; i < 5 && cursor; i++) cursor = (await listTrials(id, { limit: 500, sort: "metric", cursor }, { prisma })).nextCursor;
+  for (let i = 0; i < 5 && cursor; i++) cursor = (await listTrials({ sweepId: id, limit: 500, sort: "metric", cursor }, ctx)).nextCursor;
 
-  await measure("trial page (by number, newest first)", () => listTrials(id, { limit: 50, sort: "number" }, { prisma }));
-  await measure("trial page (by metric, best first)", () => listTrials(id, { limit: 50, sort: "metric" }, { prisma }));
-  await measure("trial page (by metric, 2,550 rows deep)", () => listTrials(id, { limit: 50, sort: "metric", cursor: cursor ?? undefined }, { prisma }));
-  await measure("trial page (status=failed, by metric)", () => listTrials(id, { limit: 50, sort: "metric", status: ["failed"] }, { prisma }));
-  await measure("trial page (status=completed,running, by metric)", () => listTrials(id, { limit: 50, sort: "metric", status: ["completed", "running"] }, { prisma }));
-  await measure("sweep detail (progress, ETA, best)", () => getSweep(id, { prisma }));
-  await measure("sweep list (50)", () => listSweeps({ limit: 50 }, { prisma }));
-  const h = (await measure("history chart data (1,000 points)", () => getSweepHistory(id, { points: 1000 }, { prisma }))) as Awaited<ReturnType<typeof getSweepHistory>>;
-  const pc = (await measure("parallel coordinates + importance + slices (1,000 points)", () => getSweepParameterViews(id, { points: 1000 }, { prisma }))) as Awaited<
+  await measure("trial page (by number, newest first)", () => listTrials({ sweepId: id, limit: 50, sort: "number" }, ctx));
+  await measure("trial page (by metric, best first)", () => listTrials({ sweepId: id, limit: 50, sort: "metric" }, ctx));
+  await measure("trial page (by metric, 2,550 rows deep)", () => listTrials({ sweepId: id, limit: 50, sort: "metric", cursor: cursor ?? undefined }, ctx));
+  await measure("trial page (status=failed, by metric)", () => listTrials({ sweepId: id, limit: 50, sort: "metric", status: ["failed"] }, ctx));
+  await measure("trial page (status=completed,running, by metric)", () => listTrials({ sweepId: id, limit: 50, sort: "metric", status: ["completed", "running"] }, ctx));
+  await measure("sweep detail (progress, ETA, best)", () => getSweep({ id }, ctx));
+  await measure("sweep list (50)", () => listSweeps({ limit: 50 }, ctx));
+  const h = (await measure("history chart data (1,000 points)", () => getSweepHistory({ sweepId: id, points: 1000 }, ctx))) as Awaited<ReturnType<typeof getSweepHistory>>;
+  const pc = (await measure("parallel coordinates + importance + slices (1,000 points)", () => getSweepParameterViews({ sweepId: id, points: 1000 }, ctx))) as Awaited<
     ReturnType<typeof getSweepParameterViews>
   >;
-  await measure("whole analysis (history, parcoords, importance, slices, timeline)", () => getSweepAnalysis(id, { points: 1000 }, { prisma }));
+  await measure("whole analysis (history, parcoords, importance, slices, timeline)", () => getSweepAnalysis({ sweepId: id, points: 1000 }, ctx));
 
   const base = process.env.BENCH_BASE_URL;
   if (base) {

@@ -11,11 +11,13 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The features converted to the contract; a feature joins this list when its slice is done. */
-export const CONTRACT_FEATURES = ["jobs", "incidents", "criteria"];
-/** Functions other folders may call without a ctx: pure mapping and parsing, named with why. */
+export const CONTRACT_FEATURES = ["jobs", "incidents", "criteria", "sweeps", "damage"];
+/** Functions other folders may call without a ctx, each with why: pure mapping and parsing, or transaction-level pieces. */
 const PURE: Record<string, string> = {
   "jobs/repository.ts#encodeJobCursor": "pure: cursor encoding",
   "jobs/repository.ts#decodeJobCursor": "pure: cursor decoding",
+  // transaction-level: runs inside the caller's row-locked transaction, so it takes that transaction client
+  "damage/costs.ts#sweepSpend": "transaction-level: the sweep controller's and service's budget checks",
 };
 
 function files(dir: string, out: string[] = []): string[] {

@@ -4,7 +4,8 @@ import { SweepList } from "@/components/sweeps/sweep-list";
 import { SWEEP_LIST_PARAMS } from "@/components/sweeps/sweep-page-options";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
-import { listSweeps } from "@/lib/sweeps/service";
+import { listSweeps } from "@/lib/sweeps/repository";
+import { createCtx } from "@/lib/ctx";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { sweepListQueryOptions } from "@/lib/sweeps/client/queries";
 
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: "Sweeps" };
 export default async function SweepsPage() {
   // Its own client: the layout's header boundary dehydrates the request-shared one.
   const queryClient = makeQueryClient();
-  await queryClient.prefetchQuery(sweepListQueryOptions(SWEEP_LIST_PARAMS, () => listSweeps({ limit: SWEEP_LIST_PARAMS.limit })));
+  await queryClient.prefetchQuery(sweepListQueryOptions(SWEEP_LIST_PARAMS, () => listSweeps({ limit: SWEEP_LIST_PARAMS.limit }, createCtx())));
   return (
     <>
       <PageHeader

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { controlSweep, createSweep, getSweep } from "@/lib/sweeps/service";
+import { createCtx } from "@/lib/ctx";
+import { controlSweep, createSweep } from "@/lib/sweeps/service";
+import { getSweep } from "@/lib/sweeps/repository";
 import { getSweepCost, setSweepBudget } from "@/lib/damage/costs";
 import { sweepControllerModule } from "@/lib/sweeps/module";
 import { runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
@@ -27,19 +29,20 @@ describe("sweep budgets", () => {
     env = await setupPollerTest({ endpoints: [HEALTHY] });
     const e = env;
     const now = () => new Date(e.sim.clock.now());
+    const ctx = createCtx({ db: e.prisma, now, principal: ENGINEER });
     const p = e.poller({ modules: [sweepControllerModule] });
     await p.tick();
     // 45 GPU-seconds: the first wave of two 10 s trials stays under it, the second wave crosses it
-    const sweep = await createSweep({ endpointId: e.ep("ok"), name: "budgeted", config: SWEEP, parallel: 2, seed: 3, budget: { gpuHours: 45 / 3600, usd: null } }, ENGINEER, { prisma: e.prisma, now });
+    const sweep = await createSweep({ endpointId: e.ep("ok"), name: "budgeted", config: SWEEP, parallel: 2, seed: 3, budget: { gpuHours: 45 / 3600, usd: null } }, ctx);
     expect(sweep.budget).toEqual({ gpuSeconds: 45, usd: null });
 
-    for (let i = 0; i < 120 && (await getSweep(sweep.id, { prisma: e.prisma })).state !== "paused"; i++) await runFor(e, p, 1_000);
-    const paused = await getSweep(sweep.id, { prisma: e.prisma });
+    for (let i = 0; i < 120 && (await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }))).state !== "paused"; i++) await runFor(e, p, 1_000);
+    const paused = await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }));
     expect(paused.state).toBe("paused");
     expect(paused.stateReason).toMatch(/^paused at budget: GPU-time budget of 0\.013 GPU-h reached/);
     const submittedAtPause = await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } });
 
-    const cost = await getSweepCost(sweep.id, { prisma: e.prisma, now });
+    const cost = await getSweepCost({ sweepId: sweep.id }, ctx);
     expect(cost.trials.total.gpuSeconds).toBeGreaterThanOrEqual(45);
     expect(cost.trials.useful.gpuSeconds).toBeGreaterThan(0);
     expect(cost.trials.useful.estimatedUsd).toBeCloseTo(cost.trials.useful.gpuSeconds * 0.00031, 6);
@@ -48,10 +51,10 @@ describe("sweep budgets", () => {
     // paused means no new trials, however long it waits
     await runFor(e, p, 30_000);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } })).toBe(submittedAtPause);
-    await expect(controlSweep(sweep.id, "resume", ENGINEER, { prisma: e.prisma, now })).rejects.toThrow(/Cannot resume: the GPU-time budget .* Raise or clear the budget first/);
+    await expect(controlSweep({ id: sweep.id, action: "resume" }, ctx)).rejects.toThrow(/Cannot resume: the GPU-time budget .* Raise or clear the budget first/);
 
-    await setSweepBudget({ sweepId: sweep.id, gpuHours: 1, usd: null, actor: ENGINEER }, { prisma: e.prisma, now });
-    expect((await controlSweep(sweep.id, "resume", ENGINEER, { prisma: e.prisma, now })).state).toBe("running");
+    await setSweepBudget({ sweepId: sweep.id, gpuHours: 1, usd: null }, ctx);
+    expect((await controlSweep({ id: sweep.id, action: "resume" }, ctx)).state).toBe("running");
     await runFor(e, p, 15_000);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } })).toBeGreaterThan(submittedAtPause);
     const audit = await e.prisma.auditLog.findMany({ where: { targetType: "sweep", targetId: sweep.id }, orderBy: { id: "asc" } });

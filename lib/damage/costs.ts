@@ -1,13 +1,12 @@
-import { getPrisma } from "@/lib/db";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { actorOf, type Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
-import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { computeWaste, DEFAULT_GPU_PRICES, GpuPriceTableSchema, type GpuPriceTable, type WasteSummary, type WorkerSpan } from "@/lib/domain/cost/gpu-prices";
 import { budgetReached, computeTrialTime, type TrialTimeSummary } from "@/lib/domain/cost/trial-time";
 import type { EndpointCostDto, SweepCostDto } from "@/lib/api/specs/damage";
 
-type Deps = { prisma?: PrismaClient; now?: () => Date };
+/** Service: GPU prices, costs of failure, sweep spend and budgets (audited writes). */
 
 export const GPU_PRICES_KEY = "cost.gpuPrices";
 
@@ -18,27 +17,30 @@ export interface GpuPricesDto {
   updatedAt: string | null;
 }
 
-export async function getGpuPrices(deps: { prisma?: Pick<PrismaClient, "appSetting"> } = {}): Promise<GpuPricesDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function getGpuPrices(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<GpuPricesDto> {
+  return readGpuPrices(ctx.db);
+}
+
+async function readGpuPrices(prisma: Pick<PrismaClient, "appSetting">): Promise<GpuPricesDto> {
   const row = await prisma.appSetting.findUnique({ where: { key: GPU_PRICES_KEY } });
   const parsed = row ? GpuPriceTableSchema.safeParse(row.value) : null;
   if (!row || !parsed?.success) return { table: DEFAULT_GPU_PRICES, origin: "default", updatedAt: null };
   return { table: parsed.data, origin: "edited", updatedAt: row.updatedAt.toISOString() };
 }
 
-export async function setGpuPrices(input: { table: GpuPriceTable; actor: Principal }, deps: Deps = {}): Promise<GpuPricesDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function setGpuPrices(input: { table: GpuPriceTable }, ctx: Ctx<unknown>): Promise<GpuPricesDto> {
+  const actor = actorOf(ctx);
+  const prisma = ctx.db;
   const table = GpuPriceTableSchema.parse(input.table);
   await prisma.$transaction(async (tx) => {
     await tx.appSetting.upsert({ where: { key: GPU_PRICES_KEY }, create: { key: GPU_PRICES_KEY, value: table }, update: { value: table } });
-    await recordAudit({ actor: input.actor, action: "cost.prices.update", targetType: "setting", targetId: GPU_PRICES_KEY, detail: { asOf: table.asOf, entries: table.entries.length } }, tx);
+    await recordAudit({ actor, action: "cost.prices.update", targetType: "setting", targetId: GPU_PRICES_KEY, detail: { asOf: table.asOf, entries: table.entries.length } }, tx);
   });
-  return getGpuPrices(deps);
+  return readGpuPrices(prisma);
 }
 
 /** Every worker of the endpoint that overlaps [from, to ?? now], as spans for computeWaste. */
-export async function loadWorkerSpans(endpointId: string, from: Date, to: Date | null, deps: Deps = {}): Promise<WorkerSpan[]> {
-  const prisma = deps.prisma ?? getPrisma();
+async function loadWorkerSpans(prisma: PrismaClient, endpointId: string, from: Date, to: Date | null): Promise<WorkerSpan[]> {
   const workers = await prisma.worker.findMany({
     where: { endpointId, firstSeenAt: to ? { lte: to } : undefined, OR: [{ goneAt: null }, { goneAt: { gte: from } }] },
     select: { id: true, raw: true, firstSeenAt: true, goneAt: true, restartCount: true, lastExitCode: true, status: true },
@@ -77,14 +79,15 @@ export interface IncidentCostDto extends WasteSummary {
 }
 
 /** The incident's cost of failure: a running total while it is open, fixed once it is resolved. */
-export async function getIncidentCost(id: string, deps: Deps = {}): Promise<IncidentCostDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = (deps.now ?? (() => new Date()))();
+export async function getIncidentCost(input: { id: string }, ctx: Ctx<unknown>): Promise<IncidentCostDto> {
+  const { id } = input;
+  const prisma = ctx.db;
+  const now = ctx.now();
   if (!/^\d{1,19}$/.test(id)) throw new AppError("not_found", `Incident ${id.slice(0, 40)} does not exist.`);
   const inc = await prisma.incident.findUnique({ where: { id: BigInt(id) }, select: { id: true, endpointId: true, crashGroupId: true, state: true, openedAt: true, resolvedAt: true, endpoint: { select: { lastPolledAt: true } } } });
   if (!inc) throw new AppError("not_found", `Incident ${id} does not exist.`);
   const end = inc.state === "resolved" ? (inc.resolvedAt ?? now) : null;
-  const [spans, prices] = await Promise.all([loadWorkerSpans(inc.endpointId, inc.openedAt, end, deps), getGpuPrices(deps)]);
+  const [spans, prices] = await Promise.all([loadWorkerSpans(prisma, inc.endpointId, inc.openedAt, end), readGpuPrices(prisma)]);
   return {
     incidentId: inc.id.toString(),
     endpointId: inc.endpointId,
@@ -100,13 +103,14 @@ export async function getIncidentCost(id: string, deps: Deps = {}): Promise<Inci
 // ───────────── endpoints ─────────────
 
 /** The endpoint's cost of failure over the last `hours`: workers that crashed or never took a job. */
-export async function getEndpointCost(endpointId: string, hours: number, deps: Deps = {}): Promise<EndpointCostDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = (deps.now ?? (() => new Date()))();
+export async function getEndpointCost(input: { endpointId: string; hours: number }, ctx: Ctx<unknown>): Promise<EndpointCostDto> {
+  const { endpointId, hours } = input;
+  const prisma = ctx.db;
+  const now = ctx.now();
   const ep = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true, lastPolledAt: true } });
   if (!ep) throw new AppError("not_found", `Endpoint ${endpointId.slice(0, 128)} is not known to sweepwatch.`);
   const start = new Date(now.getTime() - hours * 3_600_000);
-  const [spans, prices] = await Promise.all([loadWorkerSpans(endpointId, start, null, { ...deps, prisma }), getGpuPrices({ prisma })]);
+  const [spans, prices] = await Promise.all([loadWorkerSpans(prisma, endpointId, start, null), readGpuPrices(prisma)]);
   return {
     endpointId,
     computedAt: now.toISOString(),
@@ -130,7 +134,7 @@ export async function sweepSpend(db: SpendDb, sweepId: string, now: Date, table?
     JOIN sweeps s ON s.id = t."sweepId"
     LEFT JOIN workers w ON w."endpointId" = s."endpointId" AND w.id = t."workerId"
     WHERE t."sweepId" = ${sweepId} AND t."startedAt" IS NOT NULL`;
-  const prices = table ?? (await getGpuPrices({ prisma: db })).table;
+  const prices = table ?? (await readGpuPrices(db)).table;
   return computeTrialTime(
     rows.map((r) => ({ status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, gpuTypeId: r.gpuTypeId, gpuCount: r.gpuCount && r.gpuCount > 0 ? r.gpuCount : 1 })),
     now,
@@ -138,16 +142,17 @@ export async function sweepSpend(db: SpendDb, sweepId: string, now: Date, table?
   );
 }
 
-export async function getSweepCost(sweepId: string, deps: Deps = {}): Promise<SweepCostDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = (deps.now ?? (() => new Date()))();
+export async function getSweepCost(input: { sweepId: string }, ctx: Ctx<unknown>): Promise<SweepCostDto> {
+  const { sweepId } = input;
+  const prisma = ctx.db;
+  const now = ctx.now();
   const sweep = await prisma.sweep.findUnique({ where: { id: sweepId }, select: { id: true, endpointId: true, startedAt: true, finishedAt: true, budgetGpuSeconds: true, budgetUsd: true } });
   if (!sweep) throw new AppError("not_found", `No sweep "${sweepId.slice(0, 64)}".`);
-  const prices = await getGpuPrices({ prisma });
+  const prices = await readGpuPrices(prisma);
   const trials = await sweepSpend(prisma, sweepId, now, prices.table);
   let endpointWaste: SweepCostDto["endpointWaste"] = null;
   if (sweep.startedAt) {
-    const spans = await loadWorkerSpans(sweep.endpointId, sweep.startedAt, sweep.finishedAt, { ...deps, prisma });
+    const spans = await loadWorkerSpans(prisma, sweep.endpointId, sweep.startedAt, sweep.finishedAt);
     const w = computeWaste(spans, { start: sweep.startedAt, end: sweep.finishedAt }, now, prices.table);
     endpointWaste = { windowStart: w.windowStart, windowEnd: w.windowEnd, running: w.running, wastedGpuSeconds: w.wastedGpuSeconds, estimatedUsd: w.estimatedUsd, unpricedGpuSeconds: w.unpricedGpuSeconds };
   }
@@ -165,13 +170,14 @@ export async function getSweepCost(sweepId: string, deps: Deps = {}): Promise<Sw
 }
 
 /** Sets or clears a sweep's GPU-time / money budget (engineer). Audited. */
-export async function setSweepBudget(input: { sweepId: string; gpuHours: number | null; usd: number | null; actor: Principal }, deps: Deps = {}): Promise<SweepCostDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function setSweepBudget(input: { sweepId: string; gpuHours: number | null; usd: number | null }, ctx: Ctx<unknown>): Promise<SweepCostDto> {
+  const actor = actorOf(ctx);
+  const prisma = ctx.db;
   const data = { budgetGpuSeconds: input.gpuHours === null ? null : input.gpuHours * 3600, budgetUsd: input.usd };
   await prisma.$transaction(async (tx) => {
     const n = await tx.sweep.updateMany({ where: { id: input.sweepId }, data });
     if (!n.count) throw new AppError("not_found", `No sweep "${input.sweepId.slice(0, 64)}".`);
-    await recordAudit({ actor: input.actor, action: "sweep.budget", targetType: "sweep", targetId: input.sweepId, detail: { gpuHours: input.gpuHours, usd: input.usd } }, tx);
+    await recordAudit({ actor, action: "sweep.budget", targetType: "sweep", targetId: input.sweepId, detail: { gpuHours: input.gpuHours, usd: input.usd } }, tx);
   });
-  return getSweepCost(input.sweepId, deps);
+  return getSweepCost({ sweepId: input.sweepId }, ctx);
 }

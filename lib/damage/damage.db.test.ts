@@ -28,7 +28,7 @@ describe("damage control against the simulator", () => {
     await submitJob({ endpointId: e.ep("rd"), input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: now }));
     await runFor(e, p, 60_000);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rd") } });
-    const first = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    const first = await getIncidentCost({ id: inc.id.toString() }, createCtx({ db: e.prisma, now }));
     expect(first.running).toBe(true);
     expect(first.wastedGpuSeconds).toBeGreaterThan(0);
     expect(first.workers.every((w) => w.reason === "crashed" && w.gpuTypeId === "NVIDIA H100 80GB HBM3")).toBe(true);
@@ -36,14 +36,14 @@ describe("damage control against the simulator", () => {
     expect(first.estimate).toMatchObject({ asOf: "2026-12-05", tier: "flex" });
 
     await runFor(e, p, 30_000);
-    const second = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    const second = await getIncidentCost({ id: inc.id.toString() }, createCtx({ db: e.prisma, now }));
     expect(second.wastedGpuSeconds).toBeGreaterThan(first.wastedGpuSeconds);
 
     await resolveIncident({ id: inc.id.toString(), comment: "rolled back" }, createCtx({ db: e.prisma, now, principal: ONCALL }));
-    const atResolve = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    const atResolve = await getIncidentCost({ id: inc.id.toString() }, createCtx({ db: e.prisma, now }));
     expect(atResolve.running).toBe(false);
     await e.advance(60_000);
-    const later = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
+    const later = await getIncidentCost({ id: inc.id.toString() }, createCtx({ db: e.prisma, now }));
     expect(later.wastedGpuSeconds).toBe(atResolve.wastedGpuSeconds);
     expect(later.estimatedUsd).toBe(atResolve.estimatedUsd);
     await p.stop();
@@ -54,25 +54,25 @@ describe("damage control against the simulator", () => {
     const e = env;
     const p = e.poller();
     await p.tick();
-    const deps = { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) };
+    const ctx = createCtx({ db: e.prisma, runpod: e.client, now: () => new Date(e.sim.clock.now()), principal: ONCALL });
     const epId = e.ep("rd");
     expect(e.sim.stats.endpointUpdates).toBe(0);
 
-    const zeroed = await zeroMaxWorkers({ endpointId: epId, actor: ONCALL, incidentId: null }, deps);
+    const zeroed = await zeroMaxWorkers({ endpointId: epId, incidentId: null }, ctx);
     expect(zeroed).toMatchObject({ state: "zeroed", previousMax: 2, changedBy: "oncall-olga" });
     expect(e.sim.stats.endpointUpdates).toBe(1);
     expect((await e.client.getEndpoint(epId)).workers?.max).toBe(0);
     // two more clicks, concurrently: both refused, nothing sent
-    const again = await Promise.allSettled([zeroMaxWorkers({ endpointId: epId, actor: ONCALL }, deps), zeroMaxWorkers({ endpointId: epId, actor: ONCALL }, deps)]);
+    const again = await Promise.allSettled([zeroMaxWorkers({ endpointId: epId }, ctx), zeroMaxWorkers({ endpointId: epId }, ctx)]);
     expect(again.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect(e.sim.stats.endpointUpdates).toBe(1);
 
-    const restores = await Promise.allSettled([restoreMaxWorkers({ endpointId: epId, actor: ONCALL }, deps), restoreMaxWorkers({ endpointId: epId, actor: ONCALL }, deps)]);
+    const restores = await Promise.allSettled([restoreMaxWorkers({ endpointId: epId }, ctx), restoreMaxWorkers({ endpointId: epId }, ctx)]);
     expect(restores.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(e.sim.stats.endpointUpdates).toBe(2);
     expect((await e.client.getEndpoint(epId)).workers?.max).toBe(2);
-    expect((await getMaxWorkersState(epId, deps)).state).toBe("normal");
-    await expect(restoreMaxWorkers({ endpointId: epId, actor: ONCALL }, deps)).rejects.toThrow(/nothing to restore/);
+    expect((await getMaxWorkersState({ endpointId: epId }, ctx)).state).toBe("normal");
+    await expect(restoreMaxWorkers({ endpointId: epId }, ctx)).rejects.toThrow(/nothing to restore/);
     expect(e.sim.stats.endpointUpdates).toBe(2);
 
     const audit = await e.prisma.auditLog.findMany({ where: { targetType: "endpoint", targetId: epId }, orderBy: { id: "asc" } });

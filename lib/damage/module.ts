@@ -13,7 +13,7 @@ export function createResubmitModule(opts: { everyMs?: number } = {}): PollerMod
       const open = await ctx.prisma.queuePurge.findMany({ where: { resubmitRequestedAt: { not: null }, jobs: { some: { resubmitIntentAt: null } } }, select: { id: true, endpointId: true } });
       for (const p of open) {
         try {
-          await processResubmits(p.id.toString(), { prisma: ctx.prisma, client: ctx.client, now: () => new Date(ctx.clock.now()) });
+          await processResubmits({ purgeId: p.id.toString() }, ctx.ctx);
         } catch (err) {
           await ctx.recordError({ endpointId: p.endpointId, operation: "damage-resubmit", error: err });
         }
@@ -31,7 +31,7 @@ export function createDamagePolicyModule(opts: { everyMs?: number } = {}): Polle
     async run(ctx) {
       if (!ctx.endpoints.length) return;
       try {
-        await applyDamagePolicy(ctx.endpoints, { prisma: ctx.prisma, now: new Date(ctx.clock.now()) });
+        await applyDamagePolicy({ endpointIds: ctx.endpoints }, ctx.ctx);
       } catch (err) {
         await ctx.recordError({ operation: "damage-policy", error: err });
       }
@@ -47,7 +47,7 @@ export function createSettingsSnapshotModule(opts: { everyMs?: number } = {}): P
     async run(ctx) {
       for (const endpointId of ctx.endpoints) {
         try {
-          await snapshotEndpointSettings(ctx.prisma, endpointId, new Date(ctx.clock.now()));
+          await snapshotEndpointSettings({ endpointId }, ctx.ctx);
         } catch (err) {
           await ctx.recordError({ endpointId, operation: "damage-settings-snapshot", error: err });
         }

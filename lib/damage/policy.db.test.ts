@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
-import { controlSweep, createSweep, getSweep } from "@/lib/sweeps/service";
 import { createCtx } from "@/lib/ctx";
+import { controlSweep, createSweep } from "@/lib/sweeps/service";
+import { getSweep } from "@/lib/sweeps/repository";
 import { resolveIncident } from "@/lib/incidents/service";
 import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { sweepControllerModule } from "@/lib/sweeps/module";
@@ -27,9 +28,9 @@ describe("damage policy", () => {
     const now = () => new Date(e.sim.clock.now());
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
     await p.tick();
-    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "blocked", config: SWEEP, parallel: 2, seed: 5 }, ONCALL, { prisma: e.prisma });
+    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "blocked", config: SWEEP, parallel: 2, seed: 5 }, createCtx({ db: e.prisma, principal: ONCALL }));
     await runFor(e, p, 60_000);
-    const paused = await getSweep(sweep.id, { prisma: e.prisma });
+    const paused = await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }));
     expect(paused.state).toBe("paused");
     expect(paused.stateReason).toMatch(/^paused by policy: endpoint .* is crash-looping \(incident #\d+/);
     const submitted = await e.prisma.trial.count({ where: { sweepId: sweep.id, jobId: { not: null } } });
@@ -42,7 +43,7 @@ describe("damage policy", () => {
     e.sim.state.applyChange(e.sim.state.getEndpoint(e.ep("rd"))!, { type: "healthy", failureRate: 0 }, "acme/tf:2.19-r2", "fix");
     await resolveIncident({ id: inc.id.toString() }, createCtx({ db: e.prisma, now, principal: ONCALL }));
     await runFor(e, p, 3_000);
-    const resumed = await getSweep(sweep.id, { prisma: e.prisma });
+    const resumed = await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }));
     expect(resumed.state).toBe("running");
     const audit = await e.prisma.auditLog.findMany({ where: { targetType: "sweep", targetId: sweep.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => [a.action, a.actorName])).toEqual([
@@ -58,13 +59,13 @@ describe("damage policy", () => {
     const e = env;
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
     await p.tick();
-    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "overruled", config: SWEEP, parallel: 2, seed: 5 }, ONCALL, { prisma: e.prisma });
+    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "overruled", config: SWEEP, parallel: 2, seed: 5 }, createCtx({ db: e.prisma, principal: ONCALL }));
     await runFor(e, p, 60_000);
-    expect((await getSweep(sweep.id, { prisma: e.prisma })).state).toBe("paused");
-    await controlSweep(sweep.id, "resume", ONCALL, { prisma: e.prisma });
+    expect((await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }))).state).toBe("paused");
+    await controlSweep({ id: sweep.id, action: "resume" }, createCtx({ db: e.prisma, principal: ONCALL }));
     await runFor(e, p, 20_000);
     expect(await e.prisma.incident.count({ where: { endpointId: e.ep("rd"), state: { not: "resolved" } } })).toBe(1);
-    expect((await getSweep(sweep.id, { prisma: e.prisma })).state).toBe("running");
+    expect((await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }))).state).toBe("running");
     const audit = await e.prisma.auditLog.findMany({ where: { targetType: "sweep", targetId: sweep.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => [a.action, a.actorName])).toEqual([
       ["sweep.create", "oncall-olga"],
@@ -80,14 +81,17 @@ describe("damage policy", () => {
     const now = () => new Date(e.sim.clock.now());
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [sweepControllerModule, createDetectionModule(), createDamagePolicyModule({ everyMs: 1_000 })] });
     await p.tick();
-    await setDamagePolicy({ endpointId: e.ep("rd"), autoPauseSweeps: false, actor: ONCALL }, { prisma: e.prisma });
-    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "left-alone", config: SWEEP, parallel: 2, seed: 5 }, ONCALL, { prisma: e.prisma });
+    await setDamagePolicy({ endpointId: e.ep("rd"), autoPauseSweeps: false }, createCtx({ db: e.prisma, principal: ONCALL }));
+    const sweep = await createSweep({ endpointId: e.ep("rd"), name: "left-alone", config: SWEEP, parallel: 2, seed: 5 }, createCtx({ db: e.prisma, principal: ONCALL }));
     await runFor(e, p, 60_000);
-    expect((await getSweep(sweep.id, { prisma: e.prisma })).state).toBe("running");
+    expect((await getSweep({ id: sweep.id }, createCtx({ db: e.prisma }))).state).toBe("running");
     const queued = await e.prisma.trial.count({ where: { sweepId: sweep.id, status: "queued" } });
     expect(queued).toBeGreaterThan(0);
 
-    const r = await pauseSweepsForEndpoint({ endpointId: e.ep("rd"), actor: ONCALL, queuedTrials: "cancel", reason: "paused from incident by oncall-olga" }, { prisma: e.prisma, client: e.client, now });
+    const r = await pauseSweepsForEndpoint(
+      { endpointId: e.ep("rd"), queuedTrials: "cancel", reason: "paused from incident by oncall-olga" },
+      createCtx({ db: e.prisma, runpod: e.client, now, principal: ONCALL }),
+    );
     expect(r.paused).toEqual([{ id: sweep.id, name: "left-alone", from: "running", keptQueued: 0, cancelledQueued: queued }]);
     expect(await e.prisma.trial.count({ where: { sweepId: sweep.id, status: "queued" } })).toBe(0);
     expect(e.sim.state.getEndpoint(e.ep("rd"))!.inQueue).toBe(0);

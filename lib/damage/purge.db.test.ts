@@ -33,17 +33,16 @@ describe("purge the queue, then resubmit the purged jobs", () => {
     const p = e.poller();
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
-    const deps = { prisma: e.prisma, client: e.client, now };
-    const jobsCtx = createCtx({ db: e.prisma, runpod: e.client, now });
+    const ctx = createCtx({ db: e.prisma, runpod: e.client, now, principal: ONCALL });
     const queued = [];
-    for (let i = 0; i < 5; i++) queued.push(await submitJob({ endpointId: e.ep("rd"), input: { x1: i, x2: 2 } }, jobsCtx));
+    for (let i = 0; i < 5; i++) queued.push(await submitJob({ endpointId: e.ep("rd"), input: { x1: i, x2: 2 } }, ctx));
     for (let i = 0; i < 10; i++) {
       await e.advance(1_000);
       await p.tick();
     }
     expect(e.sim.state.getEndpoint(e.ep("rd"))!.inQueue).toBe(5);
 
-    const purge = await purgeEndpointQueue({ endpointId: e.ep("rd"), actor: ONCALL }, deps);
+    const purge = await purgeEndpointQueue({ endpointId: e.ep("rd") }, ctx);
     expect(purge.removed).toBe(5);
     expect(purge.jobs.map((j) => j.jobId).sort()).toEqual(queued.map((q) => q.id).sort());
     expect(purge.jobs.every((j) => j.state === "kept")).toBe(true);
@@ -64,15 +63,15 @@ describe("purge the queue, then resubmit the purged jobs", () => {
     };
     const { processResubmits } = await import("./purge");
     await e.prisma.queuePurge.update({ where: { id: BigInt(purge.id) }, data: { resubmitRequestedAt: now(), resubmitRequestedBy: ONCALL.name } });
-    void processResubmits(purge.id, { prisma: e.prisma, client: dying, now });
+    void processResubmits({ purgeId: purge.id }, createCtx({ db: e.prisma, runpod: dying, now }));
     await expect.poll(() => calls).toBe(2);
-    await expect.poll(async () => (await getPurge(purge.id, deps)).jobs.filter((j) => j.state === "resubmitted").length).toBe(1);
+    await expect.poll(async () => (await getPurge({ id: purge.id }, ctx)).jobs.filter((j) => j.state === "resubmitted").length).toBe(1);
 
     // a new poller picks up the rest
     const p2 = e.poller({ modules: [createResubmitModule({ everyMs: 1_000 })] });
     await e.advance(1_000);
     await p2.tick();
-    const after = await getPurge(purge.id, deps);
+    const after = await getPurge({ id: purge.id }, ctx);
     expect(after.jobs.filter((j) => j.state === "resubmitted")).toHaveLength(4);
     // the one whose answer was lost is never sent again; it is listed for a person to check
     expect(after.jobs.filter((j) => j.state === "outcome_unknown")).toHaveLength(1);
@@ -83,7 +82,7 @@ describe("purge the queue, then resubmit the purged jobs", () => {
     // more ticks, and a second click, send nothing
     await e.advance(2_000);
     await p2.tick();
-    await expect(requestResubmit({ purgeId: purge.id, actor: ONCALL }, deps)).rejects.toThrow(/already resubmitted/);
+    await expect(requestResubmit({ purgeId: purge.id }, ctx)).rejects.toThrow(/already resubmitted/);
     expect([...resubmittedCopies(e).values()].reduce((a, b) => a + b, 0)).toBe(5);
 
     // the resubmitted jobs run on the fixed endpoint
@@ -106,11 +105,11 @@ describe("purge the queue, then resubmit the purged jobs", () => {
     const p = e.poller();
     await p.tick();
     const deps = { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) };
-    const jobsCtx = createCtx({ db: e.prisma, runpod: e.client, now: deps.now });
-    const jobs = [await submitJob({ endpointId: e.ep("rd"), input: { a: 1 } }, jobsCtx), await submitJob({ endpointId: e.ep("rd"), input: { a: 2 } }, jobsCtx)];
-    const purge = await purgeEndpointQueue({ endpointId: e.ep("rd"), actor: ONCALL }, deps);
+    const ctx = createCtx({ db: e.prisma, runpod: e.client, now: deps.now, principal: ONCALL });
+    const jobs = [await submitJob({ endpointId: e.ep("rd"), input: { a: 1 } }, ctx), await submitJob({ endpointId: e.ep("rd"), input: { a: 2 } }, ctx)];
+    const purge = await purgeEndpointQueue({ endpointId: e.ep("rd") }, ctx);
     expect(purge.jobs).toHaveLength(2);
-    const [a, b] = await Promise.allSettled([requestResubmit({ purgeId: purge.id, actor: ONCALL }, deps), requestResubmit({ purgeId: purge.id, actor: ONCALL }, deps)]);
+    const [a, b] = await Promise.allSettled([requestResubmit({ purgeId: purge.id }, ctx), requestResubmit({ purgeId: purge.id }, ctx)]);
     expect([a.status, b.status].sort()).toEqual(["fulfilled", "rejected"]);
     expect([...resubmittedCopies(e).entries()].sort()).toEqual(jobs.map((j) => [j.id, 1]).sort());
     const audit = await e.prisma.auditLog.findMany({ where: { targetType: "endpoint", targetId: e.ep("rd") }, orderBy: { id: "asc" } });

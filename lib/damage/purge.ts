@@ -1,15 +1,13 @@
 import { isRanOrRunningJobStatus } from "@/lib/domain/job/status";
-import { createCtx } from "@/lib/ctx";
-import { getPrisma } from "@/lib/db";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { actorOf, type Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
-import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import { submitJob } from "@/lib/jobs/service";
 import type { RunpodClient } from "@/lib/runpod/client";
 
 /**
- * Purge an endpoint's queue without losing the work, then resubmit each purged job exactly once.
+ * Service. Purge an endpoint's queue without losing the work, then resubmit each purged job exactly once.
  *
  * The purge records the ids and inputs of the IN_QUEUE jobs sweepwatch tracks BEFORE it calls
  * /purge-queue. RunPod's answer only counts what it removed: jobs queued by others, or in between,
@@ -20,8 +18,6 @@ import type { RunpodClient } from "@/lib/runpod/client";
  * is stored. A job whose intent exists without a new id (the process died, or /run failed or was
  * ambiguous) is never sent again: it is listed as "outcome unknown" for a person to check.
  */
-type Deps = { prisma?: PrismaClient; now?: () => Date; client: RunpodClient };
-
 export const RESUBMIT_MARKER = "_sweepwatch_resubmit";
 
 export interface PurgeDto {
@@ -63,22 +59,26 @@ function parseId(id: string): bigint {
   return BigInt(id);
 }
 
-export async function getPurge(id: string, deps: { prisma?: PrismaClient } = {}): Promise<PurgeDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function getPurge(input: { id: string }, ctx: Ctx<unknown>): Promise<PurgeDto> {
+  return readPurge(ctx.db, input.id);
+}
+
+async function readPurge(prisma: PrismaClient, id: string): Promise<PurgeDto> {
   const p = await prisma.queuePurge.findUnique({ where: { id: parseId(id) }, include: purgeInclude });
   if (!p) throw new AppError("not_found", `Purge ${id} does not exist.`);
   return toDto(p);
 }
 
-export async function listPurges(endpointId: string, deps: { prisma?: PrismaClient } = {}): Promise<PurgeDto[]> {
-  const prisma = deps.prisma ?? getPrisma();
-  const rows = await prisma.queuePurge.findMany({ where: { endpointId }, include: purgeInclude, orderBy: { id: "desc" }, take: 20 });
+export async function listPurges(input: { endpointId: string }, ctx: Ctx<unknown>): Promise<PurgeDto[]> {
+  const rows = await ctx.db.queuePurge.findMany({ where: { endpointId: input.endpointId }, include: purgeInclude, orderBy: { id: "desc" }, take: 20 });
   return rows.map(toDto);
 }
 
-export async function purgeEndpointQueue(input: { endpointId: string; actor: Principal; incidentId?: string | null }, deps: Deps): Promise<PurgeDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = (deps.now ?? (() => new Date()))();
+export async function purgeEndpointQueue(input: { endpointId: string; incidentId?: string | null }, ctx: Ctx<Pick<RunpodClient, "purgeQueue">>): Promise<PurgeDto> {
+  const actor = actorOf(ctx);
+  const client = ctx.runpod();
+  const prisma = ctx.db;
+  const now = ctx.now();
   const ep = await prisma.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true } });
   if (!ep) throw new AppError("not_found", `Endpoint ${input.endpointId.slice(0, 128)} is not known to sweepwatch.`);
   const purge = await prisma.$transaction(async (tx) => {
@@ -87,7 +87,7 @@ export async function purgeEndpointQueue(input: { endpointId: string; actor: Pri
       data: {
         endpointId: input.endpointId,
         incidentId: input.incidentId ? BigInt(input.incidentId) : null,
-        requestedBy: input.actor.name.slice(0, 255),
+        requestedBy: actor.name.slice(0, 255),
         requestedAt: now,
         jobs: { create: queued.map((j) => ({ jobId: j.id, input: (j.input ?? undefined) as Prisma.InputJsonValue | undefined })) },
       },
@@ -95,52 +95,56 @@ export async function purgeEndpointQueue(input: { endpointId: string; actor: Pri
   });
   let removed: number;
   try {
-    const res = await deps.client.purgeQueue(input.endpointId);
+    const res = await client.purgeQueue(input.endpointId);
     removed = typeof res.removed === "number" ? res.removed : 0;
   } catch (err) {
     await prisma.queuePurge.delete({ where: { id: purge.id } });
-    await recordAudit({ actor: input.actor, action: "endpoint.purge_queue_failed", targetType: "endpoint", targetId: input.endpointId, detail: { error: err instanceof Error ? err.message : String(err) } });
+    await recordAudit({ actor, action: "endpoint.purge_queue_failed", targetType: "endpoint", targetId: input.endpointId, detail: { error: err instanceof Error ? err.message : String(err) } });
     throw new AppError("unavailable", `RunPod did not purge the queue of ${input.endpointId}: ${err instanceof Error ? err.message : "unknown error"}. Nothing was recorded as purged.`, { cause: err });
   }
   await prisma.$transaction(async (tx) => {
     await tx.queuePurge.update({ where: { id: purge.id }, data: { removed } });
     const kept = await tx.purgedJob.count({ where: { purgeId: purge.id } });
-    await recordAudit({ actor: input.actor, action: "endpoint.purge_queue", targetType: "endpoint", targetId: input.endpointId, detail: { purgeId: purge.id.toString(), removed, keptForResubmit: kept, incidentId: input.incidentId ?? null } }, tx);
+    await recordAudit({ actor, action: "endpoint.purge_queue", targetType: "endpoint", targetId: input.endpointId, detail: { purgeId: purge.id.toString(), removed, keptForResubmit: kept, incidentId: input.incidentId ?? null } }, tx);
   });
-  return getPurge(purge.id.toString(), deps);
+  return readPurge(prisma, purge.id.toString());
 }
 
 /** Marks the purge for resubmission (once) and submits what it can now; the poller finishes the rest. */
-export async function requestResubmit(input: { purgeId: string; actor: Principal }, deps: Deps): Promise<PurgeDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = (deps.now ?? (() => new Date()))();
+export async function requestResubmit(input: { purgeId: string }, ctx: Ctx<Pick<RunpodClient, "run">>): Promise<PurgeDto> {
+  const actor = actorOf(ctx);
+  ctx.runpod(); // fails before anything is marked when this process has no RunPod client
+  const prisma = ctx.db;
+  const now = ctx.now();
   const id = parseId(input.purgeId);
   const p = await prisma.queuePurge.findUnique({ where: { id }, select: { id: true, removed: true, endpointId: true } });
   if (!p) throw new AppError("not_found", `Purge ${input.purgeId} does not exist.`);
   if (p.removed === null) throw new AppError("conflict", `Purge ${input.purgeId} has not completed; nothing was submitted.`);
   const marked = await prisma.$transaction(async (tx) => {
-    const r = await tx.queuePurge.updateMany({ where: { id, resubmitRequestedAt: null }, data: { resubmitRequestedAt: now, resubmitRequestedBy: input.actor.name.slice(0, 255) } });
+    const r = await tx.queuePurge.updateMany({ where: { id, resubmitRequestedAt: null }, data: { resubmitRequestedAt: now, resubmitRequestedBy: actor.name.slice(0, 255) } });
     if (r.count === 1) {
       const n = await tx.purgedJob.count({ where: { purgeId: id } });
-      await recordAudit({ actor: input.actor, action: "endpoint.resubmit_purged", targetType: "endpoint", targetId: p.endpointId, detail: { purgeId: input.purgeId, jobs: n } }, tx);
+      await recordAudit({ actor, action: "endpoint.resubmit_purged", targetType: "endpoint", targetId: p.endpointId, detail: { purgeId: input.purgeId, jobs: n } }, tx);
     }
     return r.count === 1;
   });
   if (!marked) throw new AppError("conflict", `The jobs of purge ${input.purgeId} were already resubmitted; nothing was sent again.`);
-  await processResubmits(input.purgeId, deps);
-  return getPurge(input.purgeId, deps);
+  await processResubmits({ purgeId: input.purgeId }, ctx);
+  return readPurge(prisma, input.purgeId);
 }
 
 /** Submits the purge's not-yet-claimed jobs, one claim + one /run each. Safe to run from many processes. */
-export async function processResubmits(purgeId: string, deps: { prisma?: PrismaClient; now?: () => Date; client: Pick<RunpodClient, "run"> }, opts: { max?: number } = {}): Promise<{ submitted: number; failed: number }> {
-  const prisma = deps.prisma ?? getPrisma();
-  const nowFn = deps.now ?? (() => new Date());
+export async function processResubmits(input: { purgeId: string; max?: number }, ctx: Ctx<Pick<RunpodClient, "run">>): Promise<{ submitted: number; failed: number }> {
+  const { purgeId } = input;
+  const prisma = ctx.db;
+  const nowFn = ctx.now;
+  ctx.runpod(); // no client in this process: fail before claiming any job
   const id = parseId(purgeId);
   const p = await prisma.queuePurge.findUnique({ where: { id }, select: { endpointId: true, resubmitRequestedAt: true } });
   if (!p?.resubmitRequestedAt) return { submitted: 0, failed: 0 };
   let submitted = 0;
   let failed = 0;
-  for (let i = 0; i < (opts.max ?? 10_000); i++) {
+  for (let i = 0; i < (input.max ?? 10_000); i++) {
     const now = nowFn();
     const claimed = await prisma.$queryRaw<{ jobId: string; input: unknown }[]>`
       UPDATE purged_jobs SET "resubmitIntentAt" = ${now}
@@ -160,7 +164,7 @@ export async function processResubmits(purgeId: string, deps: { prisma?: PrismaC
       continue;
     }
     try {
-      const job = await submitJob({ endpointId: p.endpointId, input: { ...base, [RESUBMIT_MARKER]: { purgeId, jobId } } }, createCtx({ db: prisma, runpod: deps.client, now: nowFn }));
+      const job = await submitJob({ endpointId: p.endpointId, input: { ...base, [RESUBMIT_MARKER]: { purgeId, jobId } } }, ctx);
       await prisma.purgedJob.update({ where: { purgeId_jobId: { purgeId: id, jobId } }, data: { newJobId: job.id } });
       submitted++;
     } catch (err) {

@@ -1,7 +1,5 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { actorOf, type Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
-import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { RunpodError } from "@/lib/runpod/errors";
@@ -16,17 +14,19 @@ export interface PausedSweepsDto {
 }
 
 /**
- * Pauses every pending/running sweep that targets the endpoint (no new trials). Queued trials whose
+ * Service. Pauses every pending/running sweep that targets the endpoint (no new trials). Queued trials whose
  * job has not started are kept, or cancelled on RunPod when the user chose "cancel" — the only
  * call this sends. Each sweep is changed under its row lock, like controlSweep.
  */
 export async function pauseSweepsForEndpoint(
-  input: { endpointId: string; actor: Principal; queuedTrials: "keep" | "cancel"; reason: string; incidentId?: string | null; skipSweepIds?: readonly string[] },
-  deps: { prisma?: PrismaClient; now?: () => Date; client?: Pick<RunpodClient, "cancel"> } = {},
+  input: { endpointId: string; queuedTrials: "keep" | "cancel"; reason: string; incidentId?: string | null; skipSweepIds?: readonly string[] },
+  ctx: Ctx<Pick<RunpodClient, "cancel">>,
 ): Promise<PausedSweepsDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = (deps.now ?? (() => new Date()))();
-  if (input.queuedTrials === "cancel" && !deps.client) throw new Error("pauseSweepsForEndpoint: cancelling queued trials needs a RunPod client");
+  const actor = actorOf(ctx);
+  const prisma = ctx.db;
+  const now = ctx.now();
+  // made before anything changes: without a usable client nothing is paused
+  const client = input.queuedTrials === "cancel" ? ctx.runpod() : null;
   const ep = await prisma.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true } });
   if (!ep) throw new AppError("not_found", `Endpoint ${input.endpointId.slice(0, 128)} is not known to sweepwatch.`);
   const out: PausedSweepsDto = { endpointId: input.endpointId, paused: [] };
@@ -39,16 +39,16 @@ export async function pauseSweepsForEndpoint(
       if (!from || !(SWEEP_ACTIONS_FROM.pause as readonly string[]).includes(from)) return null;
       await tx.sweep.update({ where: { id: s.id }, data: { state: "paused", stateReason: input.reason.slice(0, 2_000) } });
       const queued = await tx.trial.count({ where: { sweepId: s.id, status: "queued" } });
-      await recordAudit({ actor: input.actor, action: "sweep.pause", targetType: "sweep", targetId: s.id, detail: { from, endpointId: input.endpointId, incidentId: input.incidentId ?? null, queuedTrials: input.queuedTrials, reason: input.reason } }, tx);
+      await recordAudit({ actor, action: "sweep.pause", targetType: "sweep", targetId: s.id, detail: { from, endpointId: input.endpointId, incidentId: input.incidentId ?? null, queuedTrials: input.queuedTrials, reason: input.reason } }, tx);
       return { from, queued };
     });
     if (!changed) continue;
     let cancelled = 0;
-    if (input.queuedTrials === "cancel" && deps.client) {
+    if (client) {
       const trials = await prisma.trial.findMany({ where: { sweepId: s.id, status: "queued", jobId: { not: null } }, select: { id: true, jobId: true } });
       for (const t of trials) {
         try {
-          await deps.client.cancel(input.endpointId, t.jobId!);
+          await client.cancel(input.endpointId, t.jobId!);
         } catch (err) {
           if (!(err instanceof RunpodError && err.kind === "not_found")) continue;
         }

@@ -36,7 +36,7 @@ describe("what changed", () => {
       await p.tick();
     }
     const group = await e.prisma.crashGroup.findFirstOrThrow({ where: { endpointId: e.ep("rollout") } });
-    const diff = await getCrashGroupDiff(group.id.toString(), { prisma: e.prisma });
+    const diff = await getCrashGroupDiff({ groupId: group.id.toString() }, createCtx({ db: e.prisma }));
     expect(diff.lastGood?.image).toBe("acme/tf-sweep:2.19.0-cu12-r2");
     expect(diff.firstCrashed?.image).toBe("acme/tf-sweep:2.19.1-cu12-r3");
     expect(diff.changed.find((c) => c.field === "image")).toEqual({ field: "image", lastGood: "acme/tf-sweep:2.19.0-cu12-r2", firstCrashed: "acme/tf-sweep:2.19.1-cu12-r3" });

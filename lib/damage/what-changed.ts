@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { getPrisma } from "@/lib/db";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 
 /**
- * "What changed" between the last worker that completed a job and the first worker of a crash
+ * Service. "What changed" between the last worker that completed a job and the first worker of a crash
  * group. Endpoint settings come from snapshots taken whenever the recorded management-API
  * description changes; env variables are reduced to their NAMES before anything is stored.
  */
@@ -34,7 +34,10 @@ function hashOf(s: EndpointSettings): string {
 }
 
 /** Records the endpoint's settings when they differ from the last snapshot. Returns true when it wrote one. */
-export async function snapshotEndpointSettings(prisma: Db, endpointId: string, now: Date): Promise<boolean> {
+export async function snapshotEndpointSettings(input: { endpointId: string }, ctx: Ctx<unknown>): Promise<boolean> {
+  const { endpointId } = input;
+  const prisma = ctx.db;
+  const now = ctx.now();
   const ep = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { config: true, image: true, templateId: true } });
   if (!ep?.config) return false;
   const settings = settingsFrom(ep.config, ep);
@@ -99,8 +102,9 @@ async function side(prisma: Db, endpointId: string, role: WorkerSideDto["role"],
   };
 }
 
-export async function getCrashGroupDiff(groupId: string, deps: { prisma?: Db } = {}): Promise<CrashGroupDiffDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function getCrashGroupDiff(input: { groupId: string }, ctx: Ctx<unknown>): Promise<CrashGroupDiffDto> {
+  const { groupId } = input;
+  const prisma = ctx.db;
   if (!/^\d{1,19}$/.test(groupId)) throw new AppError("not_found", `Crash group ${groupId.slice(0, 40)} does not exist.`);
   const g = await prisma.crashGroup.findUnique({ where: { id: BigInt(groupId) }, select: { id: true, endpointId: true } });
   if (!g) throw new AppError("not_found", `Crash group ${groupId} does not exist.`);

@@ -5,7 +5,7 @@ import { countByHorizon } from "@/lib/charts/criteria";
 import { createCtx } from "@/lib/ctx";
 import { listCriteria } from "@/lib/criteria/repository";
 import { listEndpoints } from "@/lib/endpoints/repository";
-import { listSweeps } from "@/lib/sweeps/service";
+import { listSweeps } from "@/lib/sweeps/repository";
 import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
 import { ACTIVE_SWEEP_STATES } from "@/lib/domain/sweep/states";
@@ -79,7 +79,7 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
   const now = opts.now ?? new Date();
   const [endpointList, sweeps, activeSweeps, criteria, pollerTick, incidents, incidentCount, flaggedItems, flaggedByEndpoint] = await Promise.all([
     listEndpoints({ prisma, now }),
-    listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, { prisma }),
+    listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, createCtx({ db: prisma })),
     prisma.sweep.count({ where: { state: { in: [...ACTIVE_SWEEP_STATES] } } }),
     listCriteria({}, createCtx({ db: prisma })),
     getPollerLastTick(prisma),

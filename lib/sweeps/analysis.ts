@@ -7,13 +7,6 @@ import { getAtSegments } from "@/lib/domain/sweep/search-space";
 
 export type FlatValue = number | string | null;
 
-export interface SampleTrial {
-  id: string;
-  number: number;
-  value: number;
-  params: Params;
-}
-
 export interface Dimension {
   key: string;
   kind: "numeric" | "categorical";

@@ -3,13 +3,14 @@ import { createCtx } from "@/lib/ctx";
 import type { Principal } from "@/lib/auth/principal";
 import { applyWebhookUpdate } from "@/lib/jobs/service";
 import { recordJobStatus } from "@/lib/jobs/repository";
-import { controlSweep, createSweep, getSweep, getSweepAnalysis, listSweeps, UNKNOWN_SUBMISSION } from "@/lib/sweeps/service";
+import { controlSweep, createSweep } from "@/lib/sweeps/service";
+import { getSweep, getSweepAnalysis, listSweeps, UNKNOWN_SUBMISSION } from "@/lib/sweeps/repository";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import type { Poller } from "@/lib/poller/engine";
 import { RunpodError } from "@/lib/runpod/errors";
 import { branin } from "@/lib/simulator";
 import type { SimJob } from "@/lib/simulator";
-import { runSweepController, type SweepControllerContext } from "./controller";
+import { runSweepController, type ControllerClient, type SweepControllerInput } from "./controller";
 
 const ACTOR: Principal = { kind: "user", id: null, name: "test-engineer", role: "engineer" };
 
@@ -36,14 +37,16 @@ afterEach(async () => {
   env = null;
 });
 
-type Ctl = Partial<SweepControllerContext>;
+type Ctl = SweepControllerInput & { client?: ControllerClient };
+
+const asActor = (e: PollerTestEnv) => createCtx({ db: e.prisma, principal: ACTOR });
 
 /** One simulated second: simulator time moves, the poller polls, then each controller makes a pass (concurrently). */
 async function step(e: PollerTestEnv, poller: Poller, endpoint: string, controllers: Ctl[] = [{}], ms = 1_000) {
   await e.advance(ms);
   await poller.tick();
   const now = new Date(e.sim.clock.now());
-  return Promise.all(controllers.map((c) => runSweepController({ prisma: e.prisma, client: e.client, now, endpoints: [endpoint], ...c })));
+  return Promise.all(controllers.map(({ client, ...c }) => runSweepController({ endpoints: [endpoint], ...c }, createCtx({ db: e.prisma, runpod: client ?? e.client, now: () => now }))));
 }
 
 function simJobs(e: PollerTestEnv, endpoint: string): SimJob[] {
@@ -89,8 +92,7 @@ describe("sweep controller against the simulator", () => {
         config: "method: grid\nmetric:\n  name: loss\n  goal: minimize\nparameters:\n  x1:\n    values: [-3, 0, 3, 6]\n  x2:\n    values: [2, 8, 12]\n",
         parallel: 3,
       },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     expect(sweep.state).toBe("pending");
     expect(sweep.progress.total).toBe(12);
@@ -107,7 +109,7 @@ describe("sweep controller against the simulator", () => {
     expect(jobs).toHaveLength(12);
     expect(trials.every((t) => t.status === "completed")).toBe(true);
     expect(new Set(jobs.map((j) => paramsKey(j.input))).size).toBe(12);
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.progress).toMatchObject({ done: 12, total: 12, completed: 12, failed: 0, running: 0, queued: 0 });
     expect(detail.stateReason).toBe("every grid combination has run");
     // the best trial is the grid point with the lowest Branin value (noise 0.01 cannot reorder these)
@@ -135,8 +137,7 @@ describe("sweep controller against the simulator", () => {
         parallel: 2,
         seed: 11,
       },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     let maxInFlight = 0;
     await runUntil(env, poller, ep, sweep.id, {
@@ -147,7 +148,7 @@ describe("sweep controller against the simulator", () => {
     const { jobs, trials } = await expectExactlyOnce(env, ep, sweep.id);
     expect(jobs).toHaveLength(9);
     expect(maxInFlight).toBe(2);
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.state).toBe("completed");
     expect(detail.stateReason).toBe("run_cap of 9 reached");
     for (const t of await env.prisma.trial.findMany({ where: { sweepId: sweep.id } })) {
@@ -166,19 +167,19 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "killed", config: { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 8, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 2, seed: 3 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     // The first controller records its intents and dies before calling /run.
-    const killed = await runSweepController({
-      prisma: env.prisma,
-      client: env.client,
-      now: new Date(env.sim.clock.now()),
-      endpoints: [ep],
-      beforeRun: () => {
-        throw new Error("process killed");
+    const killedAt = new Date(env.sim.clock.now());
+    const killed = await runSweepController(
+      {
+        endpoints: [ep],
+        beforeRun: () => {
+          throw new Error("process killed");
+        },
       },
-    });
+      createCtx({ db: env.prisma, runpod: env.client, now: () => killedAt }),
+    );
     expect(killed.errors).toBe(1);
     const orphans = await env.prisma.trial.findMany({ where: { sweepId: sweep.id, status: "submitting" } });
     expect(orphans).toHaveLength(2);
@@ -198,7 +199,8 @@ describe("sweep controller against the simulator", () => {
       { timeout: 30_000 },
     );
     await isLocked;
-    const skipped = await runSweepController({ prisma: env.prisma, client: env.client, now: new Date(env.sim.clock.now() + 3_600_000), endpoints: [ep], submitGraceMs: 1 });
+    const later = new Date(env.sim.clock.now() + 3_600_000);
+    const skipped = await runSweepController({ endpoints: [ep], submitGraceMs: 1 }, createCtx({ db: env.prisma, runpod: env.client, now: () => later }));
     release();
     await holder;
     expect(skipped).toMatchObject({ skippedLocked: 1, sweeps: 0, submitted: 0, reconciled: 0 });
@@ -220,7 +222,7 @@ describe("sweep controller against the simulator", () => {
     expect(unknown.map((t) => t.status)).toEqual(["failed", "failed"]);
     const orphanRows = await env.prisma.trial.findMany({ where: { id: { in: orphans.map((o) => o.id) } } });
     expect(orphanRows.every((t) => t.error?.startsWith(UNKNOWN_SUBMISSION))).toBe(true);
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.state).toBe("completed");
     expect(detail.failedCount).toBe(0);
     expect(detail.progress).toMatchObject({ done: 8, completed: 8 });
@@ -234,8 +236,7 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "ambiguous", config: { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 4, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 1, seed: 5 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     const real = env.client;
     let fired = false;
@@ -281,21 +282,20 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "cancel", config: { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 20, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 3, seed: 1 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     for (let i = 0; i < 10; i++) await step(env, poller, ep);
     const before = simJobs(env, ep);
     expect(before).toHaveLength(3);
     expect(before.filter((j) => j.status === "IN_PROGRESS")).toHaveLength(2);
-    const dto = await controlSweep(sweep.id, "cancel", ACTOR, { prisma: env.prisma, client: env.client, now: () => new Date(env!.sim.clock.now()) });
+    const dto = await controlSweep({ id: sweep.id, action: "cancel" }, createCtx({ db: env.prisma, runpod: env.client, now: () => new Date(env!.sim.clock.now()), principal: ACTOR }));
     expect(dto.state).toBe("cancelled");
     expect(simJobs(env, ep).map((j) => j.status)).toEqual(["CANCELLED", "CANCELLED", "CANCELLED"]);
     for (let i = 0; i < 10; i++) await step(env, poller, ep);
     expect(simJobs(env, ep)).toHaveLength(3);
     const trials = await env.prisma.trial.findMany({ where: { sweepId: sweep.id } });
     expect(trials.map((t) => t.status)).toEqual(["cancelled", "cancelled", "cancelled"]);
-    await expect(controlSweep(sweep.id, "resume", ACTOR, { prisma: env.prisma })).rejects.toMatchObject({ code: "conflict" });
+    await expect(controlSweep({ id: sweep.id, action: "resume" }, asActor(env))).rejects.toMatchObject({ code: "conflict" });
     await poller.stop();
   });
 
@@ -306,18 +306,17 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "pause", config: { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 30, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 2, seed: 2 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     await step(env, poller, ep);
-    await controlSweep(sweep.id, "pause", ACTOR, { prisma: env.prisma });
+    await controlSweep({ id: sweep.id, action: "pause" }, asActor(env));
     for (let i = 0; i < 20; i++) await step(env, poller, ep);
     expect(simJobs(env, ep)).toHaveLength(2);
     expect(simJobs(env, ep).every((j) => j.status === "COMPLETED")).toBe(true);
-    await controlSweep(sweep.id, "resume", ACTOR, { prisma: env.prisma });
+    await controlSweep({ id: sweep.id, action: "resume" }, asActor(env));
     await step(env, poller, ep);
     expect(simJobs(env, ep)).toHaveLength(4);
-    const stopping = await controlSweep(sweep.id, "stop", ACTOR, { prisma: env.prisma });
+    const stopping = await controlSweep({ id: sweep.id, action: "stop" }, asActor(env));
     expect(stopping.state).toBe("stopping");
     const state = await runUntil(env, poller, ep, sweep.id);
     expect(state).toBe("stopped");
@@ -333,8 +332,7 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "failing", config: { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 10, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 1, failedBudget: 2, seed: 8 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     expect(await runUntil(env, poller, ep, sweep.id)).toBe("failed");
     const trials = await env.prisma.trial.findMany({ where: { sweepId: sweep.id }, orderBy: { number: "asc" } });
@@ -345,7 +343,7 @@ describe("sweep controller against the simulator", () => {
     ]);
     expect(new Set(trials.map((t) => paramsKey(t.params))).size).toBe(1);
     expect(trials.every((t) => (t.error ?? "").length > 0)).toBe(true);
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.failedCount).toBe(3);
     expect(detail.stateReason).toBe("3 trials failed, over the failed-trial budget of 2; no new trials start");
     await expectExactlyOnce(env, ep, sweep.id);
@@ -359,14 +357,13 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "grid-retries", config: { method: "grid", metric: { name: "loss", goal: "minimize" }, parameters: { x1: { values: [1, 2] }, x2: { value: 3 } } }, parallel: 1, failedBudget: 3, seed: 8 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     expect(await runUntil(env, poller, ep, sweep.id)).toBe("failed");
     const trials = await env.prisma.trial.findMany({ where: { sweepId: sweep.id, jobId: { not: null } }, orderBy: { number: "asc" } });
     expect(trials.map((t) => t.attempt)).toEqual([1, 2, 3, 4]);
     expect(new Set(trials.map((t) => paramsKey(t.params))).size).toBe(1);
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.progress).toMatchObject({ unit: "grid points", total: 2, done: 1, failed: 1, retries: 3 });
     await poller.stop();
   });
@@ -379,11 +376,10 @@ describe("sweep controller against the simulator", () => {
     const sweep = await createSweep(
       // every Branin value is below 400, so the first result reaches the target
       { endpointId: ep, name: "target", config: { method: "random", metric: { name: "loss", goal: "minimize", target: 400 }, run_cap: 50, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 2, seed: 8 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     expect(await runUntil(env, poller, ep, sweep.id)).toBe("completed");
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.stateReason).toMatch(/^metric target 400 reached/);
     expect(simJobs(env, ep)).toHaveLength(2);
     expect(detail.progress).toMatchObject({ completed: 2, done: 2 });
@@ -403,8 +399,7 @@ describe("sweep controller against the simulator", () => {
         parallel: 4,
         seed: 6,
       },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     for (let i = 0; i < 8; i++) await step(env, poller, ep);
     const trials = await env.prisma.trial.findMany({ where: { sweepId: sweep.id }, orderBy: { number: "asc" } });
@@ -413,7 +408,7 @@ describe("sweep controller against the simulator", () => {
     const histories = [[1.0, 0.5], [1.0, 0.6], [1.0, 2.0], [1.0, 3.0]];
     const at = new Date(env.sim.clock.now());
     for (const [i, t] of trials.entries()) await recordJobStatus({ jobId: t.jobId!, doc: { status: "IN_PROGRESS", output: { history: histories[i] } }, at, source: "poll" }, createCtx({ db: env.prisma }));
-    await runSweepController({ prisma: env.prisma, client: env.client, now: at, endpoints: [ep] });
+    await runSweepController({ endpoints: [ep] }, createCtx({ db: env.prisma, runpod: env.client, now: () => at }));
     const after = await env.prisma.trial.findMany({ where: { sweepId: sweep.id }, orderBy: { number: "asc" } });
     expect(after.map((t) => t.status)).toEqual(["running", "running", "running", "stopped"]);
     expect(after[3].error).toMatch(/^hyperband early termination: at iteration 1, 3 is outside the best 1\/2/);
@@ -435,18 +430,17 @@ describe("sweep controller against the simulator", () => {
         parallel: 2,
         seed: 4,
       },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     expect(await runUntil(env, poller, ep, sweep.id)).toBe("completed");
     await expectExactlyOnce(env, ep, sweep.id);
-    const analysis = await getSweepAnalysis(sweep.id, { points: 1000 }, { prisma: env.prisma });
+    const analysis = await getSweepAnalysis({ sweepId: sweep.id, points: 1000 }, asActor(env));
     expect(analysis.completedTrials).toBe(16);
     const best = analysis.history.points.map((p) => p.best);
     for (let i = 1; i < best.length; i++) expect(best[i]).toBeLessThanOrEqual(best[i - 1]);
     expect(analysis.parallel.rows).toHaveLength(16);
     expect(analysis.importance.map((i) => i.param).sort()).toEqual(["x1", "x2"]);
-    const detail = await getSweep(sweep.id, { prisma: env.prisma });
+    const detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.bestValue).toBe(best[best.length - 1]);
     await poller.stop();
   });
@@ -458,21 +452,20 @@ describe("sweep controller against the simulator", () => {
     await poller.tick();
     const sweep = await createSweep(
       { endpointId: ep, name: "stuck", config: { method: "random", metric: { name: "loss", goal: "minimize" }, run_cap: 10, parameters: { x1: { min: -5.0, max: 10.0 }, x2: { min: 0.0, max: 15.0 } } }, parallel: 4, failedBudget: 1, seed: 9 },
-      ACTOR,
-      { prisma: env.prisma },
+      asActor(env),
     );
     for (let i = 0; i < 15; i++) await step(env, poller, ep);
     expect(simJobs(env, ep).map((j) => j.status)).toEqual(["IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE"]);
-    let detail = await getSweep(sweep.id, { prisma: env.prisma });
+    let detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.stateReason).toBe(`waiting: 4 trials queued on endpoint ${ep}, none started yet`);
     expect(detail.flag).toBeNull();
     // The detection module flags the queued jobs (done by hand here: it is another module's job).
     await env.prisma.job.updateMany({ where: { endpointId: ep, status: "IN_QUEUE" }, data: { flag: "random_device_crash_loop" } });
     await step(env, poller, ep);
-    detail = await getSweep(sweep.id, { prisma: env.prisma });
+    detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.stateReason).toBe(`waiting: endpoint ${ep} is crash-looping (random_device); 4 trials queued, none started`);
     expect(detail.flag).toMatchObject({ kind: "random_device_crash_loop", queuedJobs: 4 });
-    const listed = (await listSweeps({ limit: 50, endpointId: ep }, { prisma: env.prisma })).sweeps[0];
+    const listed = (await listSweeps({ limit: 50, endpointId: ep }, asActor(env))).sweeps[0];
     expect(listed.flag?.kind).toBe("random_device_crash_loop");
     expect(listed.progress).toMatchObject({ done: 0, queued: 4, running: 0, failed: 0 });
 
@@ -481,7 +474,7 @@ describe("sweep controller against the simulator", () => {
     const at = new Date(env.sim.clock.now());
     for (const j of [a, b]) await recordJobStatus({ jobId: j.id, doc: { status: "TIMED_OUT" }, at, source: "poll" }, createCtx({ db: env.prisma }));
     await step(env, poller, ep);
-    detail = await getSweep(sweep.id, { prisma: env.prisma });
+    detail = await getSweep({ id: sweep.id }, asActor(env));
     expect(detail.failedCount).toBe(0);
     expect(detail.state).toBe("running");
     expect(detail.progress).toMatchObject({ expired: 2, queued: 4, failed: 0, done: 0 });

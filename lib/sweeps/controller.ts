@@ -1,5 +1,7 @@
 import { Prisma, type PrismaClient } from "@/lib/db";
-import { cancelSweepJobs, sweepConfigOf, UNKNOWN_SUBMISSION } from "@/lib/sweeps/service";
+import type { Ctx } from "@/lib/ctx";
+import { cancelSweepJobs, sweepConfigOf } from "@/lib/sweeps/service";
+import { UNKNOWN_SUBMISSION } from "@/lib/sweeps/repository";
 import { recordPollError } from "@/lib/data/poll-errors";
 import { recordAudit } from "@/lib/data/audit";
 import { sweepSpend } from "@/lib/damage/costs";
@@ -56,10 +58,7 @@ export interface ClaimedTrial {
   number: number;
 }
 
-export interface SweepControllerContext {
-  prisma: PrismaClient;
-  client: ControllerClient;
-  now: Date;
+export interface SweepControllerInput {
   log?: Logger;
   /** Only sweeps on these endpoints (a poller passes the endpoints it leases). Default: all. */
   endpoints?: string[];
@@ -68,6 +67,13 @@ export interface SweepControllerContext {
   submitGraceMs?: number;
   /** Test seam: runs after the intent is committed, before /run. Throwing here simulates a crash. */
   beforeRun?: (trial: ClaimedTrial) => Promise<void> | void;
+}
+
+/** What one pass works with: the context's database and client, and its clock read once, so every row of the pass carries the same time. */
+interface Pass extends SweepControllerInput {
+  prisma: PrismaClient;
+  client: ControllerClient;
+  now: Date;
 }
 
 export interface ControllerSummary {
@@ -149,7 +155,11 @@ function plural(n: number, word: string) {
 }
 
 /** Runs one controller pass over every sweep that is active or still has trials in flight. */
-export async function runSweepController(ctx: SweepControllerContext): Promise<ControllerSummary> {
+export async function runSweepController(input: SweepControllerInput, ctx: Ctx<ControllerClient>): Promise<ControllerSummary> {
+  return controllerPass({ ...input, prisma: ctx.db, client: ctx.runpod(), now: ctx.now() });
+}
+
+async function controllerPass(ctx: Pass): Promise<ControllerSummary> {
   const log = ctx.log ?? createLogger("sweeps");
   const summary: ControllerSummary = { sweeps: 0, skippedLocked: 0, submitted: 0, ambiguous: 0, reconciled: 0, finished: 0, errors: 0 };
   const sweeps = await ctx.prisma.sweep.findMany({
@@ -181,7 +191,7 @@ export async function runSweepController(ctx: SweepControllerContext): Promise<C
   return summary;
 }
 
-async function stepSweep(ctx: SweepControllerContext, sweepId: string, log: Logger, summary: ControllerSummary): Promise<"locked" | "done"> {
+async function stepSweep(ctx: Pass, sweepId: string, log: Logger, summary: ControllerSummary): Promise<"locked" | "done"> {
   const plan = await ctx.prisma.$transaction((tx) => planSweep(tx, ctx, sweepId), { timeout: 60_000, maxWait: 10_000 });
   if (!plan) return "locked";
   summary.reconciled += plan.reconciled;
@@ -202,7 +212,7 @@ async function stepSweep(ctx: SweepControllerContext, sweepId: string, log: Logg
 }
 
 /** Everything that must not interleave with another controller: runs under the sweep's row lock. */
-async function planSweep(tx: Tx, ctx: SweepControllerContext, sweepId: string): Promise<PlanResult | null> {
+async function planSweep(tx: Tx, ctx: Pass, sweepId: string): Promise<PlanResult | null> {
   const now = ctx.now;
   const locked = await tx.$queryRaw<LockedSweep[]>`
     SELECT id, "endpointId", state::text AS state, "stateReason", config, parallel, "failedBudget", "failedCount", "inputTemplate",
@@ -493,7 +503,7 @@ async function runningReason(tx: Tx, endpointId: string, c: StatusCounts): Promi
 
 /** /run for one claimed trial, then the link (or the recorded reason why not). */
 async function submitTrial(
-  ctx: SweepControllerContext,
+  ctx: Pass,
   endpointId: string,
   t: PlanResult["claimed"][number],
   log: Logger,

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "@/lib/db";
 import { createLogger } from "@/lib/log";
+import { createCtx } from "@/lib/ctx";
+import { SYSTEM_PRINCIPAL } from "@/lib/auth/principal";
 import type { PollerContext } from "@/lib/poller/types";
 import { DEMO_SWEEPS, demoSweepsModule } from "./demo-sweeps";
 
@@ -8,7 +10,7 @@ const prisma = getPrisma();
 afterAll(() => disconnectPrisma());
 
 function ctx(mode: "demo" | "live"): PollerContext {
-  return { prisma, config: { mode }, now: new Date(), log: createLogger("test"), endpoints: [] } as unknown as PollerContext;
+  return { prisma, ctx: createCtx({ db: prisma, principal: SYSTEM_PRINCIPAL }), config: { mode }, now: new Date(), log: createLogger("test"), endpoints: [] } as unknown as PollerContext;
 }
 
 describe("demo sweeps", () => {

@@ -1,5 +1,5 @@
 import type { PollerModule } from "@/lib/poller/types";
-import { runSweepController, type ControllerClient } from "./controller";
+import { runSweepController } from "./controller";
 
 /**
  * The sweep controller as a poller module. Scope "endpoints": each poller drives the sweeps
@@ -12,15 +12,8 @@ export const sweepControllerModule: PollerModule = {
   scope: "endpoints",
   async run(ctx) {
     if (!ctx.endpoints.length) return;
-    const summary = await runSweepController({
-      prisma: ctx.prisma,
-      // The poller's client is the full RunPod client at runtime; cancel is used when present.
-      client: ctx.client as unknown as ControllerClient,
-      now: ctx.now,
-      log: ctx.log,
-      endpoints: ctx.endpoints,
-      pollerId: ctx.instanceId,
-    });
+    // The poller's client is the full RunPod client at runtime; cancel is used when present. The pass runs at the tick's time.
+    const summary = await runSweepController({ log: ctx.log, endpoints: ctx.endpoints, pollerId: ctx.instanceId }, { ...ctx.ctx, now: () => ctx.now });
     if (summary.submitted || summary.ambiguous || summary.reconciled || summary.finished) ctx.log.info("sweep controller pass", { ...summary });
   },
 };

@@ -9,6 +9,6 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   await requireUser("admin", { path: "/admin/settings" });
-  const [detection, prices] = await Promise.all([getDetectionSettings({}, createCtx()), getGpuPrices()]);
+  const [detection, prices] = await Promise.all([getDetectionSettings({}, createCtx()), getGpuPrices({}, createCtx())]);
   return <SettingsPanel detection={detection} prices={prices} />;
 }

@@ -1,12 +1,13 @@
 import { apiRoute } from "@/lib/http/handler";
 import { createSweepRoute, listSweepsRoute } from "@/lib/api/specs/sweeps";
-import { createSweep, listSweeps } from "@/lib/sweeps/service";
+import { createSweep } from "@/lib/sweeps/service";
+import { listSweeps } from "@/lib/sweeps/repository";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listSweepsRoute, async ({ query }) =>
-  listSweeps({ limit: query.limit, cursor: query.cursor, endpointId: query.endpointId, state: query.state }),
+export const GET = apiRoute(listSweepsRoute, async ({ query, ctx }) =>
+  listSweeps({ limit: query.limit, cursor: query.cursor, endpointId: query.endpointId, state: query.state }, ctx),
 );
 
-export const POST = apiRoute(createSweepRoute, async ({ body, principal }) => createSweep(body, principal));
+export const POST = apiRoute(createSweepRoute, async ({ body, ctx }) => createSweep(body, ctx));

@@ -8,7 +8,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { SweepDetail } from "@/components/sweeps/sweep-detail";
 import { ANALYSIS_POINTS, LIVE_SWEEP_STATES } from "@/components/sweeps/sweep-page-options";
 import { parseTrialSearchParams, toTrialPageParams } from "@/components/sweeps/trial-search-params";
-import { getSweep, getSweepAnalysis, listTrials } from "@/lib/sweeps/service";
+import { getSweep, getSweepAnalysis, listTrials } from "@/lib/sweeps/repository";
+import { createCtx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 import { makeQueryClient } from "@/lib/queries/query-client";
 import { sweepAnalysisQueryOptions, sweepQueryOptions, trialPageQueryOptions } from "@/lib/sweeps/client/queries";
@@ -17,7 +18,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 const loadSweep = cache(async (id: string) => {
   try {
-    return await getSweep(id);
+    return await getSweep({ id }, createCtx());
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") return null;
     throw err;
@@ -46,15 +47,19 @@ export default async function SweepPage({ params, searchParams }: Props) {
     trialPageQueryOptions(id, page, {
       live,
       load: () =>
-        listTrials(id, {
-          status: sp.status.length ? sp.status : undefined,
-          valueMin: sp.valueMin,
-          valueMax: sp.valueMax,
-          sort: sp.sort,
-          order: sp.order,
-          cursor: sp.cursor,
-          limit: sp.limit,
-        }),
+        listTrials(
+          {
+            sweepId: id,
+            status: sp.status.length ? sp.status : undefined,
+            valueMin: sp.valueMin,
+            valueMax: sp.valueMax,
+            sort: sp.sort,
+            order: sp.order,
+            cursor: sp.cursor,
+            limit: sp.limit,
+          },
+          createCtx(),
+        ),
     }),
   );
   return (
@@ -74,7 +79,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
 /** The charts stream in after the table: their own prefetch, their own hydration. */
 async function AnalysisSlot({ id, live }: { id: string; live: boolean }) {
   const queryClient = makeQueryClient();
-  await queryClient.prefetchQuery(sweepAnalysisQueryOptions(id, ANALYSIS_POINTS, { live, load: () => getSweepAnalysis(id, { points: ANALYSIS_POINTS }) }));
+  await queryClient.prefetchQuery(sweepAnalysisQueryOptions(id, ANALYSIS_POINTS, { live, load: () => getSweepAnalysis({ sweepId: id, points: ANALYSIS_POINTS }, createCtx()) }));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <SweepAnalysis id={id} />

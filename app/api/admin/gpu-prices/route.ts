@@ -5,6 +5,6 @@ import { getGpuPrices, setGpuPrices } from "@/lib/damage/costs";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getGpuPricesRoute, async () => getGpuPrices());
+export const GET = apiRoute(getGpuPricesRoute, async ({ ctx }) => getGpuPrices({}, ctx));
 
-export const PUT = apiRoute(putGpuPricesRoute, async ({ body, principal }) => setGpuPrices({ table: body, actor: principal }));
+export const PUT = apiRoute(putGpuPricesRoute, async ({ body, ctx }) => setGpuPrices({ table: body }, ctx));

@@ -5,4 +5,4 @@ import { getCrashGroupDiff } from "@/lib/damage/what-changed";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(crashGroupDiffRoute, async ({ params }) => getCrashGroupDiff(params.id));
+export const GET = apiRoute(crashGroupDiffRoute, async ({ params, ctx }) => getCrashGroupDiff({ groupId: params.id }, ctx));

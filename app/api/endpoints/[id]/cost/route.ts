@@ -5,4 +5,4 @@ import { getEndpointCost } from "@/lib/damage/costs";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getEndpointCostRoute, async ({ params, query }) => getEndpointCost(params.id, query.hours));
+export const GET = apiRoute(getEndpointCostRoute, async ({ params, query, ctx }) => getEndpointCost({ endpointId: params.id, hours: query.hours }, ctx));

@@ -5,6 +5,6 @@ import { getDamagePolicy, setDamagePolicy } from "@/lib/damage/policy";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getDamagePolicyRoute, async ({ params }) => getDamagePolicy(params.id));
+export const GET = apiRoute(getDamagePolicyRoute, async ({ params, ctx }) => getDamagePolicy({ endpointId: params.id }, ctx));
 
-export const PUT = apiRoute(putDamagePolicyRoute, async ({ params, body, principal }) => setDamagePolicy({ endpointId: params.id, autoPauseSweeps: body.autoPauseSweeps, actor: principal }));
+export const PUT = apiRoute(putDamagePolicyRoute, async ({ params, body, ctx }) => setDamagePolicy({ endpointId: params.id, autoPauseSweeps: body.autoPauseSweeps }, ctx));

@@ -1,20 +1,18 @@
 import { apiRoute } from "@/lib/http/handler";
 import { pauseEndpointSweepsRoute } from "@/lib/api/specs/damage";
-import { getDefaultRunpodClient } from "@/lib/data/runpod-client";
 import { pauseSweepsForEndpoint } from "@/lib/damage/sweeps-pause";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(pauseEndpointSweepsRoute, async ({ params, body, principal }) =>
+export const POST = apiRoute(pauseEndpointSweepsRoute, async ({ params, body, principal, ctx }) =>
   pauseSweepsForEndpoint(
     {
       endpointId: params.id,
-      actor: principal,
       queuedTrials: body.queuedTrials,
       incidentId: body.incidentId ?? null,
       reason: `paused by ${principal.name}${body.incidentId ? ` from incident #${body.incidentId}` : ""}; queued trials ${body.queuedTrials === "keep" ? "kept" : "cancelled"}`,
     },
-    body.queuedTrials === "cancel" ? { client: getDefaultRunpodClient() } : {},
+    ctx,
   ),
 );

@@ -5,4 +5,4 @@ import { listPurges } from "@/lib/damage/purge";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listPurgesRoute, async ({ params }) => ({ purges: await listPurges(params.id) }));
+export const GET = apiRoute(listPurgesRoute, async ({ params, ctx }) => ({ purges: await listPurges({ endpointId: params.id }, ctx) }));

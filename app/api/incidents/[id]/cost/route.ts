@@ -5,4 +5,4 @@ import { getIncidentCost } from "@/lib/damage/costs";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getIncidentCostRoute, async ({ params }) => getIncidentCost(params.id));
+export const GET = apiRoute(getIncidentCostRoute, async ({ params, ctx }) => getIncidentCost({ id: params.id }, ctx));

@@ -5,4 +5,4 @@ import { setSweepBudget } from "@/lib/damage/costs";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const PUT = apiRoute(putSweepBudgetRoute, async ({ params, body, principal }) => setSweepBudget({ sweepId: params.id, gpuHours: body.gpuHours, usd: body.usd, actor: principal }));
+export const PUT = apiRoute(putSweepBudgetRoute, async ({ params, body, ctx }) => setSweepBudget({ sweepId: params.id, gpuHours: body.gpuHours, usd: body.usd }, ctx));

@@ -5,4 +5,4 @@ import { getSweepCost } from "@/lib/damage/costs";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getSweepCostRoute, async ({ params }) => getSweepCost(params.id));
+export const GET = apiRoute(getSweepCostRoute, async ({ params, ctx }) => getSweepCost({ sweepId: params.id }, ctx));

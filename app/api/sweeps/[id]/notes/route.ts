@@ -5,4 +5,4 @@ import { updateSweepNotes } from "@/lib/sweeps/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const PUT = apiRoute(putNotesRoute, async ({ params, body, principal }) => updateSweepNotes(params.id, body, principal));
+export const PUT = apiRoute(putNotesRoute, async ({ params, body, ctx }) => updateSweepNotes({ id: params.id, ...body }, ctx));

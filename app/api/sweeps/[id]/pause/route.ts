@@ -5,4 +5,4 @@ import { controlSweep } from "@/lib/sweeps/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(pauseSweepRoute, async ({ params, principal }) => controlSweep(params.id, "pause", principal));
+export const POST = apiRoute(pauseSweepRoute, async ({ params, ctx }) => controlSweep({ id: params.id, action: "pause" }, ctx));

@@ -5,4 +5,4 @@ import { controlSweep } from "@/lib/sweeps/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(resumeSweepRoute, async ({ params, principal }) => controlSweep(params.id, "resume", principal));
+export const POST = apiRoute(resumeSweepRoute, async ({ params, ctx }) => controlSweep({ id: params.id, action: "resume" }, ctx));

@@ -5,4 +5,4 @@ import { controlSweep } from "@/lib/sweeps/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(stopSweepRoute, async ({ params, principal }) => controlSweep(params.id, "stop", principal));
+export const POST = apiRoute(stopSweepRoute, async ({ params, ctx }) => controlSweep({ id: params.id, action: "stop" }, ctx));

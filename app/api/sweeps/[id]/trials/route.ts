@@ -1,8 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { listTrialsRoute } from "@/lib/api/specs/sweeps";
-import { listTrials } from "@/lib/sweeps/service";
+import { listTrials } from "@/lib/sweeps/repository";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listTrialsRoute, async ({ params, query }) => listTrials(params.id, query));
+export const GET = apiRoute(listTrialsRoute, async ({ params, query, ctx }) => listTrials({ sweepId: params.id, ...query }, ctx));

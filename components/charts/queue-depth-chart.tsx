@@ -1,11 +1,11 @@
 "use client";
 
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
-import { formatUtcTime } from "@/lib/format/time";
+import { formatUtcTick, formatUtcTime } from "@/lib/format/time";
 import type { QueueDepthChart as QueueDepthChartData } from "@/lib/charts/endpoints";
 import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
 
-const tick = (t: number) => new Date(t).toISOString().slice(11, 16);
+const tick = (t: number) => formatUtcTick(t, "minute");
 
 /** Queue depth (average and peak per window) and jobs in progress; downsampled stretches shaded. */
 export function QueueDepthChart({ data, height = 220 }: { data: QueueDepthChartData; height?: number }) {
@@ -23,7 +23,7 @@ export function QueueDepthChart({ data, height = 220 }: { data: QueueDepthChartD
         ))}
         <Tooltip
           isAnimationActive={false}
-          labelFormatter={(l) => formatUtcTime(new Date(Number(l)).toISOString())}
+          labelFormatter={(l) => formatUtcTime(Number(l))}
           contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
         />
         <Area dataKey="inQueueMax" name="in queue (peak)" stroke="none" fill="var(--sw-accent)" fillOpacity={0.12} isAnimationActive={false} connectNulls={false} />

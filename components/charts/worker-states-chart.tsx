@@ -2,6 +2,7 @@
 
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
 import type { WorkerStateChart, WorkerStateKey } from "@/lib/charts/endpoints";
+import { formatUtcTick, formatUtcTime } from "@/lib/format/time";
 import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
 
 export const WORKER_STATE_COLOURS: Record<WorkerStateKey, string> = {
@@ -12,7 +13,7 @@ export const WORKER_STATE_COLOURS: Record<WorkerStateKey, string> = {
   unhealthy: "#ef4444",
 };
 
-const tick = (t: number) => new Date(t).toISOString().slice(11, 16);
+const tick = (t: number) => formatUtcTick(t, "minute");
 
 /** Workers by state over time, stacked; unhealthy on top so a crash loop stands out. */
 export function WorkerStatesChart({ data, height = 220 }: { data: WorkerStateChart; height?: number }) {
@@ -33,7 +34,7 @@ export function WorkerStatesChart({ data, height = 220 }: { data: WorkerStateCha
         ))}
         <Tooltip
           isAnimationActive={false}
-          labelFormatter={(l) => new Date(Number(l)).toISOString().replace("T", " ").slice(0, 19) + "Z"}
+          labelFormatter={(l) => formatUtcTime(Number(l))}
           contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
         />
         <Legend wrapperStyle={{ fontSize: 12 }} />

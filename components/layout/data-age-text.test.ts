@@ -32,6 +32,7 @@ describe("describeDataAge", () => {
   it("writes a long age in the UI's one duration wording", () => {
     const h = health({ lastTickAt: "2026-11-28T10:17:00.000Z", ageSeconds: 6180 });
     expect(describeDataAge({ ...base, health: h }).text).toBe("stale: updated 1 h 43 min ago");
+    expect(describeDataAge({ ...base, health: h }).detail).toMatch(/^Last poller tick at 2026-11-28 10:17:00 UTC\./);
   });
 
   it("keeps the last good age but marks it stale when the health check fails", () => {

@@ -1,5 +1,5 @@
 import type { HealthDto } from "@/lib/api/specs/system";
-import { formatDuration } from "@/lib/format/time";
+import { formatDuration, formatUtcTime } from "@/lib/format/time";
 
 export type DataAgeTone = "pending" | "fresh" | "stale" | "never" | "down" | "error";
 
@@ -38,7 +38,7 @@ export function describeDataAge(input: {
     };
   }
   const age = health.poller.ageSeconds + Math.max(0, elapsedMs) / 1000;
-  const when = `Last poller tick at ${health.poller.lastTickAt}.`;
+  const when = `Last poller tick at ${formatUtcTime(health.poller.lastTickAt)}.`;
   if (fetchFailed) {
     return { tone: "stale", text: `stale: updated ${formatDuration(age)} ago`, detail: `${when} The health check is failing, so this may be older.` };
   }

@@ -1,11 +1,8 @@
 "use client";
 
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
-import { formatUtcTime } from "@/lib/format/time";
 import type { QueueDepthChart as QueueDepthChartData } from "@/lib/charts/endpoints";
-import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
-
-const tick = (t: number) => new Date(t).toISOString().slice(11, 16);
+import { AXIS_TICK, GRID_STROKE, SweepChartEmpty, TIME_AXIS, timeLabel, TOOLTIP_STYLE } from "./sweep-chart-frame";
 
 /** Queue depth (average and peak per window) and jobs in progress; downsampled stretches shaded. */
 export function QueueDepthChart({ data, height = 220 }: { data: QueueDepthChartData; height?: number }) {
@@ -16,16 +13,12 @@ export function QueueDepthChart({ data, height = 220 }: { data: QueueDepthChartD
     <figure aria-label="Queue depth over time">
       <ComposedChart responsive style={{ width: "100%", height }} data={data.rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={GRID_STROKE} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={data.domain} tick={AXIS_TICK} tickLine={false} tickFormatter={tick} />
+        <XAxis {...TIME_AXIS} domain={data.domain} />
         <YAxis tick={AXIS_TICK} tickLine={false} width={40} allowDecimals={false} domain={[0, data.yMax]} />
         {data.downsampledSpans.map((s) => (
           <ReferenceArea key={s.from} x1={s.from} x2={s.to} fill="var(--sw-subtle)" fillOpacity={0.8} ifOverflow="hidden" />
         ))}
-        <Tooltip
-          isAnimationActive={false}
-          labelFormatter={(l) => formatUtcTime(new Date(Number(l)).toISOString())}
-          contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
-        />
+        <Tooltip isAnimationActive={false} labelFormatter={timeLabel} contentStyle={TOOLTIP_STYLE} />
         <Area dataKey="inQueueMax" name="in queue (peak)" stroke="none" fill="var(--sw-accent)" fillOpacity={0.12} isAnimationActive={false} connectNulls={false} />
         <Line dataKey="inQueue" name="in queue (avg)" stroke="var(--sw-accent)" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
         <Line dataKey="inProgress" name="in progress" stroke="#10b981" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />

@@ -3,7 +3,7 @@
 import { CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import type { HistoryChartData } from "@/lib/charts/sweeps";
 import { formatTick } from "@/lib/charts/sweeps";
-import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
+import { AXIS_TICK, GRID_STROKE, SweepChartEmpty, TOOLTIP_STYLE } from "./sweep-chart-frame";
 
 /** Optimisation history: each (bucket of) completed trial(s) as a dot, best-so-far as a step line. */
 export function SweepHistoryChart({ data, metricName, target }: { data: HistoryChartData; metricName: string; target: number | null }) {
@@ -29,7 +29,7 @@ export function SweepHistoryChart({ data, metricName, target }: { data: HistoryC
           isAnimationActive={false}
           formatter={(v, name) => [typeof v === "number" ? formatTick(v) : String(v), name === "best" ? "best so far" : metricName]}
           labelFormatter={(l) => `trial ${l}`}
-          contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
+          contentStyle={TOOLTIP_STYLE}
         />
         {target !== null ? <ReferenceLine y={target} stroke="#f59e0b" strokeDasharray="4 4" label={{ value: "target", fill: "#b45309", fontSize: 11, position: "insideTopRight" }} /> : null}
         <Scatter dataKey="value" name={metricName} fill="var(--sw-faint)" fillOpacity={0.7} isAnimationActive={false} />

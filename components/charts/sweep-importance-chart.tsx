@@ -3,7 +3,7 @@
 import { Bar, BarChart, CartesianGrid, LabelList, Tooltip, XAxis, YAxis } from "recharts";
 import type { ImportanceBar } from "@/lib/charts/sweeps";
 import { IMPORTANCE_METHOD } from "@/lib/charts/importance";
-import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
+import { AXIS_TICK, GRID_STROKE, SweepChartEmpty, TOOLTIP_STYLE } from "./sweep-chart-frame";
 
 /** Parameter importance: permutation importance on a random forest fitted to the completed trials. */
 export function SweepImportanceChart({ bars, sampled }: { bars: ImportanceBar[]; sampled: number }) {
@@ -23,7 +23,7 @@ export function SweepImportanceChart({ bars, sampled }: { bars: ImportanceBar[];
             const c = (item?.payload as ImportanceBar | undefined)?.correlation;
             return [`${v}%${c !== null && c !== undefined ? ` (rank correlation ${c.toFixed(2)})` : ""}`, "importance"];
           }}
-          contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
+          contentStyle={TOOLTIP_STYLE}
         />
         <Bar dataKey="percent" fill="var(--sw-accent)" radius={[0, 3, 3, 0]} isAnimationActive={false}>
           <LabelList dataKey="label" position="right" fill="var(--sw-muted)" fontSize={11} />

@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import { formatTick, type SliceData } from "@/lib/charts/sweeps";
-import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
+import { AXIS_TICK, GRID_STROKE, SweepChartEmpty, TOOLTIP_STYLE } from "./sweep-chart-frame";
 
 /** One slice plot: the metric against one parameter; the best trial highlighted. */
 export function SweepSliceChart({ slice, metricName }: { slice: SliceData; metricName: string }) {
@@ -32,7 +32,7 @@ export function SweepSliceChart({ slice, metricName }: { slice: SliceData; metri
         <Tooltip
           isAnimationActive={false}
           formatter={(v, n) => [n === slice.param && cats ? (cats[Number(v)] ?? String(v)) : typeof v === "number" ? formatTick(v) : String(v), n]}
-          contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
+          contentStyle={TOOLTIP_STYLE}
         />
         <Scatter data={rest} fill="var(--sw-accent)" fillOpacity={0.45} isAnimationActive={false} />
         <Scatter data={best} fill="#f59e0b" shape="star" isAnimationActive={false} />

@@ -2,20 +2,13 @@
 
 import { TIMELINE_STATE, type TimelineData, type TimelineState } from "@/lib/charts/sweeps";
 import { TRIAL_STATUSES } from "@/lib/domain/sweep/states";
+import { formatDurationMs, formatOffset, formatUtcClock } from "@/lib/format/time";
 import { STATE_COLOURS, SweepChartEmpty } from "./sweep-chart-frame";
 
 const W = 1000;
 const LEFT = 8;
 const RIGHT = 8;
 const AXIS_H = 22;
-
-function formatOffset(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `+${s}s`;
-  const m = Math.round(s / 60);
-  if (m < 120) return `+${m}m`;
-  return `+${(m / 60).toFixed(1)}h`;
-}
 
 /** The timeline's states in the order trials pass through them (stored statuses fold into these: lib/charts/sweeps.ts). */
 const LEGEND: TimelineState[] = [...new Set(TRIAL_STATUSES.map((s) => TIMELINE_STATE[s]))];
@@ -38,7 +31,7 @@ export function SweepTimelineChart({ data, truncated }: { data: TimelineData; tr
           <g key={i}>
             <line x1={xOf(t)} x2={xOf(t)} y1={0} y2={plotH} stroke="var(--sw-line)" />
             <text x={xOf(t)} y={plotH + 15} fontSize={10} fill="var(--sw-muted)" textAnchor={i === 0 ? "start" : i === 5 ? "end" : "middle"}>
-              {i === 0 ? new Date(t).toISOString().slice(11, 19) + " UTC" : formatOffset(t - t0)}
+              {i === 0 ? formatUtcClock(t) : formatOffset(t - t0)}
             </text>
           </g>
         ))}
@@ -53,7 +46,7 @@ export function SweepTimelineChart({ data, truncated }: { data: TimelineData; tr
             fill={STATE_COLOURS[b.state]}
             fillOpacity={b.open ? 0.6 : 0.9}
           >
-            <title>{`trial ${b.number}: ${b.status}, ${Math.round((b.end - b.start) / 1000)} s${b.open ? " so far" : ""}`}</title>
+            <title>{`trial ${b.number}: ${b.status}, ${formatDurationMs(b.end - b.start)}${b.open ? " so far" : ""}`}</title>
           </rect>
         ))}
       </svg>

@@ -2,7 +2,7 @@
 
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
 import type { WorkerStateChart, WorkerStateKey } from "@/lib/charts/endpoints";
-import { AXIS_TICK, GRID_STROKE, SweepChartEmpty } from "./sweep-chart-frame";
+import { AXIS_TICK, GRID_STROKE, SweepChartEmpty, TIME_AXIS, timeLabel, TOOLTIP_STYLE } from "./sweep-chart-frame";
 
 export const WORKER_STATE_COLOURS: Record<WorkerStateKey, string> = {
   running: "#10b981",
@@ -11,8 +11,6 @@ export const WORKER_STATE_COLOURS: Record<WorkerStateKey, string> = {
   throttled: "#f59e0b",
   unhealthy: "#ef4444",
 };
-
-const tick = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 /** Workers by state over time, stacked; unhealthy on top so a crash loop stands out. */
 export function WorkerStatesChart({ data, height = 220 }: { data: WorkerStateChart; height?: number }) {
@@ -26,16 +24,12 @@ export function WorkerStatesChart({ data, height = 220 }: { data: WorkerStateCha
     <figure aria-label={`Workers by state over time${data.maxUnhealthy ? `; up to ${data.maxUnhealthy} unhealthy` : ""}`}>
       <AreaChart responsive style={{ width: "100%", height }} data={data.rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={GRID_STROKE} strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" scale="time" domain={data.domain} tick={AXIS_TICK} tickLine={false} tickFormatter={tick} />
+        <XAxis {...TIME_AXIS} domain={data.domain} />
         <YAxis tick={AXIS_TICK} tickLine={false} width={40} allowDecimals={false} />
         {data.downsampledSpans.map((s) => (
           <ReferenceArea key={s.from} x1={s.from} x2={s.to} fill="var(--sw-subtle)" fillOpacity={0.8} ifOverflow="hidden" />
         ))}
-        <Tooltip
-          isAnimationActive={false}
-          labelFormatter={(l) => new Date(Number(l)).toISOString().replace("T", " ").slice(0, 19) + "Z"}
-          contentStyle={{ background: "var(--sw-surface)", border: "1px solid var(--sw-line)", fontSize: 12 }}
-        />
+        <Tooltip isAnimationActive={false} labelFormatter={timeLabel} contentStyle={TOOLTIP_STYLE} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         {data.presentKeys.map((k) => (
           <Area key={k} dataKey={k} name={k} stackId="w" type="stepAfter" stroke={WORKER_STATE_COLOURS[k]} fill={WORKER_STATE_COLOURS[k]} fillOpacity={0.35} isAnimationActive={false} connectNulls={false} />

@@ -15,7 +15,7 @@ import { criteriaQueryOptions, criteriaUrls, evaluateCriteria, criteriaKeys, typ
 import { meQueryOptions } from "@/lib/auth/client/queries";
 import { CriterionCard } from "./criterion-card";
 import { CriteriaCost } from "./criteria-cost";
-import { formatSince, formatUtc } from "./format";
+import { formatSince, formatUtcTime } from "@/lib/format/time";
 import { StateBadge } from "./state-badge";
 import { roleSatisfies } from "@/lib/domain/roles";
 
@@ -141,7 +141,7 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
       ) : null}
 
       <p className="hidden text-xs text-muted print:block">
-        sweepwatch success criteria{filterName ? ` for ${filterName}` : ""}, printed {formatUtc(data.generatedAt)}.
+        sweepwatch success criteria{filterName ? ` for ${filterName}` : ""}, printed {formatUtcTime(data.generatedAt, "minute")}.
       </p>
 
       {data.criteria.length === 0 ? (
@@ -177,7 +177,7 @@ export function CriteriaBoard({ filter }: { filter: CriteriaFilter }) {
               ))}
             </dl>
             <p className="border-t border-line px-4 py-2 text-xs text-muted">
-              Last evaluated {data.evaluatedAt ? formatUtc(data.evaluatedAt) : "never"} · trend bars: one per day over {data.days} days, the
+              Last evaluated {data.evaluatedAt ? formatUtcTime(data.evaluatedAt, "minute") : "never"} · trend bars: one per day over {data.days} days, the
               worst state of the day{isFetching ? " · refreshing…" : ""}
             </p>
           </Card>

@@ -12,7 +12,7 @@ import { AttestForm, ParamEditor, SmokeNowButton, SmokeSettingsEditor } from "./
 import { CriterionHistory } from "./criterion-history";
 import { DayBars } from "./day-bars";
 import { EvidenceList } from "./evidence-list";
-import { formatSince, formatSpan, formatUtc } from "./format";
+import { formatDurationMs, formatSince, formatUtcTime } from "@/lib/format/time";
 import { StateBadge } from "./state-badge";
 
 const EDGE: Record<string, string> = { pass: "border-l-emerald-500", fail: "border-l-red-500", pending: "border-l-amber-400", unknown: "border-l-zinc-400" };
@@ -96,15 +96,15 @@ export function CriterionCard({
         </div>
         <div className="print:hidden">
           <dt className="inline">Checked </dt>
-          <dd className="inline text-fg">{c.evaluatedAt ? formatUtc(c.evaluatedAt) : "not yet"}</dd>
+          <dd className="inline text-fg">{c.evaluatedAt ? formatUtcTime(c.evaluatedAt, "minute") : "not yet"}</dd>
         </div>
         <div>
           <dt className="inline">Evidence from </dt>
           <dd className="inline text-fg">
             {c.evidenceAt ? (
               <>
-                {formatUtc(c.evidenceAt)}
-                {now !== null ? <span className="text-muted"> ({formatSpan(now - Date.parse(c.evidenceAt))} old)</span> : null}
+                {formatUtcTime(c.evidenceAt, "minute")}
+                {now !== null ? <span className="text-muted"> ({formatDurationMs(now - Date.parse(c.evidenceAt))} old)</span> : null}
               </>
             ) : (
               "no timed evidence"

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Skeleton } from "@/components/ui/skeleton";
 import { collapseHistory } from "@/lib/charts/criteria";
 import { criterionQueryOptions, type CriteriaFilter } from "@/lib/criteria/client/queries";
-import { formatUtc } from "./format";
+import { formatUtcTime } from "@/lib/format/time";
 import { StateBadge } from "./state-badge";
 
 /** State periods of one criterion, newest first (fetched when the panel opens), plus its attestations. */
@@ -29,8 +29,8 @@ export function CriterionHistory({ id, filter }: { id: string; filter: CriteriaF
             <li key={`${p.state}-${p.to}`} className="flex flex-wrap items-start gap-x-3 gap-y-1 text-xs">
               <StateBadge state={p.state} />
               <span className="text-faint">
-                {formatUtc(p.from)}
-                {p.from !== p.to ? ` → ${formatUtc(p.to)}` : ""}
+                {formatUtcTime(p.from, "minute")}
+                {p.from !== p.to ? ` → ${formatUtcTime(p.to, "minute")}` : ""}
               </span>
               <span className="basis-full text-muted">{p.summary}</span>
             </li>
@@ -43,7 +43,7 @@ export function CriterionHistory({ id, filter }: { id: string; filter: CriteriaF
           <ul className="mt-1 space-y-1 text-xs text-muted">
             {data.attestations.map((a) => (
               <li key={a.id}>
-                {a.by}, {formatUtc(a.at)}
+                {a.by}, {formatUtcTime(a.at, "minute")}
                 {a.link ? (
                   <>
                     {" · "}

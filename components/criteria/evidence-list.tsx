@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { EvidenceDto } from "@/lib/api/specs/criteria";
 import { EVIDENCE_KIND_LABEL, evidenceHref } from "@/lib/charts/criteria";
-import { formatUtc } from "./format";
+import { formatUtcTime } from "@/lib/format/time";
 
 /** The records that decided a verdict, each linked to where it is shown. */
 export function EvidenceList({ evidence, max = 5 }: { evidence: EvidenceDto[]; max?: number }) {
@@ -13,7 +13,7 @@ export function EvidenceList({ evidence, max = 5 }: { evidence: EvidenceDto[]; m
         const text = (
           <>
             <span className="font-medium text-fg">{EVIDENCE_KIND_LABEL[e.kind] ?? e.kind}</span>
-            {e.at ? <span className="text-faint"> · {formatUtc(e.at)}</span> : null}
+            {e.at ? <span className="text-faint"> · {formatUtcTime(e.at, "minute")}</span> : null}
             <span className="text-muted"> · </span>
             <span className="break-words font-mono text-[0.6875rem] text-muted">{e.label}</span>
           </>

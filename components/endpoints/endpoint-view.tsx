@@ -21,7 +21,8 @@ import { endpointKeys, endpointPageQuery, endpointQueryOptions, snapshotsQueryOp
 import { sendJson } from "@/lib/queries/send-json";
 import { describePollError, formatCounter } from "@/lib/format/poll-error";
 import { CountBadges, STALE_SNAPSHOT_SECONDS } from "./endpoints-list";
-import { formatCounts, formatDuration, formatTime, jobTone, WORKER_STATUS_DISPLAY_ORDER, workerTone } from "./format";
+import { formatDuration, formatUtcTime } from "@/lib/format/time";
+import { formatCounts, jobTone, WORKER_STATUS_DISPLAY_ORDER, workerTone } from "./format";
 import { JOB_STATUS_DISPLAY_ORDER } from "@/lib/domain/job/status";
 import { LoadError, StaleBadge } from "./stale-badge";
 import { TimeRangePicker } from "./time-range-picker";
@@ -96,7 +97,7 @@ function EndpointSummary({ id }: { id: string }) {
           {age === null ? "No health snapshot yet." : `Latest snapshot ${formatDuration(age)} old${age > STALE_SNAPSHOT_SECONDS && !e.paused ? " (stale: is the poller running?)" : ""}.`}
           {e.image ? ` Image ${e.image}.` : ""}
           {e.type === "LOAD_BALANCER" ? " Load-balancer endpoint: it has no job queue, so sweepwatch lists it and does not poll it." : ""}
-          {e.missingSince ? ` RunPod answers 404 for this endpoint since ${formatTime(e.missingSince)} (deleted or mistyped); its open jobs are kept, not expired.` : ""}
+          {e.missingSince ? ` RunPod answers 404 for this endpoint since ${formatUtcTime(e.missingSince)} (deleted or mistyped); its open jobs are kept, not expired.` : ""}
         </span>
       }
       actions={
@@ -140,7 +141,7 @@ function EndpointSummary({ id }: { id: string }) {
         </div>
       ) : e.lastError ? (
         <div className="border-t border-line px-4 py-2 text-xs text-muted">
-          Last poll error{e.lastErrorAt ? ` (${formatTime(e.lastErrorAt)})` : ""}: <span className="text-fg">{e.lastError}</span>
+          Last poll error{e.lastErrorAt ? ` (${formatUtcTime(e.lastErrorAt)})` : ""}: <span className="text-fg">{e.lastError}</span>
         </div>
       ) : null}
     </CardSection>

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatCounts, formatDuration, formatExit, formatMs, formatRestarts, statusLabel } from "./format";
+import { formatCounts, formatExit, formatRestarts, statusLabel } from "./format";
 
 const now = Date.parse("2026-06-01T12:00:00Z");
 
 describe("endpoint formatting", () => {
-  it("formats durations and ages compactly", () => {
-    expect(formatDuration(4.4)).toBe("4 s");
-    expect(formatDuration(125)).toBe("2 min");
-    expect(formatDuration(7300)).toBe("2 h 1 min");
-    expect(formatDuration(200_000)).toBe("2 d 7 h");
-    expect(formatAgo("2026-06-01T11:59:30Z", now)).toBe("30 s ago");
-    expect(formatAgo(null, now)).toBe("never");
-  });
-
   it('shows restarts as "N (x ago)"', () => {
     expect(formatRestarts(0, null, now)).toBe("0");
     expect(formatRestarts(4, "2026-06-01T11:58:00Z", now)).toBe("4 (2 min ago)");
@@ -32,7 +23,5 @@ describe("endpoint formatting", () => {
       { key: "WEIRD", count: 1 },
     ]);
     expect(statusLabel("IN_QUEUE")).toBe("in queue");
-    expect(formatMs(850)).toBe("850 ms");
-    expect(formatMs(12_345)).toBe("12.3 s");
   });
 });

@@ -1,20 +1,10 @@
-import { formatAge } from "@/lib/format/time";
+import { timeAgo } from "@/lib/format/time";
 import type { BadgeTone } from "@/components/ui/badge";
-
-/** "12 s", "4 min", "1 h 43 min", "2 d 4 h": the UI's one age format (lib/format/time). */
-export function formatDuration(seconds: number): string {
-  return formatAge(Math.round(seconds));
-}
-
-export function formatAgo(iso: string | null, now: number): string {
-  if (!iso) return "never";
-  return `${formatDuration((now - Date.parse(iso)) / 1000)} ago`;
-}
 
 /** Worker table: "0", or "N (x ago)" with the time of the last restart. */
 export function formatRestarts(count: number, lastRestartAt: string | null, now: number): string {
   if (count <= 0) return "0";
-  return lastRestartAt ? `${count} (${formatAgo(lastRestartAt, now)})` : String(count);
+  return lastRestartAt ? `${count} (${timeAgo(lastRestartAt, now)})` : String(count);
 }
 
 export function formatExit(exit: { exitCode: number | null; signal: string | null } | null): string {
@@ -78,18 +68,6 @@ export function formatCounts(counts: Record<string, number>, order: readonly str
     .filter(([, n]) => n > 0)
     .map(([key, count]) => ({ key, count }))
     .sort((a, b) => rank(a.key) - rank(b.key) || b.count - a.count || a.key.localeCompare(b.key));
-}
-
-/** ms → "850 ms" / "12.3 s" / "4.2 min". */
-export function formatMs(ms: number | null): string {
-  if (ms === null) return "—";
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
-}
-
-export function formatTime(iso: string): string {
-  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + "Z";
 }
 
 /** The order per-status worker counts are shown in: trouble first. */

@@ -2,7 +2,7 @@
 
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatTime } from "./format";
+import { formatUtcClock } from "@/lib/format/time";
 
 /**
  * Shown while a query keeps its last good data but its refetches fail: the data stays on
@@ -13,7 +13,7 @@ export function StaleBadge({ isError, dataUpdatedAt, error }: { isError: boolean
   const message = error instanceof Error ? error.message : "refresh failed";
   return (
     <Badge tone="warning" dot title={message}>
-      <span suppressHydrationWarning>stale since {formatTime(new Date(dataUpdatedAt).toISOString()).slice(11)}</span>
+      <span suppressHydrationWarning>stale since {formatUtcClock(dataUpdatedAt)}</span>
     </Badge>
   );
 }

@@ -7,7 +7,8 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/hooks/use-now";
 import { workersQueryOptions } from "@/lib/endpoints/client/queries";
-import { formatAgo, formatExit, formatRestarts, formatTime, workerTone } from "./format";
+import { formatUtcTime, timeAgo } from "@/lib/format/time";
+import { formatExit, formatRestarts, workerTone } from "./format";
 import { FirstLoad, StaleBadge } from "./stale-badge";
 
 export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; onShowLogs: (workerId: string) => void }) {
@@ -43,14 +44,14 @@ export function WorkersTable({ endpointId, onShowLogs }: { endpointId: string; o
               <td className="px-4 py-2 tabular-nums" suppressHydrationWarning>
                 {formatRestarts(w.restartCount, w.lastRestartAt, now)}
               </td>
-              <td className="px-4 py-2" title={w.lastExit ? formatTime(w.lastExit.at) : undefined}>
+              <td className="px-4 py-2" title={w.lastExit ? formatUtcTime(w.lastExit.at) : undefined}>
                 {formatExit(w.lastExit)}
               </td>
               <td className="max-w-56 truncate px-4 py-2 font-mono text-xs" title={w.image ?? undefined}>
                 {w.image ?? "—"}
               </td>
-              <td className="px-4 py-2 text-xs" title={w.startedAt ? formatTime(w.startedAt) : undefined} suppressHydrationWarning>
-                {w.startedAt ? formatAgo(w.startedAt, now) : "—"}
+              <td className="px-4 py-2 text-xs" title={w.startedAt ? formatUtcTime(w.startedAt) : undefined} suppressHydrationWarning>
+                {timeAgo(w.startedAt, now)}
               </td>
               <td className="px-4 py-2 text-right">
                 {w.hasLogs ? (

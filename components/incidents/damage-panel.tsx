@@ -8,7 +8,7 @@ import { CardBody, CardSection } from "@/components/ui/card";
 import { MaxWorkersStateDtoSchema, PurgeDtoSchema } from "@/lib/api/specs/damage";
 import { crashGroupDiffQueryOptions, damageKeys, incidentCostQueryOptions, purgesQueryOptions } from "@/lib/damage/client/queries";
 import { sendJson } from "@/lib/queries/send-json";
-import { utc } from "./format";
+import { formatUtcTime } from "@/lib/format/time";
 
 const PausedSchema = z.object({ endpointId: z.string(), paused: z.array(z.object({ id: z.string(), name: z.string(), from: z.string(), keptQueued: z.number(), cancelledQueued: z.number() })) });
 
@@ -31,11 +31,11 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
               <p>
                 <span aria-label="wasted GPU-seconds" className="font-mono">{cost.data.wastedGpuSeconds.toFixed(0)} GPU-s</span> wasted, about{" "}
                 <span aria-label="estimated cost" className="font-mono">{usd(cost.data.estimatedUsd)}</span>{" "}
-                {cost.data.running ? "so far (still growing while the incident is open)" : `in total (stopped at ${utc(cost.data.windowEnd)})`}
+                {cost.data.running ? "so far (still growing while the incident is open)" : `in total (stopped at ${formatUtcTime(cost.data.windowEnd)})`}
               </p>
               <p className="text-xs text-muted">
-                Workers that crashed or never took a job since {utc(cost.data.windowStart)}. Estimate from {cost.data.pricesOrigin === "default" ? "the default" : "the admin-edited"} price table ({cost.data.estimate.source}, as of {cost.data.estimate.asOf}, flex tier)
-                {cost.data.unpricedGpuSeconds > 0 ? `; ${cost.data.unpricedGpuSeconds.toFixed(0)} GPU-s have no price` : ""}. Worker evidence from {cost.data.evidenceAt ? utc(cost.data.evidenceAt) : "no poll yet (unknown)"}.
+                Workers that crashed or never took a job since {formatUtcTime(cost.data.windowStart)}. Estimate from {cost.data.pricesOrigin === "default" ? "the default" : "the admin-edited"} price table ({cost.data.estimate.source}, as of {cost.data.estimate.asOf}, flex tier)
+                {cost.data.unpricedGpuSeconds > 0 ? `; ${cost.data.unpricedGpuSeconds.toFixed(0)} GPU-s have no price` : ""}. Worker evidence from {cost.data.evidenceAt ? formatUtcTime(cost.data.evidenceAt) : "no poll yet (unknown)"}.
               </p>
             </div>
           ) : null}
@@ -49,7 +49,7 @@ export function DamagePanel({ incidentId, endpointId }: { incidentId: string; en
             <div className="space-y-2 text-sm">
               {diff.data.introducedBy ? (
                 <p>
-                  Endpoint settings changed at {utc(diff.data.introducedBy.at)} ({diff.data.introducedBy.fields.join(", ")}) by {diff.data.introducedBy.changedBy ?? "unknown (RunPod does not say)"}.
+                  Endpoint settings changed at {formatUtcTime(diff.data.introducedBy.at)} ({diff.data.introducedBy.fields.join(", ")}) by {diff.data.introducedBy.changedBy ?? "unknown (RunPod does not say)"}.
                 </p>
               ) : null}
               <div className="relative max-w-full overflow-x-auto">

@@ -16,7 +16,7 @@ import { endpointsListQueryOptions } from "@/lib/endpoints/client/queries";
 import { incidentFiltersToSearch, incidentListQueryOptions, type IncidentFilters } from "@/lib/incidents/client/queries";
 import { IncidentStateBadge, SignatureBadge } from "./incident-badges";
 import { matchEndpoint } from "./endpoint-match";
-import { ago } from "./format";
+import { timeAgo } from "@/lib/format/time";
 
 const STATE_LABELS = { open: "Open", acknowledged: "Acknowledged", resolved: "Resolved" } as const;
 
@@ -148,8 +148,8 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
                 </td>
                 <td className="px-4 py-2 text-right tabular-nums">{i.crashCount}</td>
                 <td className="px-4 py-2 text-right tabular-nums">{i.flaggedJobs}</td>
-                <td className="px-4 py-2 text-xs text-muted">{ago(i.openedAt, now)}</td>
-                <td className="px-4 py-2 text-xs text-muted">{ago(i.lastCrashAt, now)}</td>
+                <td className="px-4 py-2 text-xs text-muted">{timeAgo(i.openedAt, now)}</td>
+                <td className="px-4 py-2 text-xs text-muted">{timeAgo(i.lastCrashAt, now)}</td>
               </tr>
             ))}
           </DataTable>

@@ -12,19 +12,18 @@ import type { CrashEventDto } from "@/lib/api/specs/crashes";
 import type { IncidentDetailDto } from "@/lib/api/specs/incidents";
 import { crashingWorkerTime } from "@/lib/charts/incidents";
 import { endpointQueryOptions, workersQueryOptions } from "@/lib/endpoints/client/queries";
-import { formatDuration } from "@/components/endpoints/format";
 import { acknowledgeIncident, incidentKeys, incidentQueryOptions, resolveIncident, saveIncidentNotes } from "@/lib/incidents/client/queries";
 import { IncidentStateBadge, SignatureBadge } from "./incident-badges";
 import { Runbook, SafeMarkdown } from "./runbook";
 import { DamagePanel } from "./damage-panel";
-import { ago, utc } from "./format";
+import { formatDuration, formatUtcTime, timeAgo } from "@/lib/format/time";
 
 export function CrashLines({ crash, label }: { crash: CrashEventDto; label: string }) {
   return (
     <figure className="min-w-0">
       <figcaption className="mb-1 flex flex-wrap items-center gap-2 text-xs text-muted">
         <span className="font-medium text-fg">{label}</span>
-        <span>{utc(crash.at)}</span>
+        <span>{formatUtcTime(crash.at)}</span>
         {crash.workerId ? <span className="font-mono">worker {crash.workerId}</span> : null}
         {crash.exitCode !== null ? <span>exit {crash.exitCode}</span> : null}
         {crash.image ? <span className="font-mono">{crash.image}</span> : null}
@@ -104,7 +103,7 @@ function Notes({ incident }: { incident: IncidentDetailDto }) {
     <CardSection
       id="notes-h"
       title="Notes"
-      description={incident.notesUpdatedBy ? `Version ${incident.notesVersion}, last edited by ${incident.notesUpdatedBy} ${utc(incident.notesUpdatedAt)}` : "Markdown. What you tried, who is on it."}
+      description={incident.notesUpdatedBy ? `Version ${incident.notesVersion}, last edited by ${incident.notesUpdatedBy} ${formatUtcTime(incident.notesUpdatedAt)}` : "Markdown. What you tried, who is on it."}
       actions={
         editing ? null : (
           <Button
@@ -185,9 +184,9 @@ export function IncidentView({ id }: { id: string }) {
             <Link className="font-medium text-fg hover:underline" href={`/endpoints/${encodeURIComponent(i.endpointId)}`}>
               {i.endpointName}
             </Link>{" "}
-            · opened {ago(i.openedAt, now)}
+            · opened {timeAgo(i.openedAt, now)}
             {i.acknowledgedBy ? ` · acknowledged by ${i.acknowledgedBy}` : ""}
-            {i.state === "resolved" ? ` · resolved ${i.resolution === "auto" ? "automatically (quiet period)" : `by ${i.resolvedBy ?? "?"}`} ${ago(i.resolvedAt, now)}` : ""}
+            {i.state === "resolved" ? ` · resolved ${i.resolution === "auto" ? "automatically (quiet period)" : `by ${i.resolvedBy ?? "?"}`} ${timeAgo(i.resolvedAt, now)}` : ""}
           </span>
           {q.isError ? <span className="text-xs text-amber-700">stale: {q.error.message}</span> : null}
         </div>
@@ -196,17 +195,17 @@ export function IncidentView({ id }: { id: string }) {
 
       {i.dataState.kind === "no_data" ? (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-400/40 dark:bg-amber-400/10 dark:text-amber-200">
-          <strong>No data since {i.dataState.since ? utc(i.dataState.since) : "the last crash"}</strong>
+          <strong>No data since {i.dataState.since ? formatUtcTime(i.dataState.since) : "the last crash"}</strong>
           {i.dataState.reason ? `: ${i.dataState.reason}` : ""}. Recovery cannot be judged without evidence, so the incident stays open until a job completes
           or fresh polls show ready workers.
         </p>
       ) : (
-        <p className="text-xs text-muted">Evidence current: the endpoint&apos;s latest health snapshot is from {i.dataState.since ? utc(i.dataState.since) : "— (none yet)"}.</p>
+        <p className="text-xs text-muted">Evidence current: the endpoint&apos;s latest health snapshot is from {i.dataState.since ? formatUtcTime(i.dataState.since) : "— (none yet)"}.</p>
       )}
 
       <Card>
         <StatGrid label="Incident figures">
-          <Stat label="Crashes" value={<span className="tabular-nums">{ev.count}</span>} hint={`first ${utc(ev.firstSeenAt)}, last ${ago(ev.lastSeenAt, now)}`} />
+          <Stat label="Crashes" value={<span className="tabular-nums">{ev.count}</span>} hint={`first ${formatUtcTime(ev.firstSeenAt)}, last ${timeAgo(ev.lastSeenAt, now)}`} />
           <QueueFigures endpointId={i.endpointId} flagged={br.flaggedJobs} trackedQueued={br.queuedJobs} />
           <WorkerTime endpointId={i.endpointId} workerIds={ev.workers} since={ev.firstSeenAt} />
         </StatGrid>
@@ -220,7 +219,7 @@ export function IncidentView({ id }: { id: string }) {
             <div>
               <dt className="text-xs text-muted">Introduced by deploy</dt>
               <dd className="font-mono text-xs">{i.introducedImage ?? "unknown"}</dd>
-              {i.introducedAt ? <dd className="text-xs text-muted">first seen {utc(i.introducedAt)}</dd> : null}
+              {i.introducedAt ? <dd className="text-xs text-muted">first seen {formatUtcTime(i.introducedAt)}</dd> : null}
             </div>
             <div>
               <dt className="text-xs text-muted">Images</dt>
@@ -277,7 +276,7 @@ export function IncidentView({ id }: { id: string }) {
           <ol className="space-y-1 text-sm">
             {i.events.map((e, k) => (
               <li key={k} className="flex gap-3">
-                <span className="w-48 shrink-0 text-xs text-muted">{utc(e.at)}</span>
+                <span className="w-48 shrink-0 text-xs text-muted">{formatUtcTime(e.at)}</span>
                 <span className="font-medium">{e.kind}</span>
                 <span className="text-muted">{e.actor ? `by ${e.actor}` : e.kind === "resolved" || e.kind === "opened" || e.kind === "regressed" ? "by detection" : ""}</span>
               </li>
@@ -331,7 +330,7 @@ function StartupFacts({ facts }: { facts: Record<string, unknown>[] }) {
           return (
             <div key={`${show(workerId)}-${k}`} className="min-w-0 [overflow-wrap:anywhere]">
               <p className="text-xs text-muted">
-                Worker <span className="font-mono text-fg">{show(workerId)}</span> at {typeof at === "string" ? utc(at) : "unknown time"}
+                Worker <span className="font-mono text-fg">{show(workerId)}</span> at {typeof at === "string" ? formatUtcTime(at) : "unknown time"}
               </p>
               <dl className="mt-1 grid gap-x-4 gap-y-1 text-xs sm:grid-cols-[max-content_1fr]">
                 {Object.entries(rest).map(([key, v]) => (

@@ -11,7 +11,8 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
-import { formatAgo, formatMs, formatTime, jobTone, statusLabel } from "@/components/endpoints/format";
+import { jobTone, statusLabel } from "@/components/endpoints/format";
+import { formatMs, formatUtcTime, timeAgo } from "@/lib/format/time";
 import { FirstLoad, StaleBadge } from "@/components/endpoints/stale-badge";
 import { JobError } from "./job-error";
 import type { JobDto } from "@/lib/api/specs/jobs";
@@ -129,7 +130,7 @@ export function JobsTable({
     scrolledTo.current = focusJobId;
     document.getElementById(`job-${focusJobId}`)?.scrollIntoView({ block: "center" });
   }, [focusJobId, focusShown]);
-  const now = useNow() ?? 0;
+  const now = useNow();
 
   return (
     <CardSection
@@ -197,8 +198,8 @@ export function JobsTable({
                       {!j.flag && !j.verdict ? <span className="text-xs text-faint">—</span> : null}
                     </div>
                   </td>
-                  <td className="px-4 py-2 text-xs" title={formatTime(j.submittedAt ?? j.createdAt)} suppressHydrationWarning>
-                    {now ? formatAgo(j.submittedAt ?? j.createdAt, now) : formatTime(j.submittedAt ?? j.createdAt)}
+                  <td className="px-4 py-2 text-xs" title={formatUtcTime(j.submittedAt ?? j.createdAt)} suppressHydrationWarning>
+                    {timeAgo(j.submittedAt ?? j.createdAt, now)}
                   </td>
                   <td className="px-4 py-2 text-xs tabular-nums">
                     {formatMs(j.delayTime)} / {formatMs(j.executionTime)}
@@ -251,11 +252,11 @@ function JobDetails({ job }: { job: JobDto }) {
           <h4 className="text-xs font-semibold text-fg">Why it {job.status === "IN_QUEUE" ? "waits" : "was flagged"}</h4>
           <p className="mt-0.5 text-sm text-fg">
             {why.reason.charAt(0).toUpperCase() + why.reason.slice(1)}
-            {detail.data?.job.verdictAt ? <span className="text-xs text-muted"> (verdict {formatTime(detail.data.job.verdictAt)})</span> : null}.
+            {detail.data?.job.verdictAt ? <span className="text-xs text-muted"> (verdict {formatUtcTime(detail.data.job.verdictAt)})</span> : null}.
           </p>
           {abort?.text ? (
             <p className="mt-1 text-xs text-muted">
-              Latest abort line{abort.ts ? ` (${formatTime(abort.ts)})` : ""}:{" "}
+              Latest abort line{abort.ts ? ` (${formatUtcTime(abort.ts)})` : ""}:{" "}
               <code className="whitespace-pre-wrap break-all rounded bg-surface px-1 font-mono text-fg">{abort.text.trim()}</code>
             </p>
           ) : null}
@@ -275,7 +276,7 @@ function JobDetails({ job }: { job: JobDto }) {
             {job.history.map((h, i) => (
               <li key={`${h.at}-${i}`} className="flex gap-2">
                 <time dateTime={h.at} className="font-mono text-muted">
-                  {formatTime(h.at)}
+                  {formatUtcTime(h.at)}
                 </time>
                 <span>
                   {h.from ? `${statusLabel(h.from)} → ` : ""}

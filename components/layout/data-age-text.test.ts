@@ -1,27 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { HealthDto } from "@/lib/api/specs/system";
-import { describeDataAge, formatAge } from "./data-age-text";
+import { describeDataAge } from "./data-age-text";
 
 function health(poller: HealthDto["poller"], database: HealthDto["database"] = "up"): HealthDto {
   return { status: database === "up" ? "ok" : "degraded", database, mode: "demo", version: "0.1.0", poller, time: "2026-11-28T12:00:00.000Z" };
 }
 
 const base = { elapsedMs: 0, fetchFailed: false, staleAfterSeconds: 60 };
-
-describe("formatAge", () => {
-  it("picks the largest whole unit and rounds down", () => {
-    expect(formatAge(0)).toBe("0 s");
-    expect(formatAge(12.9)).toBe("12 s");
-    expect(formatAge(59.99)).toBe("59 s");
-    expect(formatAge(60)).toBe("1 min");
-    expect(formatAge(3599)).toBe("59 min");
-    expect(formatAge(3600)).toBe("1 h");
-    expect(formatAge(86_400 * 3 + 5)).toBe("3 d");
-  });
-  it("never shows negative ages (clock skew)", () => {
-    expect(formatAge(-5)).toBe("0 s");
-  });
-});
 
 describe("describeDataAge", () => {
   it("says the poller never ran when there is no tick", () => {
@@ -42,6 +27,12 @@ describe("describeDataAge", () => {
     const edge = health({ lastTickAt: "x", ageSeconds: 60 });
     expect(describeDataAge({ ...base, health: edge }).tone).toBe("fresh");
     expect(describeDataAge({ ...base, health: edge, elapsedMs: 1_000 }).tone).toBe("stale");
+  });
+
+  it("writes a long age in the UI's one duration wording", () => {
+    const h = health({ lastTickAt: "2026-11-28T10:17:00.000Z", ageSeconds: 6180 });
+    expect(describeDataAge({ ...base, health: h }).text).toBe("stale: updated 1 h 43 min ago");
+    expect(describeDataAge({ ...base, health: h }).detail).toMatch(/^Last poller tick at 2026-11-28 10:17:00 UTC\./);
   });
 
   it("keeps the last good age but marks it stale when the health check fails", () => {

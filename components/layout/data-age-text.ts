@@ -1,4 +1,5 @@
 import type { HealthDto } from "@/lib/api/specs/system";
+import { formatDuration, formatUtcTime } from "@/lib/format/time";
 
 export type DataAgeTone = "pending" | "fresh" | "stale" | "never" | "down" | "error";
 
@@ -7,15 +8,6 @@ export interface DataAgeView {
   text: string;
   /** Longer explanation for a tooltip / screen readers. */
   detail: string;
-}
-
-/** "12 s", "5 min", "3 h", "2 d": compact, rounded down. */
-export function formatAge(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
-  return `${Math.floor(s / 86_400)} d`;
 }
 
 /**
@@ -46,12 +38,12 @@ export function describeDataAge(input: {
     };
   }
   const age = health.poller.ageSeconds + Math.max(0, elapsedMs) / 1000;
-  const when = `Last poller tick at ${health.poller.lastTickAt}.`;
+  const when = `Last poller tick at ${formatUtcTime(health.poller.lastTickAt)}.`;
   if (fetchFailed) {
-    return { tone: "stale", text: `stale: updated ${formatAge(age)} ago`, detail: `${when} The health check is failing, so this may be older.` };
+    return { tone: "stale", text: `stale: updated ${formatDuration(age)} ago`, detail: `${when} The health check is failing, so this may be older.` };
   }
   if (age > staleAfterSeconds) {
-    return { tone: "stale", text: `stale: updated ${formatAge(age)} ago`, detail: `${when} The poller has not ticked for over ${staleAfterSeconds} s: is it running?` };
+    return { tone: "stale", text: `stale: updated ${formatDuration(age)} ago`, detail: `${when} The poller has not ticked for over ${staleAfterSeconds} s: is it running?` };
   }
-  return { tone: "fresh", text: `updated ${formatAge(age)} ago`, detail: when };
+  return { tone: "fresh", text: `updated ${formatDuration(age)} ago`, detail: when };
 }

@@ -12,7 +12,7 @@ import { AlertIcon, CheckCircleIcon, ServerIcon, SweepIcon } from "@/components/
 import { PageSkeleton, Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
 import { StateBadge } from "@/components/criteria/state-badge";
-import { formatSpan, formatUtc } from "@/components/criteria/format";
+import { formatUtcTime, timeAgo } from "@/lib/format/time";
 import type { OverviewDto } from "@/lib/api/specs/criteria";
 import { HORIZON_LABEL, STATE_ORDER } from "@/lib/charts/criteria";
 import { overviewQueryOptions } from "@/lib/queries/overview";
@@ -30,9 +30,7 @@ const HEALTH: Record<Health, { tone: BadgeTone; label: string }> = {
 const link = "font-medium text-fg hover:text-accent hover:underline";
 
 function Age({ iso, now }: { iso: string | null; now: number | null }) {
-  if (!iso) return <>never</>;
-  if (now === null) return <>{formatUtc(iso)}</>;
-  return <>{formatSpan(now - Date.parse(iso))} ago</>;
+  return <>{iso ? timeAgo(iso, now) : "never"}</>;
 }
 
 /** The home page: what needs attention first, each item linking to its page. Polls /api/overview. */
@@ -256,7 +254,7 @@ export function OverviewBoard() {
         <CardSection
           id="overview-criteria"
           title="Success criteria"
-          description={crit.total ? `${passing} of ${crit.total} pass · evaluated ${crit.evaluatedAt ? formatUtc(crit.evaluatedAt) : "not yet"}` : undefined}
+          description={crit.total ? `${passing} of ${crit.total} pass · evaluated ${crit.evaluatedAt ? formatUtcTime(crit.evaluatedAt, "minute") : "not yet"}` : undefined}
           actions={
             <ButtonLink href="/criteria" size="sm" variant="ghost">
               Criteria report

@@ -1,6 +1,7 @@
 import type { BestTrialDto } from "@/lib/api/specs/sweeps";
 import { Button } from "@/components/ui/button";
-import { formatMetric, formatParam, formatTimestamp, paramAt } from "./format";
+import { formatUtcTime } from "@/lib/format/time";
+import { formatMetric, formatParam, paramAt } from "./format";
 import { JobLink, WorkerText } from "./trial-links";
 
 /** The best trial so far: its value, parameters, job and worker. */
@@ -49,7 +50,7 @@ export function BestTrial({
           </div>
           <div className="flex gap-2">
             <dt className="w-14 text-muted">Finished</dt>
-            <dd>{formatTimestamp(best.finishedAt)}</dd>
+            <dd>{formatUtcTime(best.finishedAt)}</dd>
           </div>
         </dl>
         <Button size="sm" onClick={() => onOpen(best.id)}>

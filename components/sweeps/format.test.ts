@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatMetric, formatParam, paramAt, progressPercent } from "./format";
+import { formatMetric, formatParam, paramAt, progressPercent } from "./format";
 
 describe("sweep formatting", () => {
   it("formats metrics with 4 significant digits", () => {
@@ -7,14 +7,6 @@ describe("sweep formatting", () => {
     expect(formatMetric(1234.5678)).toBe("1235");
     expect(formatMetric(0.00001234)).toBe("1.234e-5");
     expect(formatMetric(null)).toBe("—");
-  });
-
-  it("formats durations", () => {
-    expect(formatDuration(42)).toBe("42 s");
-    expect(formatDuration(125)).toBe("2 min 5 s");
-    expect(formatDuration(3600 * 3 + 60 * 12)).toBe("3 h 12 min");
-    expect(formatDuration(3600 * 52)).toBe("2 d 4 h");
-    expect(formatDuration(null)).toBe("—");
   });
 
   it("reads dotted parameter paths from nested params", () => {

@@ -17,7 +17,8 @@ import { SweepCost } from "./sweep-cost";
 import { SweepProgressBar } from "./sweep-progress-bar";
 import { TrialDialog, type TrialView } from "./trial-dialog";
 import { TrialTable } from "./trial-table";
-import { formatDuration, formatMetric, formatTimestamp } from "./format";
+import { formatDuration, formatUtcTime } from "@/lib/format/time";
+import { formatMetric } from "./format";
 import { toTrialPageParams } from "./trial-search-params";
 import { useTrialSearchParams } from "./use-trial-search-params";
 import { LIVE_SWEEP_STATES } from "./sweep-page-options";
@@ -54,7 +55,7 @@ export function SweepDetail({ id, analysis }: { id: string; analysis: ReactNode 
       <SweepHeader sweep={sweep} />
       {isError ? (
         <p role="status" className="rounded bg-amber-50 px-3 py-1.5 text-xs text-amber-800 dark:bg-amber-400/10 dark:text-amber-300">
-          Showing the data from {formatTimestamp(new Date(dataUpdatedAt).toISOString())}; the latest refresh failed.
+          Showing the data from {formatUtcTime(dataUpdatedAt)}; the latest refresh failed.
         </p>
       ) : null}
       {sweep.flag ? <CrashLoopNotice flag={sweep.flag} endpointId={sweep.endpointId} endpointName={sweep.endpointName} /> : null}
@@ -67,7 +68,7 @@ export function SweepDetail({ id, analysis }: { id: string; analysis: ReactNode 
           />
           <Stat
             label="ETA"
-            value={<span className="tabular-nums">{sweep.eta.etaSeconds !== null ? formatDuration(sweep.eta.etaSeconds) : "—"}</span>}
+            value={<span className="tabular-nums">{formatDuration(sweep.eta.etaSeconds)}</span>}
             hint={etaHint(sweep)}
           />
           <Stat
@@ -129,10 +130,10 @@ export function SweepDetail({ id, analysis }: { id: string; analysis: ReactNode 
 }
 
 function etaHint(s: SweepDetailDto): string {
-  if (s.eta.finishesAt) return `about ${formatTimestamp(s.eta.finishesAt)}${s.eta.ratePerHour ? ` · ${formatMetric(s.eta.ratePerHour)} trials/h` : ""}`;
+  if (s.eta.finishesAt) return `about ${formatUtcTime(s.eta.finishesAt)}${s.eta.ratePerHour ? ` · ${formatMetric(s.eta.ratePerHour)} trials/h` : ""}`;
   if (s.flag) return "no trial runs while the endpoint crash-loops";
   if (s.eta.remaining === null) return "open-ended: no run_cap";
-  if (!LIVE_SWEEP_STATES.includes(s.state)) return s.finishedAt ? `finished ${formatTimestamp(s.finishedAt)}` : `sweep ${s.state}`;
+  if (!LIVE_SWEEP_STATES.includes(s.state)) return s.finishedAt ? `finished ${formatUtcTime(s.finishedAt)}` : `sweep ${s.state}`;
   return "known once trials finish";
 }
 
@@ -161,7 +162,7 @@ function SweepHeader({ sweep }: { sweep: SweepDetailDto }) {
           <Link href={`/endpoints/${encodeURIComponent(sweep.endpointId)}`} className="text-accent hover:underline">
             {sweep.endpointName ?? sweep.endpointId}
           </Link>
-          {sweep.createdBy ? ` · by ${sweep.createdBy}` : ""} · created {formatTimestamp(sweep.createdAt)}
+          {sweep.createdBy ? ` · by ${sweep.createdBy}` : ""} · created {formatUtcTime(sweep.createdAt)}
         </p>
         {sweep.stateReason ? <p className="mt-1 text-sm text-muted">{sweep.stateReason}</p> : null}
       </div>

@@ -11,7 +11,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { SweepIcon } from "@/components/ui/icons";
 import { CrashLoopBadge, SweepStateBadge } from "./sweep-badges";
 import { SweepProgressBar } from "./sweep-progress-bar";
-import { formatMetric, formatTimestamp } from "./format";
+import { formatUtcTime } from "@/lib/format/time";
+import { formatMetric } from "./format";
 import { sweepListQueryOptions } from "@/lib/sweeps/client/queries";
 import { SWEEP_LIST_PARAMS } from "./sweep-page-options";
 
@@ -56,7 +57,7 @@ export function SweepList() {
     <Card className="overflow-hidden">
       {isError ? (
         <p role="status" className="border-b border-line bg-amber-50 px-4 py-2 text-xs text-amber-800 dark:bg-amber-400/10 dark:text-amber-300">
-          Showing the data from {formatTimestamp(new Date(dataUpdatedAt).toISOString())}: the latest refresh failed.
+          Showing the data from {formatUtcTime(dataUpdatedAt)}: the latest refresh failed.
         </p>
       ) : null}
       <DataTable

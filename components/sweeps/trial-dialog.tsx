@@ -5,7 +5,8 @@ import { JobError } from "@/components/jobs/job-error";
 import type { TrialDto, TrialStatusName } from "@/lib/api/specs/sweeps";
 import { Button } from "@/components/ui/button";
 import { TrialStatusBadge } from "./sweep-badges";
-import { formatDuration, formatMetric, formatTimestamp } from "./format";
+import { formatDurationMs, formatUtcTime } from "@/lib/format/time";
+import { formatMetric } from "./format";
 import { JobLink, WorkerText } from "./trial-links";
 
 export type TrialView = Pick<TrialDto, "id" | "number" | "params" | "value" | "jobId" | "workerId" | "finishedAt"> &
@@ -56,17 +57,17 @@ export function TrialDialog({ trial, metricName, endpointId, isBest, onClose }: 
           {trial.submittedAt !== undefined ? (
             <>
               <dt className="text-muted">Submitted</dt>
-              <dd>{formatTimestamp(trial.submittedAt)}</dd>
+              <dd>{formatUtcTime(trial.submittedAt)}</dd>
               <dt className="text-muted">Started</dt>
-              <dd>{formatTimestamp(trial.startedAt)}</dd>
+              <dd>{formatUtcTime(trial.startedAt)}</dd>
             </>
           ) : null}
           <dt className="text-muted">Finished</dt>
-          <dd>{formatTimestamp(trial.finishedAt)}</dd>
+          <dd>{formatUtcTime(trial.finishedAt)}</dd>
           {trial.durationMs !== undefined && trial.durationMs !== null ? (
             <>
               <dt className="text-muted">Duration</dt>
-              <dd>{formatDuration(trial.durationMs / 1000)}</dd>
+              <dd>{formatDurationMs(trial.durationMs)}</dd>
             </>
           ) : null}
         </dl>

@@ -8,7 +8,8 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { parseRunpodError } from "@/lib/format/runpod-error";
 import { cx } from "@/components/ui/cx";
 import { TrialStatusBadge } from "./sweep-badges";
-import { formatDuration, formatMetric, formatParam, formatTimestamp, paramAt } from "./format";
+import { formatDurationMs, formatUtcTime } from "@/lib/format/time";
+import { formatMetric, formatParam, paramAt } from "./format";
 import { JobLink } from "./trial-links";
 import { hasTrialFilters, PAGE_SIZES, toTrialFilters, toTrialPageParams, type TrialSearchParams } from "./trial-search-params";
 
@@ -337,8 +338,8 @@ function TrialRow({
       <td className="max-w-48 truncate px-3 py-1.5">
         <JobLink endpointId={endpointId} jobId={t.jobId} />
       </td>
-      <td className="px-3 py-1.5 text-right text-xs tabular-nums text-muted">{t.durationMs === null ? "—" : formatDuration(t.durationMs / 1000)}</td>
-      <td className="whitespace-nowrap px-3 py-1.5 text-xs text-muted">{formatTimestamp(t.finishedAt)}</td>
+      <td className="px-3 py-1.5 text-right text-xs tabular-nums text-muted">{formatDurationMs(t.durationMs)}</td>
+      <td className="whitespace-nowrap px-3 py-1.5 text-xs text-muted">{formatUtcTime(t.finishedAt)}</td>
     </tr>
   );
 }

@@ -7,7 +7,8 @@ import { ActivityIcon, DatabaseIcon, ServerIcon } from "@/components/ui/icons";
 import { Stat, StatGrid } from "@/components/ui/stat";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useNow } from "@/components/hooks/use-now";
-import { describeDataAge, formatAge } from "@/components/layout/data-age-text";
+import { describeDataAge } from "@/components/layout/data-age-text";
+import { formatDuration } from "@/lib/format/time";
 import { healthQueryOptions, POLLER_STALE_AFTER_SECONDS } from "@/lib/queries/system";
 
 /** Database, mode and poller at a glance, from the same health query as the header. */
@@ -50,7 +51,7 @@ export function SystemStatus() {
               ) : (
                 <Badge tone={age.tone === "fresh" ? "success" : "warning"} dot>
                   <span suppressHydrationWarning>
-                    last tick {formatAge((data.poller.ageSeconds ?? 0) + elapsedMs / 1000)} ago
+                    last tick {formatDuration((data.poller.ageSeconds ?? 0) + elapsedMs / 1000)} ago
                   </span>
                 </Badge>
               )

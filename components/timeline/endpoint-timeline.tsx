@@ -8,8 +8,8 @@ import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ActivityIcon } from "@/components/ui/icons";
 import type { TimelineDto } from "@/lib/api/specs/crashes";
-import { fitTimelineRange, formatTimelineRange } from "@/lib/charts/timeline";
-import { formatUtcTime } from "@/lib/format/time";
+import { fitTimelineRange } from "@/lib/charts/timeline";
+import { formatDurationMs, formatUtcRange, formatUtcTick, formatUtcTime } from "@/lib/format/time";
 import { crashesAroundQueryOptions } from "@/lib/incidents/client/queries";
 import { timelineQueryOptions, TIMELINE_SPANS, type TimelineWindow } from "@/lib/endpoints/client/timeline-queries";
 import { CrashLines } from "@/components/incidents/incident-view";
@@ -33,11 +33,8 @@ const SEGMENT_FILL: Record<string, string> = {
   other: "#d4d4d8",
 };
 
-const utcAt = (t: number) => formatUtcTime(new Date(t).toISOString());
-
 function fmt(t: number, span: number): string {
-  const iso = new Date(t).toISOString();
-  return span > 2 * 86_400_000 ? iso.slice(5, 16).replace("T", " ") : span > 3_600_000 ? iso.slice(11, 16) : iso.slice(11, 19);
+  return formatUtcTick(t, span > 2 * 86_400_000 ? "day" : span > 3_600_000 ? "minute" : "second");
 }
 
 function ticks(from: number, to: number): number[] {
@@ -116,7 +113,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
       <CardSection
         id="timeline-h"
         title="Crash timeline"
-        description={data ? `${formatTimelineRange(from, to)}${win.kind === "live" ? ` (live${from > data.from ? ", from the first recorded point" : ""})` : ""}. Drag across the chart to zoom in.` : "Queue depth, worker lanes with crashes, incidents, deploys and trials."}
+        description={data ? `${formatUtcRange(from, to)}${win.kind === "live" ? ` (live${from > data.from ? ", from the first recorded point" : ""})` : ""}. Drag across the chart to zoom in.` : "Queue depth, worker lanes with crashes, incidents, deploys and trials."}
         actions={
           <>
             <div role="radiogroup" aria-label="Time span" className="inline-flex rounded-md border border-line-strong bg-surface p-0.5">
@@ -234,7 +231,7 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                       {d.image.split("/").pop()}
                       {d.version ? ` (v${d.version})` : ""}
                     </text>
-                    <title>{`Image change: ${d.image}${d.version ? ` version ${d.version}` : ""} at ${utcAt(d.t)}`}</title>
+                    <title>{`Image change: ${d.image}${d.version ? ` version ${d.version}` : ""} at ${formatUtcTime(d.t)}`}</title>
                   </g>
                 ))}
                 {/* worker lanes */}
@@ -249,19 +246,19 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                         .filter((s) => s.kind !== "backoff")
                         .map((s, j) => (
                           <rect key={j} x={x(s.start)} y={y + 4} width={Math.max(1, x(s.end) - x(s.start))} height={LANE_H - 8} fill={SEGMENT_FILL[s.kind]} rx={2}>
-                            <title>{`${s.kind} ${new Date(s.start).toISOString().slice(11, 19)}–${new Date(s.end).toISOString().slice(11, 19)}`}</title>
+                            <title>{`${s.kind} ${formatUtcTick(s.start, "second")}–${formatUtcTick(s.end, "second")}`}</title>
                           </rect>
                         ))}
                       {l.segments
                         .filter((s) => s.kind === "backoff")
                         .map((s, j) => (
                           <rect key={`b${j}`} x={x(s.start)} y={y + 6} width={Math.max(1, x(s.end) - x(s.start))} height={LANE_H - 12} fill={SEGMENT_FILL.backoff}>
-                            <title>{`back-off ${Math.round((s.end - s.start) / 1000)} s`}</title>
+                            <title>{`back-off ${formatDurationMs(s.end - s.start)}`}</title>
                           </rect>
                         ))}
                       {l.restarts.map((t) => (
                         <path key={`r${t}`} d={`M ${x(t)} ${y + 2} l 4 -4 l -8 0 z`} fill="#2563eb">
-                          <title>{`restart at ${utcAt(t)}`}</title>
+                          <title>{`restart at ${formatUtcTime(t)}`}</title>
                         </path>
                       ))}
                       {l.crashes.map((c) => (
@@ -271,13 +268,13 @@ export function EndpointTimeline({ endpointId, window: controlled, onWindowChang
                           data-testid="crash-marker"
                           role="button"
                           tabIndex={0}
-                          aria-label={`Crash ${c.signature} at ${utcAt(c.t)} on worker ${l.workerId}`}
+                          aria-label={`Crash ${c.signature} at ${formatUtcTime(c.t)} on worker ${l.workerId}`}
                           className="cursor-pointer focus:outline-none"
                           onClick={() => setSelected({ id: c.id, t: c.t })}
                           onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && setSelected({ id: c.id, t: c.t })}
                         >
                           <circle cx={x(c.t)} cy={y + LANE_H / 2} r={selected?.id === c.id ? 6.5 : 5} fill={c.color} stroke="white" strokeWidth={1.5} />
-                          <title>{`${c.title}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ""} at ${utcAt(c.t)}`}</title>
+                          <title>{`${c.title}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ""} at ${formatUtcTime(c.t)}`}</title>
                         </g>
                       ))}
                     </g>

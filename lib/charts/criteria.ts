@@ -1,5 +1,5 @@
 import type { CriterionState, Horizon } from "@/lib/domain/criteria/rules";
-import { formatDuration } from "@/lib/domain/criteria/duration";
+import { formatDurationMs, formatHoursRounded } from "@/lib/format/time";
 
 /** Pure helpers for the criteria pages and report: labels, day bars from history, counts. */
 
@@ -20,12 +20,6 @@ export interface DayBar {
   worst: CriterionState | "none";
   /** One line for a tooltip / screen reader, e.g. "2026-11-20: pass 20 h, fail 4 h". */
   label: string;
-}
-
-function fmtHours(ms: number): string {
-  const h = ms / HOUR;
-  if (h >= 1) return `${Math.round(h)} h`;
-  return `${Math.max(1, Math.round(ms / 60_000))} min`;
 }
 
 /**
@@ -64,7 +58,7 @@ export function buildDayBars(history: { at: string; state: CriterionState }[], o
   }
   for (const b of bars) {
     b.worst = STATE_ORDER.find((s) => b.ms[s] > 0) ?? "none";
-    const parts = STATE_ORDER.filter((s) => b.ms[s] > 0).map((s) => `${s} ${fmtHours(b.ms[s])}`);
+    const parts = STATE_ORDER.filter((s) => b.ms[s] > 0).map((s) => `${s} ${formatHoursRounded(b.ms[s])}`);
     b.label = `${b.day}: ${parts.length ? parts.join(", ") : "no evaluation"}`;
   }
   return bars;
@@ -86,7 +80,7 @@ export function countByHorizon(criteria: { horizon: Horizon; state: CriterionSta
 export function countdownText(endsAt: string | null, now: number): string | null {
   if (!endsAt) return null;
   const ms = Date.parse(endsAt) - now;
-  return ms > 0 ? formatDuration(ms) : null;
+  return ms > 0 ? formatDurationMs(ms) : null;
 }
 
 export interface EvidenceLike {

@@ -223,10 +223,3 @@ export function fitTimelineRange(data: Pick<TimelineDto, "from" | "to" | "queue"
   const start = Math.max(from, Math.min(first - (to - first) * 0.05, to - minSpan));
   return { from: Math.floor(start), to };
 }
-
-/** "2026-12-05 14:03:47 → 14:18:47 UTC", with the end's date when it falls on another day. */
-export function formatTimelineRange(from: number, to: number): string {
-  const a = new Date(from).toISOString().replace("T", " ").slice(0, 19);
-  const b = new Date(to).toISOString().replace("T", " ").slice(0, 19);
-  return `${a} → ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC`;
-}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { applyHysteresis, combineResults, DEFAULT_CRITERIA, evaluateRule, evidenceAt, HYSTERESIS_MS, parseRuleParams, type CriterionState, type EndpointFacts, type RuleName, type RuleResult } from "./rules";
-import { formatDuration } from "./duration";
 
 const T0 = new Date("2026-11-01T00:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -238,10 +237,5 @@ describe("roll-up, hysteresis, params, seeds", () => {
   it("attestation evidence links only http(s) addresses", () => {
     const r = evaluateRule("attestation", {}, facts({ attestations: [{ id: "a1", by: "dana", at: at(1), link: "javascript:alert(1)" }] }), at(2));
     expect(r.evidence[0].href).toBeUndefined();
-  });
-
-  it("formats durations", () => {
-    expect(formatDuration((3 * 24 + 4) * 3600_000)).toBe("3 d 4 h");
-    expect(formatDuration(90_000)).toBe("1 min");
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isActiveSweepState } from "@/lib/domain/sweep/states";
-import { formatDuration } from "./duration";
+import { formatDurationMs } from "@/lib/format/time";
 
 /**
  * Success criteria as typed rules over facts sweepwatch already records.
@@ -244,7 +244,7 @@ const healthResponds: Evaluator<{ lastPolls: number; maxAgeMinutes: number }> = 
   const newest = polls[0];
   const age = now.getTime() - newest.at.getTime();
   if (age > p.maxAgeMinutes * MIN) {
-    return unknown(`The newest /health poll is ${formatDuration(age)} old (limit ${p.maxAgeMinutes} min): no data since ${iso(newest.at)}.`, "a current /health poll", polls.map(ev));
+    return unknown(`The newest /health poll is ${formatDurationMs(age)} old (limit ${p.maxAgeMinutes} min): no data since ${iso(newest.at)}.`, "a current /health poll", polls.map(ev));
   }
   if (polls.length < p.lastPolls) return unknown(`/health answered ${polls.length} of the ${p.lastPolls} polls needed.`, `${p.lastPolls - polls.length} more poll(s)`, polls.map(ev));
   if (newest.readyWorkers === null) return unknown("/health answered but did not report worker counts.", "ready-worker counts", polls.map(ev));
@@ -277,8 +277,8 @@ const smokeJobPassed: Evaluator<{ everyMinutes: number; maxAgeMinutes: number }>
   if (latest.ok === false) return { state: "fail", summary: `The latest smoke job on ${d.label} ended ${latest.status}${latest.error ? ` (${latest.error.slice(0, 160)})` : ""}.`, evidence: [ev(latest)] };
   const at = latest.finishedAt ?? latest.submittedAt;
   const age = now.getTime() - at.getTime();
-  if (age > p.maxAgeMinutes * MIN) return unknown(`The latest smoke job on ${d.label} passed ${formatDuration(age)} ago, older than ${p.maxAgeMinutes} min.`, "a recent smoke job", [ev(latest)]);
-  return { state: "pass", summary: `The latest smoke job on ${d.label} passed its output check ${formatDuration(age)} ago.`, evidence: [ev(latest)], since: at };
+  if (age > p.maxAgeMinutes * MIN) return unknown(`The latest smoke job on ${d.label} passed ${formatDurationMs(age)} ago, older than ${p.maxAgeMinutes} min.`, "a recent smoke job", [ev(latest)]);
+  return { state: "pass", summary: `The latest smoke job on ${d.label} passed its output check ${formatDurationMs(age)} ago.`, evidence: [ev(latest)], since: at };
 };
 
 const sweepCompleted: Evaluator<Record<string, never>> = (f) => {
@@ -360,7 +360,7 @@ const quietPeriod: Evaluator<{ signature: string | null; days: number; minActive
     const endsAt = new Date(last.at.getTime() + need);
     return {
       state: "fail",
-      summary: `A ${what} of worker ${last.workerId} at ${iso(last.at)}; passes in ${formatDuration(endsAt.getTime() - now.getTime())} if none follows and workers keep working.`,
+      summary: `A ${what} of worker ${last.workerId} at ${iso(last.at)}; passes in ${formatDurationMs(endsAt.getTime() - now.getTime())} if none follows and workers keep working.`,
       evidence: lastEv,
       countdownEndsAt: endsAt,
       resetReason: `countdown restarted by a ${what} of worker ${last.workerId} at ${iso(last.at)}`,
@@ -369,18 +369,18 @@ const quietPeriod: Evaluator<{ signature: string | null; days: number; minActive
   const quietSince = last && last.at > f.watchedSince ? last.at : f.watchedSince;
   const endsAt = new Date(quietSince.getTime() + need);
   if (endsAt > now) {
-    return { state: "pending", summary: `Watched for ${formatDuration(now.getTime() - quietSince.getTime())} of the ${p.days} d needed; passes in ${formatDuration(endsAt.getTime() - now.getTime())} if no ${what} happens.`, evidence: lastEv, countdownEndsAt: endsAt };
+    return { state: "pending", summary: `Watched for ${formatDurationMs(now.getTime() - quietSince.getTime())} of the ${p.days} d needed; passes in ${formatDurationMs(endsAt.getTime() - now.getTime())} if no ${what} happens.`, evidence: lastEv, countdownEndsAt: endsAt };
   }
   const from = now.getTime() - need;
   const days = new Set((f.activeDays ?? []).filter((d) => d >= utcDay(from) && d <= utcDay(now.getTime())));
   const needDays = Math.max(1, Math.ceil((Math.ceil(p.days) * p.minActiveDaysPct) / 100));
   const activeToday = days.has(utcDay(now.getTime())) || days.has(utcDay(now.getTime() - DAY));
   if (days.size < needDays || !activeToday) {
-    return unknown(`No ${what} for ${formatDuration(now.getTime() - quietSince.getTime())}, but workers worked on only ${days.size} of the last ${p.days} d${activeToday ? "" : " and not in the last day"}: silence is not stability.`, `worker activity on at least ${needDays} day(s), including the last day`, lastEv);
+    return unknown(`No ${what} for ${formatDurationMs(now.getTime() - quietSince.getTime())}, but workers worked on only ${days.size} of the last ${p.days} d${activeToday ? "" : " and not in the last day"}: silence is not stability.`, `worker activity on at least ${needDays} day(s), including the last day`, lastEv);
   }
   return {
     state: "pass",
-    summary: `No ${what} for ${formatDuration(now.getTime() - quietSince.getTime())} (needed ${p.days} d) while workers worked on ${days.size} day(s).`,
+    summary: `No ${what} for ${formatDurationMs(now.getTime() - quietSince.getTime())} (needed ${p.days} d) while workers worked on ${days.size} day(s).`,
     evidence: [...lastEv, { kind: "endpoint", id: f.endpointId, endpointId: f.endpointId, at: iso(now), label: `workers active on ${days.size} of ${p.days} day(s)` }],
     since: endsAt,
     countdownEndsAt: endsAt,
@@ -392,14 +392,14 @@ const productionReady: Evaluator<{ days: number; minSuccessPct: number; maxIncid
   const maxOpen = p.maxIncidentOpenMinutes * MIN;
   const inPeriod = f.incidents.filter((i) => (i.resolvedAt ?? now) >= from);
   const opened = inPeriod.filter((i) => i.openedAt >= from);
-  const incEv = (i: EndpointFacts["incidents"][number]): Evidence => ({ kind: "incident", id: i.id, endpointId: f.endpointId, at: iso(i.openedAt), label: `${i.title} (open ${formatDuration((i.resolvedAt ?? now).getTime() - i.openedAt.getTime())}${i.resolvedAt ? "" : ", still open"})` });
+  const incEv = (i: EndpointFacts["incidents"][number]): Evidence => ({ kind: "incident", id: i.id, endpointId: f.endpointId, at: iso(i.openedAt), label: `${i.title} (open ${formatDurationMs((i.resolvedAt ?? now).getTime() - i.openedAt.getTime())}${i.resolvedAt ? "" : ", still open"})` });
   const long = inPeriod.filter((i) => (i.resolvedAt ?? now).getTime() - i.openedAt.getTime() > maxOpen);
   const resolved = opened.filter((i) => i.resolvedAt);
   const mttr = resolved.length ? resolved.reduce((s, i) => s + (i.resolvedAt!.getTime() - i.openedAt.getTime()), 0) / resolved.length : 0;
   const problems: string[] = [];
   if (long.length) problems.push(`${long.length} incident(s) open longer than ${p.maxIncidentOpenMinutes} min`);
   if (opened.length > p.maxIncidents) problems.push(`${opened.length} incidents opened (at most ${p.maxIncidents})`);
-  if (resolved.length && mttr > p.maxMeanRecoverMinutes * MIN) problems.push(`mean time to recover ${formatDuration(mttr)} (at most ${p.maxMeanRecoverMinutes} min)`);
+  if (resolved.length && mttr > p.maxMeanRecoverMinutes * MIN) problems.push(`mean time to recover ${formatDurationMs(mttr)} (at most ${p.maxMeanRecoverMinutes} min)`);
   const st = servedStats(f.jobs.filter((j) => j.finishedAt >= from));
   if (st.counted > 0 && st.rate < p.minSuccessPct) problems.push(`${st.rate.toFixed(2)} % of ${st.counted} jobs served (need ${p.minSuccessPct} %)`);
   if (problems.length) {
@@ -411,12 +411,12 @@ const productionReady: Evaluator<{ days: number; minSuccessPct: number; maxIncid
   }
   const endsAt = new Date(f.watchedSince.getTime() + p.days * DAY);
   if (endsAt > now) {
-    return { state: "pending", summary: `${st.counted ? `${st.rate.toFixed(2)} % served so far; ` : ""}needs ${p.days} d of history, passes in ${formatDuration(endsAt.getTime() - now.getTime())} if it holds.`, evidence: [], countdownEndsAt: endsAt };
+    return { state: "pending", summary: `${st.counted ? `${st.rate.toFixed(2)} % served so far; ` : ""}needs ${p.days} d of history, passes in ${formatDurationMs(endsAt.getTime() - now.getTime())} if it holds.`, evidence: [], countdownEndsAt: endsAt };
   }
   if (st.counted === 0) return unknown(`No finished job in the last ${p.days} d.`, "jobs served in the period");
   return {
     state: "pass",
-    summary: `${st.rate.toFixed(2)} % of ${st.counted} jobs served in the last ${p.days} d; ${opened.length} incident(s)${resolved.length ? `, mean time to recover ${formatDuration(mttr)}` : ""}, none open past ${p.maxIncidentOpenMinutes} min.`,
+    summary: `${st.rate.toFixed(2)} % of ${st.counted} jobs served in the last ${p.days} d; ${opened.length} incident(s)${resolved.length ? `, mean time to recover ${formatDurationMs(mttr)}` : ""}, none open past ${p.maxIncidentOpenMinutes} min.`,
     evidence: [jobEv(f, f.jobs[0]), ...opened.slice(0, 4).map(incEv)],
   };
 };

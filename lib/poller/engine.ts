@@ -276,7 +276,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
         }
         summary.logReads++;
         if (result.lines.length) {
-          const { inserted } = await storeLogLines(toStoredLines(endpointId, w.id, result.lines, at), { prisma, receivedAt: at });
+          const { inserted } = await storeLogLines({ lines: toStoredLines(endpointId, w.id, result.lines, at), receivedAt: at }, featureCtx);
           summary.logLines += inserted;
         }
         const cursor = nextLogCursor({ lines: result.lines, previous: w.logCursor, endedBy: result.endedBy, readStartedAt: at.getTime(), readEndedAt: clock.now() });

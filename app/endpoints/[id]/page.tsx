@@ -6,6 +6,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { EndpointView } from "@/components/endpoints/endpoint-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
+import { createCtx } from "@/lib/ctx";
 import { getEndpoint } from "@/lib/endpoints/repository";
 import { listJobs } from "@/lib/jobs/repository";
 import { searchLogs } from "@/lib/logs/repository";
@@ -52,7 +53,7 @@ export default async function EndpointPage({ params, searchParams }: Props) {
       ),
     ),
     qc.prefetchInfiniteQuery(
-      logSearchQueryOptions(logFilter, ({ cursor }) => searchLogs({ ...logFilter, q: state.q?.trim() || undefined, cursor: cursor ?? undefined, limit: LOG_PAGE_SIZE })),
+      logSearchQueryOptions(logFilter, ({ cursor }) => searchLogs({ ...logFilter, q: state.q?.trim() || undefined, cursor: cursor ?? undefined, limit: LOG_PAGE_SIZE }, createCtx())),
     ),
   ]);
 

@@ -4,6 +4,7 @@ import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { countByHorizon } from "@/lib/charts/criteria";
 import { listCriteria } from "@/lib/criteria/evaluation";
 import { listEndpoints } from "@/lib/endpoints/repository";
+import { createCtx } from "@/lib/ctx";
 import { listSweeps } from "@/lib/sweeps/service";
 import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
@@ -77,7 +78,7 @@ function readyWorkers(s: NonNullable<EndpointSummaryDto["latestSnapshot"]>): num
 export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {}): Promise<OverviewDto> {
   const now = opts.now ?? new Date();
   const [endpointList, sweeps, activeSweeps, criteria, pollerTick, incidents, incidentCount, flaggedItems, flaggedByEndpoint] = await Promise.all([
-    listEndpoints({ prisma, now }),
+    listEndpoints({}, createCtx({ db: prisma, now: () => now })),
     listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, { prisma }),
     prisma.sweep.count({ where: { state: { in: [...ACTIVE_SWEEP_STATES] } } }),
     listCriteria(prisma),

@@ -7,6 +7,7 @@ import { detectEndpoint } from "@/lib/incidents/detection/module";
 import { acknowledgeIncident, countFlaggedJobsByEndpoint, getIncident, listFlaggedJobs, listIncidents, listOpenIncidents, resolveIncident, updateIncidentNotes } from "@/lib/incidents/service";
 import { listCrashes } from "@/lib/incidents/crashes";
 import { getEndpointTimeline } from "@/lib/endpoints/timeline";
+import { createCtx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 
 let prisma: PrismaClient;
@@ -124,7 +125,7 @@ describe("detection on stored rows and the incident data functions", () => {
     const crashes = await listCrashes({ endpointId: ep, from: at(0), to: at(60) }, { prisma });
     expect(crashes.crashes.map((c) => c.workerId)).toEqual([`${tag}-w2`, `${tag}-w1`]);
 
-    const tl = await getEndpointTimeline({ endpointId: ep, from: at(0), to: at(120) }, { prisma });
+    const tl = await getEndpointTimeline({ endpointId: ep, from: at(0), to: at(120) }, createCtx({ db: prisma }));
     expect(tl.lanes.map((l) => [l.workerId, l.crashes.length])).toEqual([
       [`${tag}-w1`, 1],
       [`${tag}-w2`, 1],

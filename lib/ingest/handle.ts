@@ -10,6 +10,7 @@ import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/endpoints/webhooks";
 import { applyWebhookUpdate } from "@/lib/jobs/service";
 import { getPrisma } from "@/lib/db";
+import { createCtx } from "@/lib/ctx";
 import { INGEST_LIMITS, IngestBatchBodySchema, TRUNCATION_MARKER, type IngestResultDto } from "@/lib/api/specs/ingest";
 import { LOG_UPLOAD_MAX_BYTES, type UploadLogResultDto } from "@/lib/api/specs/logs";
 import { webhookRoute } from "@/lib/api/specs/ingest";
@@ -78,7 +79,7 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
  */
 export async function handleRunpodWebhook(req: Request, secret: string, now: Date = new Date()) {
   const notFound = () => new AppError("not_found", "Not found.");
-  const endpoint = await findEndpointByWebhookSecret(secret);
+  const endpoint = await findEndpointByWebhookSecret({ secret }, createCtx());
   if (!endpoint) throw notFound();
   const raw = await readJsonBody(req, webhookRoute.maxBodyBytes ?? 2 * 1024 * 1024);
   const doc = parseOr422(webhookRoute.body!, raw, "body");

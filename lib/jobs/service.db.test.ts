@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { addEndpoint, setEndpointPaused } from "@/lib/endpoints/service";
+import { createCtx } from "@/lib/ctx";
 import { applyWebhookUpdate, recordJobStatus, submitJob, trackJob } from "@/lib/jobs/service";
 import { countRows, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 
@@ -80,12 +81,12 @@ describe("job write API (for route handlers)", () => {
     expect(row.transitions[0]).toMatchObject({ fromStatus: null, source: "poll" });
 
     // a manual endpoint can be added and paused; paused endpoints get no polls
-    const manual = await addEndpoint({ id: `${env.tag}-manual`, displayName: "Manual one" }, { prisma: env.prisma });
+    const manual = await addEndpoint({ id: `${env.tag}-manual`, displayName: "Manual one" }, createCtx({ db: env.prisma }));
     expect(manual).toMatchObject({ source: "manual", paused: false, displayName: "Manual one" });
-    await expect(addEndpoint({ id: "bad id" }, { prisma: env.prisma })).rejects.toMatchObject({ code: "validation_failed" });
-    await setEndpointPaused(env.ep("ep"), true, { prisma: env.prisma });
-    await setEndpointPaused(`${env.tag}-manual`, true, { prisma: env.prisma });
-    await expect(setEndpointPaused(`${env.tag}-missing`, true, { prisma: env.prisma })).rejects.toMatchObject({ code: "not_found" });
+    await expect(addEndpoint({ id: "bad id" }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "validation_failed" });
+    await setEndpointPaused({ id: env.ep("ep"), paused: true }, createCtx({ db: env.prisma }));
+    await setEndpointPaused({ id: `${env.tag}-manual`, paused: true }, createCtx({ db: env.prisma }));
+    await expect(setEndpointPaused({ id: `${env.tag}-missing`, paused: true }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "not_found" });
     await env.advance(20_000);
     const s = await p.tick();
     expect(s.endpoints).toEqual([]);

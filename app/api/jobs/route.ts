@@ -20,9 +20,9 @@ function webhookOrigin(origin: string): string | null {
   return loopback && loadEnv().mode !== "demo" ? null : origin;
 }
 
-export const POST = apiRoute(submitJobRoute, async ({ req, body, principal }) => {
+export const POST = apiRoute(submitJobRoute, async ({ req, body, principal, ctx }) => {
   const origin = webhookOrigin(req.nextUrl.origin);
-  const secret = origin ? await ensureWebhookSecret(body.endpointId) : null;
+  const secret = origin ? await ensureWebhookSecret({ endpointId: body.endpointId }, ctx) : null;
   const row = await submitJob({ endpointId: body.endpointId, input: body.input, source: "sweepwatch", webhookUrl: secret ? origin + webhookPath(secret) : null });
   await recordAudit({ actor: principal, action: "job.submit", targetType: "job", targetId: row.id, detail: { endpointId: row.endpointId } });
   return { job: (await getJob(row.id))! };

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { submitJob } from "@/lib/jobs/service";
 import { ingestLogBatch } from "@/lib/ingest/repository";
+import { createCtx } from "@/lib/ctx";
 import { getIncident } from "@/lib/incidents/service";
 import { seedDefaultCriteria } from "@/lib/criteria/evaluation";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, TEST_POLLER_CONFIG, type PollerTestEnv } from "@/lib/poller/testing";
@@ -95,7 +96,7 @@ describe("truthful detection against the simulator", () => {
         lines: streamed.filter((l) => l.workerId === workerId).map((l) => ({ ts: new Date(l.ts.getTime() + 1_000), stream: "stderr", text: l.text })),
         exit: { code: 134, signal: null, at: new Date(streamed[streamed.length - 1].ts.getTime() + 1_500) },
       },
-      { prisma: e.prisma, now: new Date(e.sim.clock.now()) },
+      createCtx({ db: e.prisma, now: () => new Date(e.sim.clock.now()) }),
     );
     await runFor(e, p, 30_000, 2_000);
     expect(await e.prisma.logLine.count({ where: { endpointId: ep, source: "ingest" } })).toBeGreaterThan(0);

@@ -1,8 +1,10 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
-import type { Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx } from "@/lib/ctx";
+import { recordAudit } from "@/lib/data/audit";
 import {
   createDiscoveredEndpoint,
+  endpointExists,
   findEndpointConfigs,
   updateEndpointConfig,
   updateEndpointPaused,
@@ -13,16 +15,39 @@ import {
 
 /**
  * Service of endpoints: the rules of endpoint writes (id validation, not-found, which discovered
- * configs count as changed). Manual endpoints from the UI, pause/resume, the poller's discovery upserts.
+ * configs count as changed) and their audit. Manual endpoints from the UI, pause/resume, the
+ * poller's discovery upserts.
  */
 
 const ENDPOINT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /**
- * Adds an endpoint by hand (id + display name). An endpoint that already exists keeps its data;
- * only its display name is updated. Bad input → AppError("validation_failed"), nothing written.
+ * Adds an endpoint by hand (id + display name), audited as endpoint.add. An endpoint that already
+ * exists keeps its data; only its display name is updated. Bad input → AppError("validation_failed"),
+ * nothing written.
  */
 export async function addEndpoint(input: { id: string; displayName?: string | null }, ctx: Ctx<unknown>): Promise<EndpointRow> {
+  const actor = actorOf(ctx);
+  const row = await saveManualEndpoint(input, ctx);
+  await recordAudit({ actor, action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } }, ctx.db);
+  return row;
+}
+
+/**
+ * Changes an endpoint's display name and/or pauses or resumes its polling, audited as
+ * endpoint.update, endpoint.pause or endpoint.resume with the changes. Unknown id → AppError("not_found").
+ */
+export async function updateEndpoint(input: { id: string; displayName?: string | null; paused?: boolean }, ctx: Ctx<unknown>): Promise<void> {
+  const actor = actorOf(ctx);
+  const { id, ...changes } = input;
+  if (!(await endpointExists({ id }, ctx))) throw new AppError("not_found", `Endpoint "${id}" not found.`);
+  if (changes.displayName) await saveManualEndpoint({ id, displayName: changes.displayName }, ctx);
+  if (changes.paused !== undefined) await setEndpointPaused({ id, paused: changes.paused }, ctx);
+  const action = changes.paused === undefined ? "endpoint.update" : changes.paused ? "endpoint.pause" : "endpoint.resume";
+  await recordAudit({ actor, action, targetType: "endpoint", targetId: id, detail: changes }, ctx.db);
+}
+
+async function saveManualEndpoint(input: { id: string; displayName?: string | null }, ctx: Ctx<unknown>): Promise<EndpointRow> {
   const id = typeof input.id === "string" ? input.id.trim() : "";
   if (!ENDPOINT_ID.test(id)) {
     throw new AppError("validation_failed", "Endpoint id must be 1-128 letters, digits, '-' or '_'.", {
@@ -34,7 +59,7 @@ export async function addEndpoint(input: { id: string; displayName?: string | nu
 }
 
 /** Pauses or resumes polling of an endpoint. Unknown id → AppError("not_found"). */
-export async function setEndpointPaused({ id, paused }: { id: string; paused: boolean }, ctx: Ctx<unknown>): Promise<EndpointRow> {
+async function setEndpointPaused({ id, paused }: { id: string; paused: boolean }, ctx: Ctx<unknown>): Promise<EndpointRow> {
   try {
     return await updateEndpointPaused(ctx.db, { id, paused: Boolean(paused) });
   } catch (err) {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
-import { addEndpoint, setEndpointPaused } from "@/lib/endpoints/service";
+import { addEndpoint, updateEndpoint } from "@/lib/endpoints/service";
 import { createCtx } from "@/lib/ctx";
+import { SYSTEM_PRINCIPAL } from "@/lib/auth/principal";
 import { applyWebhookUpdate, recordJobStatus, submitJob, trackJob } from "@/lib/jobs/service";
 import { countRows, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 
@@ -81,12 +82,13 @@ describe("job write API (for route handlers)", () => {
     expect(row.transitions[0]).toMatchObject({ fromStatus: null, source: "poll" });
 
     // a manual endpoint can be added and paused; paused endpoints get no polls
-    const manual = await addEndpoint({ id: `${env.tag}-manual`, displayName: "Manual one" }, createCtx({ db: env.prisma }));
+    const admin = createCtx({ db: env.prisma, principal: SYSTEM_PRINCIPAL });
+    const manual = await addEndpoint({ id: `${env.tag}-manual`, displayName: "Manual one" }, admin);
     expect(manual).toMatchObject({ source: "manual", paused: false, displayName: "Manual one" });
-    await expect(addEndpoint({ id: "bad id" }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "validation_failed" });
-    await setEndpointPaused({ id: env.ep("ep"), paused: true }, createCtx({ db: env.prisma }));
-    await setEndpointPaused({ id: `${env.tag}-manual`, paused: true }, createCtx({ db: env.prisma }));
-    await expect(setEndpointPaused({ id: `${env.tag}-missing`, paused: true }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "not_found" });
+    await expect(addEndpoint({ id: "bad id" }, admin)).rejects.toMatchObject({ code: "validation_failed" });
+    await updateEndpoint({ id: env.ep("ep"), paused: true }, admin);
+    await updateEndpoint({ id: `${env.tag}-manual`, paused: true }, admin);
+    await expect(updateEndpoint({ id: `${env.tag}-missing`, paused: true }, admin)).rejects.toMatchObject({ code: "not_found" });
     await env.advance(20_000);
     const s = await p.tick();
     expect(s.endpoints).toEqual([]);

@@ -9,7 +9,8 @@ import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/ing
 import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/endpoints/webhooks";
 import { applyWebhookUpdate } from "@/lib/jobs/service";
-import type { Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx } from "@/lib/ctx";
+import { recordAudit } from "@/lib/data/audit";
 import { INGEST_LIMITS, IngestBatchBodySchema, TRUNCATION_MARKER, type IngestResultDto } from "@/lib/api/specs/ingest";
 import { LOG_UPLOAD_MAX_BYTES, type UploadLogResultDto } from "@/lib/api/specs/logs";
 import { webhookRoute } from "@/lib/api/specs/ingest";
@@ -119,11 +120,12 @@ async function readUploadText(req: Request): Promise<string> {
   return bytes.toString("utf8");
 }
 
-/** POST /api/logs/upload. */
+/** POST /api/logs/upload, audited as logs.upload. */
 export async function handleLogUpload(
   { req, ...target }: { req: Request; endpointId: string; workerId?: string; jobId?: string; at?: string },
   ctx: Ctx<unknown>,
 ): Promise<UploadLogResultDto> {
+  const actor = actorOf(ctx);
   const now = ctx.now();
   const text = await readUploadText(req);
   if (!text.trim()) throw new AppError("validation_failed", "The uploaded log is empty.", { issues: [{ path: "body", message: "empty" }] });
@@ -131,5 +133,7 @@ export async function handleLogUpload(
   const { lines, truncated, undated } = parseUploadedLog(text, { uploadedAt: now, givenAt, maxLineChars: INGEST_LIMITS.maxLineChars, marker: TRUNCATION_MARKER });
   const fileHash = createHash("sha256").update(text).digest("hex");
   const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, frozenAt(ctx, now));
-  return { endpointId: target.endpointId, workerId: target.workerId ?? null, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
+  const workerId = target.workerId ?? null;
+  await recordAudit({ actor, action: "logs.upload", targetType: "endpoint", targetId: target.endpointId, detail: { workerId, lines: lines.length, inserted: r.inserted } }, ctx.db);
+  return { endpointId: target.endpointId, workerId, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
 }

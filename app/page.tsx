@@ -3,6 +3,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { OverviewBoard, OverviewSkeleton } from "@/components/overview/overview-board";
 import { SystemStatus } from "@/components/system/system-status";
 import { PageHeader } from "@/components/ui/page-header";
+import { createCtx } from "@/lib/ctx";
 import { readOverview } from "@/lib/criteria/service";
 import { getSystemHealth } from "@/lib/data/system";
 import { getQueryClient } from "@/lib/queries/query-client";
@@ -12,7 +13,7 @@ import { healthQueryOptions } from "@/lib/queries/system";
 /** Prefetches the overview with the options the board then polls with. */
 async function OverviewSlot() {
   const queryClient = getQueryClient();
-  await Promise.all([queryClient.prefetchQuery(overviewQueryOptions(() => readOverview())), queryClient.prefetchQuery(healthQueryOptions(() => getSystemHealth()))]);
+  await Promise.all([queryClient.prefetchQuery(overviewQueryOptions(() => readOverview({}, createCtx()))), queryClient.prefetchQuery(healthQueryOptions(() => getSystemHealth()))]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <OverviewBoard />

@@ -14,6 +14,7 @@
  * else an embedded PostgreSQL in a temp folder.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createCtx } from "@/lib/ctx";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -96,7 +97,7 @@ async function latency() {
     const now = () => new Date(env.sim.clock.now());
     const jobs = new Map<string, string>();
     for (const e of endpoints) {
-      const j = await submitJob({ endpointId: env.ep(e.name), input: { x1: 1, x2: 2 } }, { prisma: env.prisma, client: env.client, now });
+      const j = await submitJob({ endpointId: env.ep(e.name), input: { x1: 1, x2: 2 } }, createCtx({ db: env.prisma, runpod: env.client, now: now }));
       jobs.set(e.name, j.id);
     }
     const flaggedAt = new Map<string, number>();

@@ -14,6 +14,7 @@
  * --jobs N (default 10000), --endpoints N (default 50).
  */
 import pLimit from "p-limit";
+import { createCtx } from "@/lib/ctx";
 import { createPrismaClient } from "@/lib/db";
 import { submitJob } from "@/lib/jobs/service";
 import { createPoller } from "@/lib/poller/engine";
@@ -230,7 +231,7 @@ async function main() {
         });
         await poller.tick(); // discovery
         const now = () => new Date(sim.clock.now());
-        const tracked = await submitAll(sim, async (endpointId, i) => (await submitJob({ endpointId, input: input(i) }, { prisma, client, now })).id);
+        const tracked = await submitAll(sim, async (endpointId, i) => (await submitJob({ endpointId, input: input(i) }, createCtx({ db: prisma, runpod: client, now: now }))).id);
         process.stdout.write(`  sweepwatch: ${tracked.length} jobs submitted (${Math.round((Date.now() - t0) / 1000)} s)\n`);
         return {
           tick: async () => {

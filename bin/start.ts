@@ -13,7 +13,8 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { describeDatabaseError, maskDatabaseUrl } from "@/lib/pg-errors";
 import { createPrismaClient } from "@/lib/db";
-import { seedDefaultCriteria } from "@/lib/criteria/evaluation";
+import { seedDefaultCriteria } from "@/lib/criteria/repository";
+import { createCtx } from "@/lib/ctx";
 import { choosePort } from "./ports";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -189,7 +190,7 @@ async function main() {
     // A new installation starts with the criteria of the team's status report.
     const prisma = createPrismaClient(databaseUrl, { max: 1 });
     try {
-      const seeded = await seedDefaultCriteria(prisma);
+      const seeded = await seedDefaultCriteria({}, createCtx({ db: prisma }));
       if (seeded) say(`criteria: seeded ${seeded} success criteria`);
     } finally {
       await prisma.$disconnect();

@@ -5,7 +5,8 @@ import { CriteriaBoard } from "@/components/criteria/criteria-board";
 import { CriteriaSkeleton } from "@/components/criteria/criteria-skeleton";
 import { PRINT_CSS } from "@/components/criteria/print-css";
 import { PageHeader } from "@/components/ui/page-header";
-import { readCriteria } from "@/lib/criteria/service";
+import { createCtx } from "@/lib/ctx";
+import { listCriteriaView } from "@/lib/criteria/repository";
 import { getQueryClient } from "@/lib/queries/query-client";
 import { criteriaQueryOptions, parseCriteriaSearchParams, type CriteriaFilter } from "@/lib/criteria/client/queries";
 
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: "Criteria" };
 /** Prefetches with the same options the board then polls with (first paint is server data). */
 async function CriteriaSlot({ filter }: { filter: CriteriaFilter }) {
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery(criteriaQueryOptions(filter, (f) => readCriteria({ endpointId: f.endpointId, days: 28 })));
+  await queryClient.prefetchQuery(criteriaQueryOptions(filter, (f) => listCriteriaView({ endpointId: f.endpointId, days: 28 }, createCtx())));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <CriteriaBoard filter={filter} />

@@ -3,7 +3,8 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { IncidentList } from "@/components/incidents/incident-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { listIncidents } from "@/lib/incidents/service";
+import { createCtx } from "@/lib/ctx";
+import { listIncidents } from "@/lib/incidents/repository";
 import { INCIDENT_PAGE_SIZE, incidentListQueryOptions, parseIncidentFilters } from "@/lib/incidents/client/queries";
 import { getQueryClient } from "@/lib/queries/query-client";
 
@@ -16,7 +17,7 @@ export default async function IncidentsPage({ searchParams }: Props) {
   await requireUser("viewer", { path: "/incidents" });
   const filters = parseIncidentFilters(await searchParams);
   const qc = getQueryClient();
-  await qc.prefetchQuery(incidentListQueryOptions(filters, () => listIncidents({ ...filters, limit: INCIDENT_PAGE_SIZE })));
+  await qc.prefetchQuery(incidentListQueryOptions(filters, () => listIncidents({ ...filters, limit: INCIDENT_PAGE_SIZE }, createCtx())));
   return (
     <>
       <PageHeader title="Incidents" description="Crash loops that block queued jobs, with the evidence, the blast radius and the runbook." />

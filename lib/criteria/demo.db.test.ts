@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { evaluateAllCriteria, listCriteria, seedDefaultCriteria, type CriterionDto } from "@/lib/criteria/evaluation";
+import { createCtx } from "@/lib/ctx";
+import { evaluateAllCriteria } from "@/lib/criteria/evaluation";
+import { listCriteria, seedDefaultCriteria, type CriterionDto } from "@/lib/criteria/repository";
 import { setupPollerTest, type EndpointSpec, type PollerTestEnv } from "@/lib/poller/testing";
 import type { Poller } from "@/lib/poller/engine";
 import { listPollerModules } from "@/lib/poller/modules";
@@ -50,14 +52,14 @@ async function runUntilMinute(minute: number) {
 
 async function criteriaOf(name: string): Promise<Map<string, CriterionDto>> {
   const now = new Date(env.sim.clock.now());
-  await evaluateAllCriteria(env.prisma, now);
-  const rows = await listCriteria(env.prisma, { endpointId: env.ep(name) });
+  await evaluateAllCriteria({}, createCtx({ db: env.prisma, now: () => now }));
+  const rows = await listCriteria({ endpointId: env.ep(name) }, createCtx({ db: env.prisma }));
   return new Map(rows.map((c) => [c.key, c]));
 }
 
 beforeAll(async () => {
   env = await setupPollerTest({ endpoints: [pick("demo-healthy"), pick("demo-randomdevice"), pick("demo-rollout")] });
-  await seedDefaultCriteria(env.prisma);
+  await seedDefaultCriteria({}, createCtx({ db: env.prisma }));
   // Whatever else is registered besides the engine's own tasks (e.g. detection), plus smoke jobs every 5 s.
   const others = listPollerModules().filter((m) => !["criteria-evaluator", "smoke-jobs", "demo-traffic", "sweep-controller", "retention"].includes(m.name));
   poller = env.poller({ modules: [...others, createSmokeJobsModule({ everyMs: 5_000, demo: true })] });

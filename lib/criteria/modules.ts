@@ -1,4 +1,5 @@
-import { evaluateAllCriteria, seedDefaultCriteria } from "@/lib/criteria/evaluation";
+import { evaluateAllCriteria } from "@/lib/criteria/evaluation";
+import { seedDefaultCriteria } from "@/lib/criteria/repository";
 import { optInDemoEndpoints, scheduleSmokeRuns, syncSmokeRuns } from "@/lib/criteria/smoke";
 import { loadEnv } from "@/lib/env";
 import { submitJob } from "@/lib/jobs/service";
@@ -26,11 +27,12 @@ export function createCriteriaEvaluatorModule(opts: { everyMs?: number } = {}): 
     scope: "cluster",
     async run(ctx: PollerContext) {
       if (!seeded) {
-        const n = await seedDefaultCriteria(ctx.prisma);
+        const n = await seedDefaultCriteria({}, ctx.ctx);
         if (n) ctx.log.info("seeded the default success criteria", { count: n });
         seeded = true;
       }
-      await evaluateAllCriteria(ctx.prisma, ctx.now);
+      // judged at the tick's time, like every other module of the tick
+      await evaluateAllCriteria({}, { ...ctx.ctx, now: () => ctx.now });
     },
   };
 }
@@ -49,8 +51,8 @@ export function createSmokeJobsModule(opts: { everyMs?: number; /** Default: SWE
         now: ctx.now,
         submit: async (endpointId, input) => {
           const job = await submitJob(
-            { endpointId, input, source: "smoke" },
-            { prisma: ctx.prisma, client: ctx.client, now: () => new Date(ctx.clock.now()), pollerId: ctx.instanceId },
+            { endpointId, input, source: "smoke", pollerId: ctx.instanceId },
+            ctx.ctx,
           );
           return { id: job.id, status: job.status };
         },

@@ -23,8 +23,10 @@ beforeAll(async () => {
   const db = await import("@/lib/db");
   prisma = db.getPrisma();
   creds = await t.createRoleCredentials();
-  const { seedDefaultCriteria, evaluateAllCriteria } = await import("@/lib/criteria/evaluation");
-  await seedDefaultCriteria(prisma);
+  const { createCtx } = await import("@/lib/ctx");
+  const { seedDefaultCriteria } = await import("@/lib/criteria/repository");
+  const { evaluateAllCriteria } = await import("@/lib/criteria/evaluation");
+  await seedDefaultCriteria({}, createCtx({ db: prisma }));
   await prisma.endpoint.create({ data: { id: ep, name: ep } });
   await prisma.worker.create({ data: { endpointId: ep, id: `${ep}-w`, status: "UNHEALTHY", image: "img:v1", startedAt: new Date(Date.now() - 60_000), firstSeenAt: new Date(Date.now() - 60_000), lastSeenAt: new Date() } });
   await prisma.crashEvent.create({
@@ -33,7 +35,7 @@ beforeAll(async () => {
       title: "random_device could not be read", source: "log", evidence: [{ text: "what():  random_device could not be read", match: true }], dedupeKey: `${ep}-c1`,
     },
   });
-  await evaluateAllCriteria(prisma, new Date());
+  await evaluateAllCriteria({}, createCtx({ db: prisma }));
   for (const p of ["/api/criteria", "/api/criteria/{id}", "/api/criteria/{id}/attest", "/api/criteria/evaluate", "/api/criteria/report.md", "/api/criteria/smoke", "/api/criteria/smoke/settings", "/api/overview"]) routes[p] = await t.importRoute(p);
 });
 

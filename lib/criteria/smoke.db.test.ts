@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "@/lib/db";
-import { evaluateAllCriteria, listCriteria, seedDefaultCriteria } from "@/lib/criteria/evaluation";
+import { createCtx } from "@/lib/ctx";
+import { evaluateAllCriteria } from "@/lib/criteria/evaluation";
+import { listCriteria, seedDefaultCriteria } from "@/lib/criteria/repository";
 import { resolveSmokeConfigs, scheduleSmokeRuns, syncSmokeRuns, type SmokeSubmitter } from "@/lib/criteria/smoke";
 
 const prisma = getPrisma();
@@ -39,7 +41,7 @@ async function endpointOn(id: string, image: string, startedMin: number, optIn =
 
 describe("smoke jobs", () => {
   it("submits on a new image, waits while one is in flight, then on schedule; syncs the outcome from the job", async () => {
-    await seedDefaultCriteria(prisma);
+    await seedDefaultCriteria({}, createCtx({ db: prisma }));
     const ep = uid();
     await endpointOn(ep, "team/trainer:v1", 1);
     const rp = fakeRunpod();
@@ -68,8 +70,8 @@ describe("smoke jobs", () => {
     expect(r.submitted.map((s) => s.trigger)).toEqual(["schedule"]);
 
     // the smoke criterion passes on v1
-    await evaluateAllCriteria(prisma, at(64));
-    const smoke = (await listCriteria(prisma, { endpointId: ep })).find((c) => c.key === "basic-tensorflow-operations")!;
+    await evaluateAllCriteria({}, createCtx({ db: prisma, now: () => at(64) }));
+    const smoke = (await listCriteria({ endpointId: ep }, createCtx({ db: prisma }))).find((c) => c.key === "basic-tensorflow-operations")!;
     expect(smoke.state).toBe("pass");
     expect(smoke.evidence[0]).toMatchObject({ kind: "job", id: `${ep}-job-1`, endpointId: ep });
 
@@ -77,8 +79,8 @@ describe("smoke jobs", () => {
     await endpointOn(ep, "team/trainer:v2", 65);
     r = await scheduleSmokeRuns(prisma, { endpointIds: [ep], now: at(66), submit: rp.submit });
     expect(r.submitted.map((s) => s.trigger)).toEqual(["new_image"]);
-    await evaluateAllCriteria(prisma, at(67));
-    const again = (await listCriteria(prisma, { endpointId: ep })).find((c) => c.key === "basic-tensorflow-operations")!;
+    await evaluateAllCriteria({}, createCtx({ db: prisma, now: () => at(67) }));
+    const again = (await listCriteria({ endpointId: ep }, createCtx({ db: prisma }))).find((c) => c.key === "basic-tensorflow-operations")!;
     expect(again.state).toBe("unknown");
     expect(again.summary).toContain("team/trainer:v2");
   });
@@ -95,7 +97,7 @@ describe("smoke jobs", () => {
   });
 
   it("sends nothing to an endpoint nobody opted in, whatever criteria exist", async () => {
-    await seedDefaultCriteria(prisma);
+    await seedDefaultCriteria({}, createCtx({ db: prisma }));
     const ep = uid();
     await endpointOn(ep, "team/trainer:v1", 1, false);
     const rp = fakeRunpod();
@@ -105,7 +107,7 @@ describe("smoke jobs", () => {
   });
 
   it("records a failed job as not ok and a refused submission as SUBMIT_FAILED, changing nothing else", async () => {
-    await seedDefaultCriteria(prisma);
+    await seedDefaultCriteria({}, createCtx({ db: prisma }));
     const ep = uid();
     await endpointOn(ep, "team/trainer:v1", 1);
     const refuse: SmokeSubmitter = async () => {
@@ -123,13 +125,13 @@ describe("smoke jobs", () => {
     await prisma.job.update({ where: { id: second.jobId! }, data: { status: "FAILED", finishedAt: at(71), error: "KeyError: 'x2'" } });
     await syncSmokeRuns(prisma, { endpointIds: [ep], now: at(72) });
     expect(await prisma.smokeRun.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ status: "FAILED", ok: false, error: "KeyError: 'x2'" });
-    await evaluateAllCriteria(prisma, at(73));
-    const smoke = (await listCriteria(prisma, { endpointId: ep })).find((c) => c.key === "basic-tensorflow-operations")!;
+    await evaluateAllCriteria({}, createCtx({ db: prisma, now: () => at(73) }));
+    const smoke = (await listCriteria({ endpointId: ep }, createCtx({ db: prisma }))).find((c) => c.key === "basic-tensorflow-operations")!;
     expect(smoke.state).toBe("fail");
   });
 
   it("uses the opted-in endpoint's input and check; skips paused and not-opted-in endpoints", async () => {
-    await seedDefaultCriteria(prisma);
+    await seedDefaultCriteria({}, createCtx({ db: prisma }));
     const [a, b, c] = [uid(), uid(), uid()];
     await prisma.endpoint.create({ data: { id: a, name: a, smokeOptIn: true, smokeInput: { prompt: "ping" }, smokeExpect: { reply: "pong" } } });
     await prisma.endpoint.create({ data: { id: b, name: b, paused: true, smokeOptIn: true, smokeInput: { prompt: "ping" } } });

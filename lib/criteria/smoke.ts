@@ -7,6 +7,10 @@ import { AppError } from "@/lib/http/errors";
 import { isFinalJobStatus, isTerminalJobStatus } from "@/lib/domain/job/status";
 
 /**
+ * Service of smoke jobs (rules, submission; their few queries stay inline). Called only within
+ * lib/criteria (service.ts for the routes, modules.ts for the poller), so its functions take the
+ * database client first rather than a context.
+ *
  * Smoke jobs are opt-in per endpoint: a user sets Endpoint.smokeOptIn with the input to send and the
  * expected-output check (Endpoint.smokeInput / smokeExpect, see docs/criteria.md "handler contract").
  * Nothing is ever sent to an endpoint that is not opted in, whatever criteria exist. sweepwatch then

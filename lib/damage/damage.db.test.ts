@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import type { Principal } from "@/lib/auth/principal";
 import { submitJob } from "@/lib/jobs/service";
 import { getIncidentCost } from "@/lib/damage/costs";
@@ -24,7 +25,7 @@ describe("damage control against the simulator", () => {
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
-    await submitJob({ endpointId: e.ep("rd"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now });
+    await submitJob({ endpointId: e.ep("rd"), input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: now }));
     await runFor(e, p, 60_000);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rd") } });
     const first = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
@@ -38,7 +39,7 @@ describe("damage control against the simulator", () => {
     const second = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(second.wastedGpuSeconds).toBeGreaterThan(first.wastedGpuSeconds);
 
-    await resolveIncident({ id: inc.id.toString(), actor: ONCALL, comment: "rolled back" }, { prisma: e.prisma, now });
+    await resolveIncident({ id: inc.id.toString(), comment: "rolled back" }, createCtx({ db: e.prisma, now, principal: ONCALL }));
     const atResolve = await getIncidentCost(inc.id.toString(), { prisma: e.prisma, now });
     expect(atResolve.running).toBe(false);
     await e.advance(60_000);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { controlSweep, createSweep, getSweep } from "@/lib/sweeps/service";
+import { createCtx } from "@/lib/ctx";
 import { resolveIncident } from "@/lib/incidents/service";
 import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { sweepControllerModule } from "@/lib/sweeps/module";
@@ -39,7 +40,7 @@ describe("damage policy", () => {
 
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rd"), state: { not: "resolved" } } });
     e.sim.state.applyChange(e.sim.state.getEndpoint(e.ep("rd"))!, { type: "healthy", failureRate: 0 }, "acme/tf:2.19-r2", "fix");
-    await resolveIncident({ id: inc.id.toString(), actor: ONCALL }, { prisma: e.prisma, now });
+    await resolveIncident({ id: inc.id.toString() }, createCtx({ db: e.prisma, now, principal: ONCALL }));
     await runFor(e, p, 3_000);
     const resumed = await getSweep(sweep.id, { prisma: e.prisma });
     expect(resumed.state).toBe("running");

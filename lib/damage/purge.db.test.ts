@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import type { Principal } from "@/lib/auth/principal";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { submitJob } from "@/lib/jobs/service";
@@ -33,8 +34,9 @@ describe("purge the queue, then resubmit the purged jobs", () => {
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
     const deps = { prisma: e.prisma, client: e.client, now };
+    const jobsCtx = createCtx({ db: e.prisma, runpod: e.client, now });
     const queued = [];
-    for (let i = 0; i < 5; i++) queued.push(await submitJob({ endpointId: e.ep("rd"), input: { x1: i, x2: 2 } }, deps));
+    for (let i = 0; i < 5; i++) queued.push(await submitJob({ endpointId: e.ep("rd"), input: { x1: i, x2: 2 } }, jobsCtx));
     for (let i = 0; i < 10; i++) {
       await e.advance(1_000);
       await p.tick();
@@ -104,7 +106,8 @@ describe("purge the queue, then resubmit the purged jobs", () => {
     const p = e.poller();
     await p.tick();
     const deps = { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) };
-    const jobs = [await submitJob({ endpointId: e.ep("rd"), input: { a: 1 } }, deps), await submitJob({ endpointId: e.ep("rd"), input: { a: 2 } }, deps)];
+    const jobsCtx = createCtx({ db: e.prisma, runpod: e.client, now: deps.now });
+    const jobs = [await submitJob({ endpointId: e.ep("rd"), input: { a: 1 } }, jobsCtx), await submitJob({ endpointId: e.ep("rd"), input: { a: 2 } }, jobsCtx)];
     const purge = await purgeEndpointQueue({ endpointId: e.ep("rd"), actor: ONCALL }, deps);
     expect(purge.jobs).toHaveLength(2);
     const [a, b] = await Promise.allSettled([requestResubmit({ purgeId: purge.id, actor: ONCALL }, deps), requestResubmit({ purgeId: purge.id, actor: ONCALL }, deps)]);

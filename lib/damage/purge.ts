@@ -1,4 +1,5 @@
 import { isRanOrRunningJobStatus } from "@/lib/domain/job/status";
+import { createCtx } from "@/lib/ctx";
 import { getPrisma } from "@/lib/db";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
@@ -159,7 +160,7 @@ export async function processResubmits(purgeId: string, deps: { prisma?: PrismaC
       continue;
     }
     try {
-      const job = await submitJob({ endpointId: p.endpointId, input: { ...base, [RESUBMIT_MARKER]: { purgeId, jobId } } }, { prisma, client: deps.client, now: nowFn });
+      const job = await submitJob({ endpointId: p.endpointId, input: { ...base, [RESUBMIT_MARKER]: { purgeId, jobId } } }, createCtx({ db: prisma, runpod: deps.client, now: nowFn }));
       await prisma.purgedJob.update({ where: { purgeId_jobId: { purgeId: id, jobId } }, data: { newJobId: job.id } });
       submitted++;
     } catch (err) {

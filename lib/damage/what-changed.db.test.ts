@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createCtx } from "@/lib/ctx";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { submitJob } from "@/lib/jobs/service";
@@ -30,7 +31,7 @@ describe("what changed", () => {
     const now = () => new Date(e.sim.clock.now());
     for (let t = 0; t < 9.5 * 60_000; t += 5_000) {
       // one job a minute after the fix, so a worker of the good release completes work
-      if (t === 5 * 60_000 || t === 6 * 60_000) await submitJob({ endpointId: e.ep("rollout"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now });
+      if (t === 5 * 60_000 || t === 6 * 60_000) await submitJob({ endpointId: e.ep("rollout"), input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: now }));
       await e.advance(5_000);
       await p.tick();
     }

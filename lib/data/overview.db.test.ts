@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "@/lib/db";
-import { seedDefaultCriteria, evaluateAllCriteria } from "@/lib/criteria/evaluation";
+import { createCtx } from "@/lib/ctx";
+import { evaluateAllCriteria } from "@/lib/criteria/evaluation";
+import { seedDefaultCriteria } from "@/lib/criteria/repository";
 import { describeEndpointHealth, getOverview } from "./overview";
 
 const prisma = getPrisma();
@@ -11,7 +13,7 @@ const now = new Date("2026-11-22T12:00:00Z");
 
 describe("getOverview", () => {
   it("shows open incidents, flagged jobs, endpoint health, running sweeps and the criteria summary", async () => {
-    await seedDefaultCriteria(prisma);
+    await seedDefaultCriteria({}, createCtx({ db: prisma }));
     const sick = uid();
     const fine = uid();
     await prisma.endpoint.create({ data: { id: sick, name: "sick one" } });
@@ -35,7 +37,7 @@ describe("getOverview", () => {
       data: { endpointId: fine, name: `sweep ${fine}`, method: "random", config: {}, metricName: "loss", metricGoal: "minimize", state: "running", runCap: 4 },
     });
     await prisma.trial.create({ data: { sweepId: sweep.id, number: 1, params: {}, status: "completed", idempotencyKey: `${sweep.id}-1`, metricValue: 0.5 } });
-    await evaluateAllCriteria(prisma, now);
+    await evaluateAllCriteria({}, createCtx({ db: prisma, now: () => now }));
 
     const o = await getOverview(prisma, { now });
     const inc0 = o.incidents.items.find((i) => i.id === String(inc.id))!;

@@ -2,9 +2,9 @@ import type { PrismaClient } from "@/lib/db";
 import type { OverviewDto } from "@/lib/api/specs/criteria";
 import type { EndpointSummaryDto } from "@/lib/api/specs/endpoints";
 import { countByHorizon } from "@/lib/charts/criteria";
-import { listCriteria } from "@/lib/criteria/evaluation";
-import { listEndpoints } from "@/lib/endpoints/repository";
 import { createCtx } from "@/lib/ctx";
+import { listCriteria } from "@/lib/criteria/repository";
+import { listEndpoints } from "@/lib/endpoints/repository";
 import { listSweeps } from "@/lib/sweeps/service";
 import { CRASH_LOOP_FLAG } from "@/lib/domain/crash/verdict";
 import { WAITING_JOB_STATUSES } from "@/lib/domain/job/status";
@@ -81,7 +81,7 @@ export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {
     listEndpoints({}, createCtx({ db: prisma, now: () => now })),
     listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, { prisma }),
     prisma.sweep.count({ where: { state: { in: [...ACTIVE_SWEEP_STATES] } } }),
-    listCriteria(prisma),
+    listCriteria({}, createCtx({ db: prisma })),
     getPollerLastTick(prisma),
     prisma.incident.findMany({
       where: { state: { in: ["open", "acknowledged"] } },

@@ -1,8 +1,8 @@
-import { getPrisma } from "@/lib/db";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import type { CrashEventDto, CrashPageDto, EvidenceLineDto } from "@/lib/api/specs/crashes";
 
-type Deps = { prisma?: PrismaClient };
+/** Repository of crash events: their query and DTO mapping (the incident detail shows them too). */
 
 export const crashEventSelect = {
   id: true,
@@ -60,8 +60,8 @@ export interface ListCrashesInput {
 }
 
 /** Crash events of one endpoint in a time range, newest first, bounded by `limit` (default 100, max 500). */
-export async function listCrashes(input: ListCrashesInput, deps: Deps = {}): Promise<CrashPageDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function listCrashes(input: ListCrashesInput, ctx: Ctx): Promise<CrashPageDto> {
+  const prisma = ctx.db;
   const limit = Math.min(Math.max(input.limit ?? 100, 1), 500);
   const rows = await prisma.crashEvent.findMany({
     where: {

@@ -4,10 +4,11 @@ import { createPrismaClient, type PrismaClient } from "@/lib/db";
 import type { Principal } from "@/lib/auth/principal";
 import { DEFAULT_DETECTION_CONFIG } from "@/lib/incidents/detection/config";
 import { detectEndpoint } from "@/lib/incidents/detection/module";
-import { acknowledgeIncident, countFlaggedJobsByEndpoint, getIncident, listFlaggedJobs, listIncidents, listOpenIncidents, resolveIncident, updateIncidentNotes } from "@/lib/incidents/service";
+import { createCtx } from "@/lib/ctx";
+import { countFlaggedJobsByEndpoint, getIncident, listFlaggedJobs, listIncidents, listOpenIncidents } from "@/lib/incidents/repository";
+import { acknowledgeIncident, resolveIncident, updateIncidentNotes } from "@/lib/incidents/service";
 import { listCrashes } from "@/lib/incidents/crashes";
 import { getEndpointTimeline } from "@/lib/endpoints/timeline";
-import { createCtx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 
 let prisma: PrismaClient;
@@ -21,6 +22,8 @@ afterAll(async () => {
 const T0 = Date.parse("2026-03-01T10:00:00Z") + Math.floor(Math.random() * 1e6) * 1000;
 const at = (sec: number) => new Date(T0 + sec * 1000);
 const ONCALL: Principal = { kind: "user", id: null, name: "alice", role: "oncall", via: "session" };
+/** The feature functions' context on this test's database. */
+const ctx = (parts: { now?: () => Date; principal?: Principal } = {}) => createCtx({ db: prisma, ...parts });
 const ABORT = ["terminate called after throwing an instance of 'std::runtime_error'", "  what():  random_device could not be read"];
 
 async function seedEndpoint(tag: string) {
@@ -85,17 +88,17 @@ describe("detection on stored rows and the incident data functions", () => {
     await lines(ep, `${tag}-w2`, 50, ["== CUDA ==", ...ABORT, "container exited with code 134"]);
     await detectEndpoint(prisma, ep, at(60), DEFAULT_DETECTION_CONFIG);
 
-    const open = (await listOpenIncidents({ prisma })).filter((i) => i.endpointId === ep);
+    const open = (await listOpenIncidents({}, ctx())).filter((i) => i.endpointId === ep);
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ signature: "random_device", state: "open", crashCount: 2, flaggedJobs: 2, endpointName: `tf ${tag}` });
-    const flagged = await listFlaggedJobs({ endpointId: ep }, { prisma });
+    const flagged = await listFlaggedJobs({ endpointId: ep }, ctx());
     expect(flagged.map((j) => [j.jobId, j.sweepName, j.incidentId])).toEqual([
       [`${tag}-job1`, `sweep ${tag}`, open[0].id],
       [`${tag}-job2`, null, open[0].id],
     ]);
-    expect((await countFlaggedJobsByEndpoint({ prisma })).find((c) => c.endpointId === ep)?.count).toBe(2);
+    expect((await countFlaggedJobsByEndpoint({}, ctx())).find((c) => c.endpointId === ep)?.count).toBe(2);
 
-    const d = (await getIncident(open[0].id, { prisma }))!;
+    const d = (await getIncident({ id: open[0].id }, ctx()))!;
     expect(d.evidence.firstCrash?.evidence.filter((l) => l.match).map((l) => l.text)).toEqual([...ABORT, "container exited with code 134"]);
     expect(d.evidence.latestCrash?.workerId).toBe(`${tag}-w2`);
     expect(d.introducedImage).toBe("acme/tf:2.19");
@@ -103,26 +106,26 @@ describe("detection on stored rows and the incident data functions", () => {
     expect(d.runbook.markdown).toContain("## Runbook (most to least preferred)");
     expect(d.runbook.commands.join("\n")).toContain('python -c "import tensorflow; import torch" </dev/null; echo $?');
 
-    const acked = await acknowledgeIncident({ id: d.id, actor: ONCALL }, { prisma, now: () => at(70) });
+    const acked = await acknowledgeIncident({ id: d.id }, ctx({ now: () => at(70), principal: ONCALL }));
     expect([acked.state, acked.acknowledgedBy]).toEqual(["acknowledged", "alice"]);
 
-    const v1 = await updateIncidentNotes({ id: d.id, notes: "Tried `import torch` first.", notesVersion: 0, actor: ONCALL }, { prisma });
+    const v1 = await updateIncidentNotes({ id: d.id, notes: "Tried `import torch` first.", notesVersion: 0 }, ctx({ principal: ONCALL }));
     expect(v1.notesVersion).toBe(1);
-    const stale = updateIncidentNotes({ id: d.id, notes: "overwrite", notesVersion: 0, actor: { ...ONCALL, name: "bob" } }, { prisma });
+    const stale = updateIncidentNotes({ id: d.id, notes: "overwrite", notesVersion: 0 }, ctx({ principal: { ...ONCALL, name: "bob" } }));
     await expect(stale).rejects.toMatchObject({ code: "conflict" });
     await expect(stale).rejects.toThrow(/changed by alice/);
-    expect((await getIncident(d.id, { prisma }))!.notes).toBe("Tried `import torch` first.");
+    expect((await getIncident({ id: d.id }, ctx()))!.notes).toBe("Tried `import torch` first.");
 
-    const resolved = await resolveIncident({ id: d.id, actor: ONCALL }, { prisma, now: () => at(80) });
+    const resolved = await resolveIncident({ id: d.id }, ctx({ now: () => at(80), principal: ONCALL }));
     expect([resolved.state, resolved.resolution, resolved.resolvedBy]).toEqual(["resolved", "manual", "alice"]);
-    await expect(resolveIncident({ id: d.id, actor: ONCALL }, { prisma })).rejects.toBeInstanceOf(AppError);
+    await expect(resolveIncident({ id: d.id }, ctx({ principal: ONCALL }))).rejects.toBeInstanceOf(AppError);
     expect(await prisma.notification.findUnique({ where: { dedupeKey: `${d.id}:resolved:0` } })).not.toBeNull();
-    expect((await listIncidents({ state: ["resolved"], endpointId: ep }, { prisma })).incidents.map((i) => i.id)).toEqual([d.id]);
-    expect((await listIncidents({ state: ["open"], endpointId: ep }, { prisma })).incidents).toEqual([]);
-    await expect(acknowledgeIncident({ id: d.id, actor: ONCALL }, { prisma })).rejects.toMatchObject({ code: "conflict" });
-    await expect(getIncident("999999999999", { prisma })).resolves.toBeNull();
+    expect((await listIncidents({ state: ["resolved"], endpointId: ep }, ctx())).incidents.map((i) => i.id)).toEqual([d.id]);
+    expect((await listIncidents({ state: ["open"], endpointId: ep }, ctx())).incidents).toEqual([]);
+    await expect(acknowledgeIncident({ id: d.id }, ctx({ principal: ONCALL }))).rejects.toMatchObject({ code: "conflict" });
+    await expect(getIncident({ id: "999999999999" }, ctx())).resolves.toBeNull();
 
-    const crashes = await listCrashes({ endpointId: ep, from: at(0), to: at(60) }, { prisma });
+    const crashes = await listCrashes({ endpointId: ep, from: at(0), to: at(60) }, ctx());
     expect(crashes.crashes.map((c) => c.workerId)).toEqual([`${tag}-w2`, `${tag}-w1`]);
 
     const tl = await getEndpointTimeline({ endpointId: ep, from: at(0), to: at(120) }, createCtx({ db: prisma }));

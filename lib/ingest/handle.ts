@@ -94,7 +94,7 @@ export async function handleRunpodWebhook({ req, secret }: { req: Request; secre
   const doc = parseOr422(webhookRoute.body!, raw, "body");
   const existing = await ctx.db.job.findUnique({ where: { id: doc.id }, select: { endpointId: true } });
   if (existing && existing.endpointId !== endpoint.id) throw notFound();
-  const r = await applyWebhookUpdate(doc.id, raw, { endpointId: endpoint.id, now: () => now });
+  const r = await applyWebhookUpdate({ jobId: doc.id, statusDoc: raw, endpointId: endpoint.id }, frozenAt(ctx, now));
   return { ok: true as const, jobId: r.job.id, status: r.job.status, changed: r.changed };
 }
 

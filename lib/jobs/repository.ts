@@ -1,9 +1,16 @@
-import { getPrisma } from "@/lib/db";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import type { JobSource } from "@/lib/generated/prisma/enums";
 import { AppError } from "@/lib/http/errors";
+import type { Ctx } from "@/lib/ctx";
 import type { JobDetailDto, JobDto, JobPageDto, JobTransitionDto } from "@/lib/api/specs/jobs";
+import { EXPIRED, UNKNOWN, isFinalJobStatus, isTerminalJobStatus, normalizeJobStatus } from "@/lib/domain/job/status";
+import { stableStringify } from "@/lib/endpoints/service";
 
-type Deps = { prisma?: PrismaClient };
+/**
+ * The jobs repository: Prisma reads and writes of jobs and their transitions, and row-to-DTO mapping.
+ * Every status change is one JobTransition written by one compare-and-set statement, so a poll and a
+ * webhook arriving together cannot record the same transition twice. Rules and RunPod calls: service.ts.
+ */
 
 const jobSelect = {
   id: true,
@@ -92,8 +99,8 @@ export interface ListJobsInput {
 }
 
 /** Tracked jobs, newest first (createdAt, id), keyset-paginated, each with its status history. */
-export async function listJobs(input: ListJobsInput = {}, deps: Deps = {}): Promise<JobPageDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function listJobs(input: ListJobsInput, ctx: Ctx<unknown>): Promise<JobPageDto> {
+  const prisma = ctx.db;
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
   const where: Prisma.JobWhereInput = {};
   if (input.endpointId) where.endpointId = input.endpointId;
@@ -116,8 +123,9 @@ export async function listJobs(input: ListJobsInput = {}, deps: Deps = {}): Prom
 }
 
 /** One job with input, output and verdict detail; null when not tracked. */
-export async function getJob(id: string, deps: Deps = {}): Promise<JobDetailDto | null> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function getJob(input: { id: string }, ctx: Ctx<unknown>): Promise<JobDetailDto | null> {
+  const { id } = input;
+  const prisma = ctx.db;
   const j = await prisma.job.findUnique({
     where: { id },
     select: { ...jobSelect, input: true, output: true, verdictDetail: true, verdictAt: true, lastPolledAt: true, nextPollAt: true, expiredAt: true, pollCount: true },
@@ -135,4 +143,184 @@ export async function getJob(id: string, deps: Deps = {}): Promise<JobDetailDto 
     expiredAt: j.expiredAt?.toISOString() ?? null,
     pollCount: j.pollCount,
   };
+}
+
+// ---- status writes (poll results, webhooks, expiry) ----
+
+export interface StatusDocInput {
+  status: string;
+  delayTime?: number | null;
+  executionTime?: number | null;
+  output?: unknown;
+  error?: string | null;
+  workerId?: string | null;
+}
+
+export interface TrackedJob {
+  id: string;
+  endpointId: string;
+  status: string;
+  source: string;
+  submittedAt: Date | null;
+  nextPollAt: Date | null;
+}
+
+const trackedJobSelect = { id: true, endpointId: true, status: true, source: true, submittedAt: true, nextPollAt: true } as const;
+
+interface LockedJob {
+  id: string;
+  status: string;
+  submittedAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  output: unknown;
+  error: string | null;
+  delayTime: number | null;
+  executionTime: number | null;
+  workerId: string | null;
+}
+
+async function readJob(prisma: PrismaClient, jobId: string): Promise<LockedJob | null> {
+  return prisma.job.findUnique({
+    where: { id: jobId },
+    select: { id: true, status: true, submittedAt: true, startedAt: true, finishedAt: true, output: true, error: true, delayTime: true, executionTime: true, workerId: true },
+  });
+}
+
+/**
+ * Moves a job from `from` to `to` and records the transition in one statement: the UPDATE only
+ * matches while the job still has status `from`, and the INSERT only runs when it matched, so two
+ * writers (poll and webhook, or two pollers) can never record the same transition twice.
+ */
+async function casStatus(prisma: PrismaClient, input: { jobId: string; from: string; to: string; at: Date; source: "poll" | "webhook" | "submit" | "expire"; expire?: boolean }): Promise<boolean> {
+  const fromForRow = input.from === UNKNOWN ? null : input.from;
+  const rows = await prisma.$queryRaw<{ id: bigint }[]>`
+    WITH upd AS (
+      UPDATE jobs SET status = ${input.to}, "statusChangedAt" = ${input.at}, "updatedAt" = now(),
+        "expiredAt" = CASE WHEN ${input.expire ?? false} THEN ${input.at} ELSE "expiredAt" END
+      WHERE id = ${input.jobId} AND status = ${input.from}
+      RETURNING id
+    )
+    INSERT INTO job_transitions ("jobId", "fromStatus", "toStatus", source, at)
+    SELECT id, ${fromForRow}, ${input.to}, ${input.source}::job_transition_source, ${input.at} FROM upd
+    RETURNING id`;
+  return rows.length > 0;
+}
+
+const sameJson = (a: unknown, b: unknown) => stableStringify(a ?? null) === stableStringify(b ?? null);
+
+/**
+ * Applies one status document (from /status, a webhook, or /run) to a stored job.
+ * Returns whether the status changed. `nextPollAt` is the caller's schedule (undefined = keep;
+ * final statuses always clear it). Plain statements, no interactive transaction: the status change
+ * and its transition are one atomic statement (casStatus); the other fields are idempotent updates.
+ */
+export async function recordJobStatus(
+  input: { jobId: string; doc: StatusDocInput; at: Date; source: "poll" | "webhook" | "submit"; nextPollAt?: Date | null; countPoll?: boolean },
+  ctx: Ctx<unknown>,
+): Promise<{ found: boolean; changed: boolean; fromStatus: string | null; toStatus: string }> {
+  const prisma = ctx.db;
+  const toStatus = normalizeJobStatus(input.doc.status).slice(0, 64);
+  let job = await readJob(prisma, input.jobId);
+  if (!job) return { found: false, changed: false, fromStatus: null, toStatus };
+  let changed = false;
+  const fromStatus = job.status;
+  if (job.status !== toStatus) {
+    changed = await casStatus(prisma, { jobId: input.jobId, from: job.status, to: toStatus, at: input.at, source: input.source });
+    if (!changed) {
+      // someone else moved it meanwhile: their change stands, ours is applied on top only if still different
+      job = await readJob(prisma, input.jobId);
+      if (!job) return { found: false, changed: false, fromStatus: null, toStatus };
+      if (job.status !== toStatus) changed = await casStatus(prisma, { jobId: input.jobId, from: job.status, to: toStatus, at: input.at, source: input.source });
+    }
+  }
+  const d = input.doc;
+  const data: Prisma.JobUpdateManyMutationInput = {};
+  if (d.delayTime !== undefined && d.delayTime !== null && d.delayTime !== job.delayTime) data.delayTime = Math.round(d.delayTime);
+  if (d.executionTime !== undefined && d.executionTime !== null && d.executionTime !== job.executionTime) data.executionTime = Math.round(d.executionTime);
+  if (d.workerId && d.workerId !== job.workerId) data.workerId = d.workerId.slice(0, 128);
+  if (d.output !== undefined && !sameJson(d.output, job.output)) data.output = (d.output ?? Prisma.DbNull) as Prisma.InputJsonValue;
+  if (d.error !== undefined && d.error !== null && d.error !== job.error) data.error = d.error;
+  const delay = d.delayTime ?? job.delayTime;
+  const exec = d.executionTime ?? job.executionTime;
+  // Prefer RunPod's own timings over our observation time, which lags by up to one poll.
+  let startedAt = job.startedAt;
+  if (!job.startedAt && (toStatus === "IN_PROGRESS" || isTerminalJobStatus(toStatus)) && (delay !== null || toStatus === "IN_PROGRESS")) {
+    startedAt = job.submittedAt && delay !== null ? new Date(job.submittedAt.getTime() + delay) : input.at;
+    data.startedAt = startedAt;
+  }
+  if (!job.finishedAt && isTerminalJobStatus(toStatus)) {
+    data.finishedAt = startedAt && exec !== null ? new Date(Math.min(startedAt.getTime() + exec, input.at.getTime())) : input.at;
+  }
+  if (isFinalJobStatus(toStatus)) data.nextPollAt = null;
+  else if (input.nextPollAt !== undefined) data.nextPollAt = input.nextPollAt;
+  if (input.countPoll) {
+    data.lastPolledAt = input.at;
+    data.pollCount = { increment: 1 };
+  }
+  if (Object.keys(data).length) await prisma.job.updateMany({ where: { id: input.jobId }, data });
+  return { found: true, changed, fromStatus, toStatus };
+}
+
+/** A 404 for a job we knew: its TTL or result retention passed. Marked EXPIRED (not FAILED), never polled again. */
+export async function markJobExpired(input: { jobId: string; at: Date }, ctx: Ctx<unknown>): Promise<boolean> {
+  const prisma = ctx.db;
+  const job = await readJob(prisma, input.jobId);
+  if (!job || job.status === EXPIRED) return false;
+  const changed = await casStatus(prisma, { jobId: input.jobId, from: job.status, to: EXPIRED, at: input.at, source: "expire", expire: true });
+  await prisma.job.updateMany({ where: { id: input.jobId }, data: { nextPollAt: null, lastPolledAt: input.at, pollCount: { increment: 1 } } });
+  return changed;
+}
+
+/** Moves the next poll of jobs without touching anything else (a poll that failed, a skipped round). */
+export async function rescheduleJobs(input: { jobIds: string[]; nextPollAt: Date }, ctx: Ctx<unknown>): Promise<void> {
+  if (!input.jobIds.length) return;
+  await ctx.db.job.updateMany({ where: { id: { in: input.jobIds }, nextPollAt: { not: null } }, data: { nextPollAt: input.nextPollAt } });
+}
+
+export async function findTrackedJob(db: PrismaClient, id: string): Promise<TrackedJob | null> {
+  return db.job.findUnique({ where: { id }, select: trackedJobSelect });
+}
+
+export async function findEndpointId(db: PrismaClient, id: string): Promise<{ id: string } | null> {
+  return db.endpoint.findUnique({ where: { id }, select: { id: true } });
+}
+
+/** The row of a job RunPod accepted, with its first transition (source "submit"). */
+export async function insertSubmittedJob(
+  db: PrismaClient,
+  j: { id: string; endpointId: string; status: string; final: boolean; source: string; input: unknown; webhookUrl: string | null; at: Date },
+): Promise<TrackedJob> {
+  try {
+    return await db.job.create({
+      data: {
+        id: j.id,
+        endpointId: j.endpointId,
+        status: j.status,
+        source: j.source as JobSource,
+        input: j.input as Prisma.InputJsonValue,
+        webhookUrl: j.webhookUrl,
+        submittedAt: j.at,
+        statusChangedAt: j.at,
+        nextPollAt: j.final ? null : j.at,
+        transitions: { create: { fromStatus: null, toStatus: j.status, source: "submit", at: j.at } },
+      },
+      select: trackedJobSelect,
+    });
+  } catch (err) {
+    // RunPod returned an id we already track (e.g. a webhook arrived first): keep that row
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      const existing = await findTrackedJob(db, j.id);
+      if (existing) return existing;
+    }
+    throw err;
+  }
+}
+
+/** A job known only by id (tracked by hand, or first seen in a webhook): status UNKNOWN until polled. */
+export async function insertUntrackedJob(db: PrismaClient, j: { id: string; endpointId: string; source: string; input?: unknown; at: Date }): Promise<void> {
+  await db.job.createMany({
+    data: [{ id: j.id, endpointId: j.endpointId, status: UNKNOWN, source: j.source as JobSource, input: j.input as Prisma.InputJsonValue | undefined, statusChangedAt: j.at, nextPollAt: j.at }],
+    skipDuplicates: true,
+  });
 }

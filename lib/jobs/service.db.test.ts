@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 import { addEndpoint, updateEndpoint } from "@/lib/endpoints/service";
-import { createCtx } from "@/lib/ctx";
 import { SYSTEM_PRINCIPAL } from "@/lib/auth/principal";
-import { applyWebhookUpdate, recordJobStatus, submitJob, trackJob } from "@/lib/jobs/service";
+import { applyWebhookUpdate, submitJob, trackJob } from "@/lib/jobs/service";
+import { recordJobStatus } from "@/lib/jobs/repository";
 import { countRows, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 
 let env: PollerTestEnv | null = null;
@@ -18,7 +19,7 @@ describe("job write API (for route handlers)", () => {
   it("submitJob rejects bad input with a clear error and writes nothing", async () => {
     env = await setupPollerTest({ endpoints: [EP] });
     await env.poller().tick();
-    const deps = { prisma: env.prisma, client: env.client };
+    const deps = createCtx({ db: env.prisma, runpod: env.client });
     const before = await countRows(env.prisma, env.tag);
     await expect(submitJob({ endpointId: env.ep("ep"), input: [1, 2] }, deps)).rejects.toMatchObject({ code: "validation_failed" });
     await expect(submitJob({ endpointId: env.ep("ep"), input: { a: 1 }, webhookUrl: "ftp://x" }, deps)).rejects.toMatchObject({ code: "validation_failed" });
@@ -32,7 +33,7 @@ describe("job write API (for route handlers)", () => {
     await env.poller().tick();
     env.sim.setFaults({ scope: "jobs", errorRate: 1 });
     const requestsBefore = env.sim.stats.requests;
-    const err = await submitJob({ endpointId: env.ep("ep"), input: { x1: 1, x2: 1 } }, { prisma: env.prisma, client: env.client }).catch((e: unknown) => e);
+    const err = await submitJob({ endpointId: env.ep("ep"), input: { x1: 1, x2: 1 } }, createCtx({ db: env.prisma, runpod: env.client })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe("unavailable");
     expect((err as AppError).message).toMatch(/may or may not be queued/);
@@ -47,23 +48,23 @@ describe("job write API (for route handlers)", () => {
     env = await setupPollerTest({ endpoints: [EP] });
     await env.poller().tick();
     const at = new Date(env.sim.clock.now());
-    const job = await submitJob({ endpointId: env.ep("ep"), input: { x1: 1, x2: 1 } }, { prisma: env.prisma, client: env.client, now: () => at });
+    const job = await submitJob({ endpointId: env.ep("ep"), input: { x1: 1, x2: 1 } }, createCtx({ db: env.prisma, runpod: env.client, now: () => at }));
     const doc = { id: job.id, status: "COMPLETED", delayTime: 500, executionTime: 2000, output: { loss: 1 }, workerId: "w1" };
     const later = new Date(at.getTime() + 5_000);
     const [a, b] = await Promise.all([
-      applyWebhookUpdate(job.id, doc, { prisma: env.prisma, now: () => later }),
-      recordJobStatus(env.prisma, { jobId: job.id, doc, at: later, source: "poll", countPoll: true }),
+      applyWebhookUpdate({ jobId: job.id, statusDoc: doc }, createCtx({ db: env.prisma, now: () => later })),
+      recordJobStatus({ jobId: job.id, doc, at: later, source: "poll", countPoll: true }, createCtx({ db: env.prisma })),
     ]);
     expect([a.changed, b.changed].filter(Boolean)).toHaveLength(1);
-    const again = await applyWebhookUpdate(job.id, doc, { prisma: env.prisma, now: () => later });
+    const again = await applyWebhookUpdate({ jobId: job.id, statusDoc: doc }, createCtx({ db: env.prisma, now: () => later }));
     expect(again.changed).toBe(false);
     const row = await env.prisma.job.findUniqueOrThrow({ where: { id: job.id }, include: { transitions: { orderBy: { id: "asc" } } } });
     expect(row.transitions.map((t) => t.toStatus)).toEqual(["IN_QUEUE", "COMPLETED"]);
     expect(row).toMatchObject({ status: "COMPLETED", delayTime: 500, executionTime: 2000, workerId: "w1", nextPollAt: null });
     expect(row.startedAt?.getTime()).toBe(at.getTime() + 500);
     expect(row.finishedAt?.getTime()).toBe(at.getTime() + 2500);
-    await expect(applyWebhookUpdate(job.id, { status: 42 }, { prisma: env.prisma })).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(applyWebhookUpdate(`${env.tag}-unknown`, { ...doc, id: undefined }, { prisma: env.prisma })).rejects.toMatchObject({ code: "not_found" });
+    await expect(applyWebhookUpdate({ jobId: job.id, statusDoc: { status: 42 } }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(applyWebhookUpdate({ jobId: `${env.tag}-unknown`, statusDoc: { ...doc, id: undefined } }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("trackJob adds a RunPod job by id; the poller fills in its status; paused endpoints are skipped", async () => {
@@ -71,10 +72,10 @@ describe("job write API (for route handlers)", () => {
     const p = env.poller();
     await p.tick();
     const run = await env.client.run(env.ep("ep"), { input: { x1: 1, x2: 1 } });
-    const tracked = await trackJob(env.ep("ep"), run.id, { prisma: env.prisma, now: () => new Date(env!.sim.clock.now()) });
+    const tracked = await trackJob({ endpointId: env.ep("ep"), jobId: run.id }, createCtx({ db: env.prisma, now: () => new Date(env!.sim.clock.now()) }));
     expect(tracked.status).toBe("UNKNOWN");
-    expect(await trackJob(env.ep("ep"), run.id, { prisma: env.prisma })).toMatchObject({ id: run.id });
-    await expect(trackJob(env.ep("ep"), "bad id!", { prisma: env.prisma })).rejects.toMatchObject({ code: "validation_failed" });
+    expect(await trackJob({ endpointId: env.ep("ep"), jobId: run.id }, createCtx({ db: env.prisma }))).toMatchObject({ id: run.id });
+    await expect(trackJob({ endpointId: env.ep("ep"), jobId: "bad id!" }, createCtx({ db: env.prisma }))).rejects.toMatchObject({ code: "validation_failed" });
     await env.advance(3_000);
     await p.tick();
     const row = await env.prisma.job.findUniqueOrThrow({ where: { id: run.id }, include: { transitions: true } });

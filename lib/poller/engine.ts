@@ -8,7 +8,7 @@ import type { Health } from "@/lib/runpod/schemas";
 import { upsertDiscoveredEndpoints } from "@/lib/endpoints/service";
 import { listPollableEndpoints, markEndpointMissing, recordWorkersList } from "@/lib/endpoints/repository";
 import { getLatestSnapshotTimes, recordHealthSnapshot } from "@/lib/endpoints/health";
-import { markJobExpired, recordJobStatus, rescheduleJobs } from "@/lib/jobs/service";
+import { markJobExpired, recordJobStatus, rescheduleJobs } from "@/lib/jobs/repository";
 import { acquireLeases, endpointLease, moduleLease, releaseLeases, takeLeases as renewLeases, tryTakeExclusive } from "@/lib/data/leases";
 import { storeLogLines } from "@/lib/logs/store";
 import { recordPollError } from "@/lib/data/poll-errors";
@@ -336,7 +336,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
           return;
         }
         await recordError({ endpointId, operation: "status", error: err }, summary);
-        await rescheduleJobs(prisma, { jobIds: [job.id], nextPollAt: new Date(clock.now() + config.jobsIntervalMs) });
+        await rescheduleJobs({ jobIds: [job.id], nextPollAt: new Date(clock.now() + config.jobsIntervalMs) }, featureCtx);
         return;
       }
       const at = nowDate();
@@ -350,14 +350,14 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       if (isWaitingJobStatus(job.status) && !isWaitingJobStatus(status)) leftQueue++;
       const base = jobPollDelayMs(status, config);
       const delay = base !== null && isWaitingJobStatus(status) ? spreadDelayMs(base, `${job.id}:${at.getTime()}`) : base;
-      const res = await recordJobStatus(prisma, {
+      const res = await recordJobStatus({
         jobId: job.id,
         doc: r.job,
         at,
         source: "poll",
         nextPollAt: delay === null ? null : new Date(at.getTime() + delay),
         countPoll: true,
-      });
+      }, featureCtx);
       if (res.changed) summary.jobTransitions++;
     };
     const pollAll = async (jobs: { id: string; status: string }[]) => {
@@ -389,12 +389,12 @@ export function createPoller(opts: CreatePollerOptions): Poller {
   async function settleNotFound(endpointId: string, st: EndpointState, jobs: { id: string; status: string }[], summary: TickSummary) {
     const h = st.health.until <= clock.now() ? await pollHealth(endpointId, st, summary) : null;
     if (!h) {
-      await rescheduleJobs(prisma, { jobIds: jobs.map((j) => j.id), nextPollAt: new Date(clock.now() + config.jobsIntervalMs) });
+      await rescheduleJobs({ jobIds: jobs.map((j) => j.id), nextPollAt: new Date(clock.now() + config.jobsIntervalMs) }, featureCtx);
       return;
     }
     const at = nowDate();
     for (const job of jobs) {
-      if (await markJobExpired(prisma, { jobId: job.id, at })) {
+      if (await markJobExpired({ jobId: job.id, at }, featureCtx)) {
         summary.jobsExpired++;
         summary.jobTransitions++;
       }

@@ -3,6 +3,7 @@
  * another one takes over; then SIGTERM stops a poller cleanly. Conditions are awaited, never slept on.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createCtx } from "@/lib/ctx";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type PrismaClient } from "@/lib/db";
@@ -100,7 +101,7 @@ describe("poller processes", () => {
     });
     const client = createRunpodClient({ apiKey: sim.apiKey, apiBase: sim.url, restBase: sim.url });
     const jobs = [];
-    for (const ep of ["ka", "kb", "kc"]) jobs.push(await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, { prisma, client }));
+    for (const ep of ["ka", "kb", "kc"]) jobs.push(await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, createCtx({ db: prisma, runpod: client })));
 
     a.kill("SIGKILL");
     await until("A to die", async () => a.signalCode === "SIGKILL");

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import { submitJob } from "@/lib/jobs/service";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 
@@ -31,7 +32,7 @@ describe("poller leases: several pollers on one database", () => {
     const now = () => new Date(env!.sim.clock.now());
     const jobs = [];
     for (const name of ["a", "b", "c", "d"]) {
-      for (let i = 0; i < 2; i++) jobs.push(await submitJob({ endpointId: env.ep(name), input: { x1: i, x2: 1 } }, { prisma: env.prisma, client: env.client, now }));
+      for (let i = 0; i < 2; i++) jobs.push(await submitJob({ endpointId: env.ep(name), input: { x1: i, x2: 1 } }, createCtx({ db: env.prisma, runpod: env.client, now: now })));
     }
     for (let i = 0; i < 40; i++) {
       // both tick at the same moment, racing for leases

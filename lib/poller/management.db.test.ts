@@ -5,8 +5,8 @@
  * not send are stored null and read as "not reported".
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { getEndpoint } from "@/lib/endpoints/repository";
 import { createCtx } from "@/lib/ctx";
+import { getEndpoint } from "@/lib/endpoints/repository";
 import { submitJob } from "@/lib/jobs/service";
 import { describeEndpointHealth } from "@/lib/data/overview";
 import { formatCounter } from "@/lib/format/poll-error";
@@ -37,8 +37,8 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     await p.tick(); // discovery while the management API still answers
     const now = () => new Date(env!.sim.clock.now());
     const jobs = [
-      await submitJob({ endpointId: env.ep("long"), input: { x1: 1, x2: 2 } }, { prisma: env.prisma, client: env.client, now }),
-      await submitJob({ endpointId: env.ep("long"), input: { x1: 2, x2: 3 } }, { prisma: env.prisma, client: env.client, now }),
+      await submitJob({ endpointId: env.ep("long"), input: { x1: 1, x2: 2 } }, createCtx({ db: env.prisma, runpod: env.client, now: now })),
+      await submitJob({ endpointId: env.ep("long"), input: { x1: 2, x2: 3 } }, createCtx({ db: env.prisma, runpod: env.client, now: now })),
     ];
     await runFor(env, p, 10_000);
     expect((await env.prisma.job.findMany({ where: { id: { in: jobs.map((j) => j.id) } } })).map((j) => j.status)).toEqual(["IN_PROGRESS", "IN_PROGRESS"]);
@@ -83,7 +83,7 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     await p.tick();
     const now = () => new Date(env!.sim.clock.now());
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await submitJob({ endpointId: env.ep("gone"), input: { x1: i, x2: 1 } }, { prisma: env.prisma, client: env.client, now })).id);
+    for (let i = 0; i < 3; i++) ids.push((await submitJob({ endpointId: env.ep("gone"), input: { x1: i, x2: 1 } }, createCtx({ db: env.prisma, runpod: env.client, now: now }))).id);
     await runFor(env, p, 10_000);
     const before = await env.prisma.job.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: { id: true, status: true } });
     expect(before.map((j) => j.status).sort()).toEqual(["IN_PROGRESS", "IN_QUEUE", "IN_QUEUE"]);

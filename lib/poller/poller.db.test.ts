@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import { submitJob } from "@/lib/jobs/service";
 import { countRows, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 
@@ -48,8 +49,8 @@ describe("poller: one cycle against the simulator", () => {
     const p = env.poller();
     await p.tick();
     const now = () => new Date(env!.sim.clock.now());
-    const ok = await submitJob({ endpointId: env.ep("healthy"), input: { x1: 1, x2: 2 } }, { prisma: env.prisma, client: env.client, now });
-    const stuck = await submitJob({ endpointId: env.ep("crash"), input: { x1: 1, x2: 2 } }, { prisma: env.prisma, client: env.client, now });
+    const ok = await submitJob({ endpointId: env.ep("healthy"), input: { x1: 1, x2: 2 } }, createCtx({ db: env.prisma, runpod: env.client, now: now }));
+    const stuck = await submitJob({ endpointId: env.ep("crash"), input: { x1: 1, x2: 2 } }, createCtx({ db: env.prisma, runpod: env.client, now: now }));
     expect(ok.status).toBe("IN_QUEUE");
     for (let i = 0; i < 20; i++) {
       await env.advance(1_000);
@@ -87,7 +88,7 @@ describe("poller: restarts, expiry, crash loops, logs, modules", () => {
     const a = env.poller({ instanceId: `${env.tag}-a`, config: fast });
     await a.tick();
     const jobs = [];
-    for (let i = 0; i < 3; i++) jobs.push(await submitJob({ endpointId: env.ep("healthy"), input: { x1: i, x2: 1 } }, { prisma: env.prisma, client: env.client, now }));
+    for (let i = 0; i < 3; i++) jobs.push(await submitJob({ endpointId: env.ep("healthy"), input: { x1: i, x2: 1 } }, createCtx({ db: env.prisma, runpod: env.client, now: now })));
     for (let i = 0; i < 4; i++) {
       await env.advance(1_000);
       await a.tick();
@@ -121,7 +122,7 @@ describe("poller: restarts, expiry, crash loops, logs, modules", () => {
     const now = () => new Date(env!.sim.clock.now());
     const p = env.poller();
     await p.tick();
-    const job = await submitJob({ endpointId: env.ep("crash"), input: { x1: 1, x2: 1 }, policy: { ttl: 10_000 } }, { prisma: env.prisma, client: env.client, now });
+    const job = await submitJob({ endpointId: env.ep("crash"), input: { x1: 1, x2: 1 }, policy: { ttl: 10_000 } }, createCtx({ db: env.prisma, runpod: env.client, now: now }));
     for (let i = 0; i < 14; i++) {
       await env.advance(5_000);
       await p.tick();

@@ -100,10 +100,6 @@ export class RunpodError extends Error {
   }
 }
 
-export function isRunpodError(e: unknown, kind?: RunpodErrorKind): e is RunpodError {
-  return e instanceof RunpodError && (kind === undefined || e.kind === kind);
-}
-
 export function kindForStatus(status: number): RunpodErrorKind {
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";

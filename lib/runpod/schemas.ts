@@ -14,13 +14,6 @@ import type { JobStatus, Open, RunpodJobStatus } from "@/lib/domain/job/status";
 
 export const KNOWN_WORKER_STATUSES = ["RUNNING", "IDLE", "INITIALIZING", "THROTTLED", "UNHEALTHY"] as const;
 export type KnownWorkerStatus = (typeof KNOWN_WORKER_STATUSES)[number];
-export type WorkerStatus = Open<KnownWorkerStatus>;
-
-function oneOf<T extends string>(set: readonly T[]) {
-  const s = new Set<string>(set);
-  return (v: string | null | undefined): v is T => typeof v === "string" && s.has(v);
-}
-export const isKnownWorkerStatus = oneOf(KNOWN_WORKER_STATUSES);
 
 const openString = <T extends string>() => z.string().transform((s) => s as Open<T>);
 

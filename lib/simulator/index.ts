@@ -6,11 +6,10 @@ import { hashSeed, rngFromState } from "@/lib/domain/prng";
 import { FaultsSchema, loadScenario, type Faults, type FaultsInput, type Scenario, type ScenarioInput } from "./scenario";
 import { createRequestHandler, snapshot, type RequestStats } from "./server";
 
-export { VirtualClock, RealClock, type Clock } from "./clock";
-export { SimEngine, type SimJob, type SimWorker, type EndpointState, type JobStatus, type WorkerStatus } from "./engine";
-export { loadScenario, parseScenario, ScenarioError, type Scenario, type ScenarioInput, type Faults, type FaultsInput } from "./scenario";
-export { evaluateObjective, evaluateClean, branin, hartmann6, BRANIN_MIN, HARTMANN6_MIN } from "./objective";
-export { RANDOM_DEVICE_ABORT } from "./worker-output";
+export type { Clock } from "./clock";
+export { SimEngine, type SimJob } from "./engine";
+export type { Scenario, ScenarioInput, FaultsInput } from "./scenario";
+export { branin } from "./objective";
 
 export interface SimulatorOptions {
   /** "demo", a scenario name under scenarios/, a file path, or a scenario object. */
@@ -147,5 +146,3 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
 }
 
-/** Same as startSimulator (name used in the issue). */
-export const createSimulator = startSimulator;

@@ -218,7 +218,6 @@ export const JobPolicySchema = z
     webhookTimeoutMs: ms(10_000, 1),
   })
   .prefault({});
-export type JobPolicy = z.infer<typeof JobPolicySchema>;
 
 export const FaultsSchema = z
   .strictObject({

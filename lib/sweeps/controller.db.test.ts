@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import type { Principal } from "@/lib/auth/principal";
-import { applyWebhookUpdate, recordJobStatus } from "@/lib/jobs/service";
+import { applyWebhookUpdate } from "@/lib/jobs/service";
+import { recordJobStatus } from "@/lib/jobs/repository";
 import { controlSweep, createSweep, getSweep, getSweepAnalysis, listSweeps, UNKNOWN_SUBMISSION } from "@/lib/sweeps/service";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import type { Poller } from "@/lib/poller/engine";
@@ -261,7 +263,7 @@ describe("sweep controller against the simulator", () => {
     expect((await env.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).failedCount).toBe(0);
 
     // RunPod's webhook for that job arrives (it carries the input): the next pass links the trial.
-    await applyWebhookUpdate(lost.id, { ...env.sim.state.statusDoc(lost), input: lost.input }, { prisma: env.prisma, endpointId: ep, now: () => new Date(env!.sim.clock.now()) });
+    await applyWebhookUpdate({ jobId: lost.id, statusDoc: { ...env.sim.state.statusDoc(lost), input: lost.input }, endpointId: ep }, createCtx({ db: env.prisma, now: () => new Date(env!.sim.clock.now()) }));
     const results = await step(env, poller, ep, [{ client: flaky }]);
     expect(results[0].reconciled).toBe(1);
     t = await env.prisma.trial.findUniqueOrThrow({ where: { id: trialId } });
@@ -410,7 +412,7 @@ describe("sweep controller against the simulator", () => {
     // Progress reports as the poller records them: per-iteration losses in output.history.
     const histories = [[1.0, 0.5], [1.0, 0.6], [1.0, 2.0], [1.0, 3.0]];
     const at = new Date(env.sim.clock.now());
-    for (const [i, t] of trials.entries()) await recordJobStatus(env.prisma, { jobId: t.jobId!, doc: { status: "IN_PROGRESS", output: { history: histories[i] } }, at, source: "poll" });
+    for (const [i, t] of trials.entries()) await recordJobStatus({ jobId: t.jobId!, doc: { status: "IN_PROGRESS", output: { history: histories[i] } }, at, source: "poll" }, createCtx({ db: env.prisma }));
     await runSweepController({ prisma: env.prisma, client: env.client, now: at, endpoints: [ep] });
     const after = await env.prisma.trial.findMany({ where: { sweepId: sweep.id }, orderBy: { number: "asc" } });
     expect(after.map((t) => t.status)).toEqual(["running", "running", "running", "stopped"]);
@@ -477,7 +479,7 @@ describe("sweep controller against the simulator", () => {
     // Two jobs time out in the queue without ever starting (TTL): not failures; their params go back in the queue.
     const [a, b] = simJobs(env, ep);
     const at = new Date(env.sim.clock.now());
-    for (const j of [a, b]) await recordJobStatus(env.prisma, { jobId: j.id, doc: { status: "TIMED_OUT" }, at, source: "poll" });
+    for (const j of [a, b]) await recordJobStatus({ jobId: j.id, doc: { status: "TIMED_OUT" }, at, source: "poll" }, createCtx({ db: env.prisma }));
     await step(env, poller, ep);
     detail = await getSweep(sweep.id, { prisma: env.prisma });
     expect(detail.failedCount).toBe(0);

@@ -5,4 +5,4 @@ import { listCrashes } from "@/lib/incidents/crashes";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listCrashesRoute, ({ query }) => listCrashes(query));
+export const GET = apiRoute(listCrashesRoute, ({ query, ctx }) => listCrashes(query, ctx));

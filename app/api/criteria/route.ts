@@ -1,10 +1,11 @@
 import { apiRoute } from "@/lib/http/handler";
 import { createCriterionRoute, listCriteriaRoute } from "@/lib/api/specs/criteria";
-import { addCriterion, readCriteria } from "@/lib/criteria/service";
+import { listCriteriaView } from "@/lib/criteria/repository";
+import { createCriterion } from "@/lib/criteria/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listCriteriaRoute, async ({ query }) => readCriteria({ endpointId: query.endpointId, days: query.days }));
+export const GET = apiRoute(listCriteriaRoute, async ({ query, ctx }) => listCriteriaView({ endpointId: query.endpointId, days: query.days }, ctx));
 
-export const POST = apiRoute(createCriterionRoute, async ({ body, principal }) => addCriterion(body, principal));
+export const POST = apiRoute(createCriterionRoute, async ({ body, ctx }) => createCriterion(body, ctx));

@@ -1,16 +1,15 @@
 import { apiRoute } from "@/lib/http/handler";
 import { listJobsRoute, submitJobRoute } from "@/lib/api/specs/jobs";
 import { getJob, listJobs } from "@/lib/jobs/repository";
-import { submitJob } from "@/lib/jobs/service";
+import { submitJobFor } from "@/lib/jobs/service";
 import { ensureWebhookSecret, webhookPath } from "@/lib/endpoints/webhooks";
-import { recordAudit } from "@/lib/data/audit";
 import { loadEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listJobsRoute, ({ query }) =>
-  listJobs({ endpointId: query.endpointId, status: query.status, flagged: query.flagged === undefined ? undefined : query.flagged === "true", cursor: query.cursor, limit: query.limit }),
+export const GET = apiRoute(listJobsRoute, ({ query, ctx }) =>
+  listJobs({ endpointId: query.endpointId, status: query.status, flagged: query.flagged === undefined ? undefined : query.flagged === "true", cursor: query.cursor, limit: query.limit }, ctx),
 );
 
 /** RunPod cannot call back to a loopback address; the local simulator (demo mode) can. */
@@ -20,10 +19,9 @@ function webhookOrigin(origin: string): string | null {
   return loopback && loadEnv().mode !== "demo" ? null : origin;
 }
 
-export const POST = apiRoute(submitJobRoute, async ({ req, body, principal, ctx }) => {
+export const POST = apiRoute(submitJobRoute, async ({ req, body, ctx }) => {
   const origin = webhookOrigin(req.nextUrl.origin);
   const secret = origin ? await ensureWebhookSecret({ endpointId: body.endpointId }, ctx) : null;
-  const row = await submitJob({ endpointId: body.endpointId, input: body.input, source: "sweepwatch", webhookUrl: secret ? origin + webhookPath(secret) : null });
-  await recordAudit({ actor: principal, action: "job.submit", targetType: "job", targetId: row.id, detail: { endpointId: row.endpointId } });
-  return { job: (await getJob(row.id))! };
+  const row = await submitJobFor({ endpointId: body.endpointId, input: body.input, webhookUrl: secret ? origin + webhookPath(secret) : null }, ctx);
+  return { job: (await getJob({ id: row.id }, ctx))! };
 });

@@ -5,4 +5,4 @@ import { readOverview } from "@/lib/criteria/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(overviewRoute, async () => readOverview());
+export const GET = apiRoute(overviewRoute, async ({ ctx }) => readOverview({}, ctx));

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { createCtx } from "@/lib/ctx";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
@@ -6,7 +7,6 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { EndpointView } from "@/components/endpoints/endpoint-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { createCtx } from "@/lib/ctx";
 import { getEndpoint } from "@/lib/endpoints/repository";
 import { listJobs } from "@/lib/jobs/repository";
 import { searchLogs } from "@/lib/logs/repository";
@@ -50,7 +50,7 @@ export default async function EndpointPage({ params, searchParams }: Props) {
           flagged: state.status === "flagged" ? true : undefined,
           cursor: cursor ?? undefined,
           limit: JOB_PAGE_SIZE,
-        }),
+        }, ctx),
       ),
     ),
     qc.prefetchInfiniteQuery(

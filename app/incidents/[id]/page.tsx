@@ -6,13 +6,14 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { IncidentView } from "@/components/incidents/incident-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
-import { getIncident } from "@/lib/incidents/service";
+import { createCtx } from "@/lib/ctx";
+import { getIncident } from "@/lib/incidents/repository";
 import { incidentQueryOptions } from "@/lib/incidents/client/queries";
 import { getQueryClient } from "@/lib/queries/query-client";
 
 type Props = { params: Promise<{ id: string }> };
 
-const load = cache((id: string) => (/^\d{1,19}$/.test(id) ? getIncident(id) : Promise.resolve(null)));
+const load = cache((id: string) => (/^\d{1,19}$/.test(id) ? getIncident({ id }, createCtx()) : Promise.resolve(null)));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const i = await load((await params).id);

@@ -394,8 +394,3 @@ export function classifyLines(lines: LogLineInput[], opts?: ClassifyOptions): Cr
   const first = s.push(lines);
   return finalise([...first, ...s.flush()], opts?.exitCode).crashes;
 }
-
-/** The most specific signature among crashes, or null. */
-export function primarySignature(crashes: { signature: SignatureId }[]): SignatureId | null {
-  return finalise(crashes as Crash[]).primary;
-}

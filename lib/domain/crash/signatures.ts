@@ -142,11 +142,6 @@ export function signatureRank(id: SignatureId): number {
   return RANK[id];
 }
 
-/** The more specific of two signatures (the first on a tie). */
-export function moreSpecific(a: SignatureId, b: SignatureId): SignatureId {
-  return RANK[b] < RANK[a] ? b : a;
-}
-
 /** Signals and shell exit statuses (128 + signal) that by themselves name a crash. */
 export const EXIT_CODE_SIGNATURES: Readonly<Record<number, SignatureId>> = {
   132: "illegal_instruction",

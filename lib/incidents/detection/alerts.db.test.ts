@@ -5,7 +5,9 @@ import type { Principal } from "@/lib/auth/principal";
 import { DEFAULT_DETECTION_CONFIG, parseDetectionConfig } from "@/lib/incidents/detection/config";
 import { detectEndpoint } from "@/lib/incidents/detection/module";
 import { ALERT_QUEUE_AGE, ALERT_QUEUE_STALLED } from "@/lib/incidents/detection/incidents";
-import { getDetectionSettings, updateDetectionSettings } from "@/lib/incidents/service";
+import { createCtx } from "@/lib/ctx";
+import { getDetectionSettings } from "@/lib/incidents/repository";
+import { updateDetectionSettings } from "@/lib/incidents/service";
 import { AppError } from "@/lib/http/errors";
 
 /** Alerts that need no classifier: same open / notify / resolve flow as crash incidents, editable thresholds. */
@@ -80,14 +82,14 @@ describe("per-endpoint alerts without a classifier", () => {
   });
 
   it("thresholds are editable: known keys only, validated, audited; null resets", async () => {
-    const before = await getDetectionSettings({ prisma });
+    const before = await getDetectionSettings({}, createCtx({ db: prisma }));
     expect(before.defaults.alertQueueAgeMs).toBe(30 * 60_000);
-    await expect(updateDetectionSettings({ changes: { nope: 1 }, actor: ADMIN }, { prisma })).rejects.toBeInstanceOf(AppError);
-    await expect(updateDetectionSettings({ changes: { minCrashes: 1 }, actor: ADMIN }, { prisma })).rejects.toThrow(/Invalid detection settings/);
-    const after = await updateDetectionSettings({ changes: { alertQueueAgeMs: 45 * 60_000 }, actor: ADMIN }, { prisma });
+    await expect(updateDetectionSettings({ changes: { nope: 1 } }, createCtx({ db: prisma, principal: ADMIN }))).rejects.toBeInstanceOf(AppError);
+    await expect(updateDetectionSettings({ changes: { minCrashes: 1 } }, createCtx({ db: prisma, principal: ADMIN }))).rejects.toThrow(/Invalid detection settings/);
+    const after = await updateDetectionSettings({ changes: { alertQueueAgeMs: 45 * 60_000 } }, createCtx({ db: prisma, principal: ADMIN }));
     expect(after.values.alertQueueAgeMs).toBe(45 * 60_000);
     expect(after.overridden).toContain("alertQueueAgeMs");
-    const reset = await updateDetectionSettings({ changes: { alertQueueAgeMs: null }, actor: ADMIN }, { prisma });
+    const reset = await updateDetectionSettings({ changes: { alertQueueAgeMs: null } }, createCtx({ db: prisma, principal: ADMIN }));
     expect(reset.values.alertQueueAgeMs).toBe(30 * 60_000);
     expect(await prisma.auditLog.count({ where: { action: "detection.settings" } })).toBeGreaterThanOrEqual(2);
   });

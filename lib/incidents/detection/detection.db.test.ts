@@ -1,4 +1,5 @@
 import http from "node:http";
+import { createCtx } from "@/lib/ctx";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { submitJob } from "@/lib/jobs/service";
@@ -36,7 +37,7 @@ describe("detection against the simulator", () => {
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
-    const deps = { prisma: e.prisma, client: e.client, now };
+    const deps = createCtx({ db: e.prisma, runpod: e.client, now });
     const rd = [await submitJob({ endpointId: e.ep("rd"), input: { x1: 1, x2: 2 } }, deps), await submitJob({ endpointId: e.ep("rd"), input: { x1: 2, x2: 2 } }, deps)];
     const nocap = await submitJob({ endpointId: e.ep("nocap"), input: { x1: 1, x2: 2 } }, deps);
     const thr = await submitJob({ endpointId: e.ep("throttled"), input: { x1: 1, x2: 2 } }, deps);
@@ -128,7 +129,7 @@ describe("detection against the simulator", () => {
     });
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
-    const deps = { prisma: e.prisma, client: e.client, now };
+    const deps = createCtx({ db: e.prisma, runpod: e.client, now });
     for (let i = 0; i < 3; i++) await submitJob({ endpointId: e.ep("rollout"), input: { x1: i, x2: 2 } }, deps);
     await runFor(e, p, 150_000, 2_000);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("rollout") } });

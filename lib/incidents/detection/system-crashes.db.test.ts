@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import { submitJob } from "@/lib/jobs/service";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
 import { createDetectionModule, detectEndpoint } from "@/lib/incidents/detection/module";
@@ -21,7 +22,7 @@ describe("crash loops visible from system lines alone", () => {
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule()] });
     await p.tick();
     const now = () => new Date(e.sim.clock.now());
-    const job = await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now });
+    const job = await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: now }));
     await runFor(e, p, 90_000, 1_000);
 
     expect(await e.prisma.logLine.count({ where: { endpointId: ep, source: "container" } })).toBe(0);

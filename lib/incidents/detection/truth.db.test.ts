@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createCtx } from "@/lib/ctx";
 import { submitJob } from "@/lib/jobs/service";
 import { ingestLogBatch } from "@/lib/ingest/repository";
-import { createCtx } from "@/lib/ctx";
-import { getIncident } from "@/lib/incidents/service";
-import { seedDefaultCriteria } from "@/lib/criteria/evaluation";
+import { getIncident } from "@/lib/incidents/repository";
+import { seedDefaultCriteria } from "@/lib/criteria/repository";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, TEST_POLLER_CONFIG, type PollerTestEnv } from "@/lib/poller/testing";
 import { createPoller } from "@/lib/poller/engine";
 import { createDetectionModule } from "@/lib/incidents/detection/module";
@@ -37,7 +37,7 @@ describe("truthful detection against the simulator", () => {
       modules: [createDetectionModule()],
     });
     await p.tick();
-    await submitJob({ endpointId: e.ep("nologs"), input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) });
+    await submitJob({ endpointId: e.ep("nologs"), input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: () => new Date(e.sim.clock.now()) }));
     await runFor(e, p, 240_000, 2_000);
     expect(await e.prisma.logLine.count({ where: { endpointId: e.ep("nologs") } })).toBe(0);
     const inc = await e.prisma.incident.findFirstOrThrow({ where: { endpointId: e.ep("nologs") } });
@@ -64,7 +64,7 @@ describe("truthful detection against the simulator", () => {
     const after = await e.prisma.incident.findUniqueOrThrow({ where: { id: inc.id } });
     expect(after.state).toBe("open");
     expect(await e.prisma.incidentEvent.count({ where: { incidentId: inc.id, kind: "resolved" } })).toBe(0);
-    const detail = await getIncident(String(inc.id), { prisma: e.prisma });
+    const detail = await getIncident({ id: String(inc.id) }, createCtx({ db: e.prisma }));
     expect(detail!.dataState.kind).toBe("no_data");
     expect(detail!.dataState.reason).toContain("no data since");
     await p.stop();
@@ -77,7 +77,7 @@ describe("truthful detection against the simulator", () => {
     const ep = e.ep("dup");
     const p = e.poller({ config: { workersIntervalMs: 5_000, logsIntervalMs: 5_000 }, modules: [createDetectionModule({ config: { explainGraceMs: 0 } })] });
     await p.tick();
-    await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, { prisma: e.prisma, client: e.client, now: () => new Date(e.sim.clock.now()) });
+    await submitJob({ endpointId: ep, input: { x1: 1, x2: 2 } }, createCtx({ db: e.prisma, runpod: e.client, now: () => new Date(e.sim.clock.now()) }));
     await runFor(e, p, 60_000, 2_000);
     const streamed = await e.prisma.logLine.findMany({ where: { endpointId: ep, source: "container" }, orderBy: { id: "asc" } });
     expect(streamed.some((l) => l.text.includes("random_device could not be read"))).toBe(true);
@@ -109,7 +109,7 @@ describe("truthful detection against the simulator", () => {
   it("a live-mode stack with no opted-in endpoint sends no smoke job (counts /run calls)", async () => {
     env = await setupPollerTest({ endpoints: [{ name: "prod", workers: { min: 1, max: 1, idleTimeout: 60 }, coldStartMs: 1_000, behaviour: { type: "healthy" as const, failureRate: 0 } }] });
     const e = env;
-    await seedDefaultCriteria(e.prisma);
+    await seedDefaultCriteria({}, createCtx({ db: e.prisma }));
     const runs = () => [...e.sim.state.jobs.values()].filter((j) => j.endpointId === e.ep("prod")).length;
     const p = e.poller({ modules: [createSmokeJobsModule({ everyMs: 5_000, demo: false })] });
     await p.tick();

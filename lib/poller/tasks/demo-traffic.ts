@@ -46,8 +46,8 @@ export const demoTrafficModule: PollerModule = {
         if ((queuedBy.get(endpointId) ?? 0) >= maxQueued) return;
         try {
           await submitJob(
-            { endpointId, input: { ...demoInput(l?._count._all ?? 0), demo: true }, source: "demo" },
-            { prisma: ctx.prisma, client: ctx.client, now: () => new Date(ctx.clock.now()), pollerId: ctx.instanceId },
+            { endpointId, input: { ...demoInput(l?._count._all ?? 0), demo: true }, source: "demo", pollerId: ctx.instanceId },
+            ctx.ctx,
           );
         } catch (err) {
           // submitJob already recorded RunPod failures as PollErrors

@@ -5,4 +5,4 @@ import { evaluateNow } from "@/lib/criteria/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(evaluateCriteriaRoute, async () => evaluateNow());
+export const POST = apiRoute(evaluateCriteriaRoute, async ({ ctx }) => evaluateNow({}, ctx));

@@ -5,8 +5,8 @@ import { renderCriteriaReport } from "@/lib/criteria/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(criteriaReportRoute, async ({ query, req }) => {
-  const md = await renderCriteriaReport({ endpointId: query.endpointId, days: query.days }, new URL(req.url).origin);
+export const GET = apiRoute(criteriaReportRoute, async ({ query, req, ctx }) => {
+  const md = await renderCriteriaReport({ endpointId: query.endpointId, days: query.days, origin: new URL(req.url).origin }, ctx);
   const day = new Date().toISOString().slice(0, 10);
   return new Response(md, {
     headers: {

@@ -6,8 +6,8 @@ import { getJob } from "@/lib/jobs/repository";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getJobRoute, async ({ params }) => {
-  const job = await getJob(params.id);
+export const GET = apiRoute(getJobRoute, async ({ params, ctx }) => {
+  const job = await getJob({ id: params.id }, ctx);
   if (!job) throw new AppError("not_found", `Job "${params.id}" is not tracked by sweepwatch.`);
   return { job };
 });

@@ -5,6 +5,6 @@ import { configureSmoke, readSmokeSettings } from "@/lib/criteria/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(getSmokeSettingsRoute, async ({ query }) => readSmokeSettings(query.endpointId));
+export const GET = apiRoute(getSmokeSettingsRoute, async ({ query, ctx }) => readSmokeSettings({ endpointId: query.endpointId }, ctx));
 
-export const PUT = apiRoute(smokeSettingsRoute, async ({ body, principal }) => configureSmoke(body.endpointId, { optIn: body.optIn, input: body.input, expect: body.expect }, principal));
+export const PUT = apiRoute(smokeSettingsRoute, async ({ body, ctx }) => configureSmoke({ endpointId: body.endpointId, optIn: body.optIn, input: body.input, expect: body.expect }, ctx));

@@ -5,4 +5,4 @@ import { acknowledgeIncident } from "@/lib/incidents/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(acknowledgeIncidentRoute, async ({ params, principal }) => ({ incident: await acknowledgeIncident({ id: params.id, actor: principal }) }));
+export const POST = apiRoute(acknowledgeIncidentRoute, async ({ params, ctx }) => ({ incident: await acknowledgeIncident({ id: params.id }, ctx) }));

@@ -5,6 +5,6 @@ import { resolveIncident } from "@/lib/incidents/service";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(resolveIncidentRoute, async ({ req, params, body, principal }) => ({
-  incident: await resolveIncident({ id: params.id, actor: principal, comment: body?.comment, baseUrl: req.nextUrl.origin }),
+export const POST = apiRoute(resolveIncidentRoute, async ({ req, params, body, ctx }) => ({
+  incident: await resolveIncident({ id: params.id, comment: body?.comment, baseUrl: req.nextUrl.origin }, ctx),
 }));

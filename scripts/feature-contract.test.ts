@@ -11,11 +11,16 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The features converted to the contract; a feature joins this list when its slice is done. */
-export const CONTRACT_FEATURES = ["jobs", "incidents", "criteria", "sweeps", "damage"];
+export const CONTRACT_FEATURES = ["jobs", "endpoints", "logs", "ingest", "sweeps", "damage", "incidents", "criteria"];
 /** Functions other folders may call without a ctx, each with why: pure mapping and parsing, or transaction-level pieces. */
 const PURE: Record<string, string> = {
   "jobs/repository.ts#encodeJobCursor": "pure: cursor encoding",
   "jobs/repository.ts#decodeJobCursor": "pure: cursor decoding",
+  "endpoints/service.ts#stableStringify": "pure: JSON with sorted keys, for comparing jsonb",
+  "endpoints/webhooks.ts#webhookPath": "pure: the route path of a webhook secret",
+  "logs/filter.ts#logFilterFromQuery": "pure: parsed query → filter",
+  "logs/filter.ts#logDownloadFilename": "pure: file name from the filter and a given time",
+  "ingest/wrapper-script.ts#readWrapperScript": "reads the bundled script file: no database, clock or RunPod",
   // transaction-level: runs inside the caller's row-locked transaction, so it takes that transaction client
   "damage/costs.ts#sweepSpend": "transaction-level: the sweep controller's and service's budget checks",
 };

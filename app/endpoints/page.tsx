@@ -3,6 +3,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { EndpointsList } from "@/components/endpoints/endpoints-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
+import { createCtx } from "@/lib/ctx";
 import { listEndpoints } from "@/lib/endpoints/repository";
 import { endpointsListQueryOptions } from "@/lib/endpoints/client/queries";
 import { getQueryClient } from "@/lib/queries/query-client";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Endpoints" };
 export default async function EndpointsPage() {
   await requireUser("viewer", { path: "/endpoints" });
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery(endpointsListQueryOptions(() => listEndpoints()));
+  await queryClient.prefetchQuery(endpointsListQueryOptions(() => listEndpoints({}, createCtx())));
   return (
     <>
       <PageHeader

@@ -78,7 +78,7 @@ function readyWorkers(s: NonNullable<EndpointSummaryDto["latestSnapshot"]>): num
 export async function getOverview(prisma: PrismaClient, opts: { now?: Date } = {}): Promise<OverviewDto> {
   const now = opts.now ?? new Date();
   const [endpointList, sweeps, activeSweeps, criteria, pollerTick, incidents, incidentCount, flaggedItems, flaggedByEndpoint] = await Promise.all([
-    listEndpoints({ prisma, now }),
+    listEndpoints({}, createCtx({ db: prisma, now: () => now })),
     listSweeps({ limit: ITEMS, state: [...ACTIVE_SWEEP_STATES] }, createCtx({ db: prisma })),
     prisma.sweep.count({ where: { state: { in: [...ACTIVE_SWEEP_STATES] } } }),
     listCriteria({}, createCtx({ db: prisma })),

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createPrismaClient } from "@/lib/db";
 import { downsampleOlderThan } from "@/lib/data/retention";
 import { storeLogLines } from "@/lib/logs/store";
+import { createCtx } from "@/lib/ctx";
 import { createLogger } from "@/lib/log";
 import { retentionModule } from "@/lib/poller/tasks/retention";
 import type { PollerContext } from "@/lib/poller/types";
@@ -20,8 +21,8 @@ describe("downsampleOlderThan", () => {
       await prisma.healthSnapshot.create({ data: { endpointId: ep, takenAt: new Date(t0 + i * 10_000), jobsInQueue: i, workersUnhealthy: i % 3 } });
     }
     await storeLogLines(
-      Array.from({ length: 5 }, (_, i) => ({ endpointId: ep, workerId: "w1", source: "container" as const, ts: new Date(t0 + i * 20_000), text: `line ${i}`, eventId: `e${i}` })),
-      { prisma },
+      { lines: Array.from({ length: 5 }, (_, i) => ({ endpointId: ep, workerId: "w1", source: "container" as const, ts: new Date(t0 + i * 20_000), text: `line ${i}`, eventId: `e${i}` })) },
+      createCtx({ db: prisma }),
     );
     const cutoff = new Date(t0 + 60_000 + 30_000); // inside minute 10:01: its first 3 snapshots go now
     const r1 = await downsampleOlderThan(cutoff, { prisma, endpointIds: [ep] });

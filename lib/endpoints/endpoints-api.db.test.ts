@@ -336,16 +336,18 @@ describe("GET /api/logs and /api/logs/download", () => {
 
   it("caps a download and says so in a final line", async () => {
     const { streamLogText } = await import("@/lib/logs/repository");
+    const { createCtx } = await import("@/lib/ctx");
+    const ctx = createCtx({ db: prisma });
     const id = await seedEndpoint(new Date());
     await prisma.logLine.createMany({
       data: Array.from({ length: 30 }, (_, i) => ({ endpointId: id, source: "upload" as const, ts: new Date(Date.now() + i), text: `l${i}`, dedupeKey: `k-${uid()}-${i}` })),
     });
-    const text = await new Response(streamLogText({ endpointId: id }, { maxLines: 12, pageSize: 5 })).text();
+    const text = await new Response(streamLogText({ filter: { endpointId: id }, maxLines: 12, pageSize: 5 }, ctx)).text();
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(13);
     expect(lines[11]).toMatch(/ l11$/);
     expect(lines[12]).toMatch(/capped at 12 lines/);
-    const exact = await new Response(streamLogText({ endpointId: id }, { maxLines: 30, pageSize: 7 })).text();
+    const exact = await new Response(streamLogText({ filter: { endpointId: id }, maxLines: 30, pageSize: 7 }, ctx)).text();
     expect(exact.trimEnd().split("\n")).toHaveLength(30);
   });
 });

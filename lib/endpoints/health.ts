@@ -1,5 +1,7 @@
-import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
+
+// Repository of health snapshots: the poller's writes and what it reads back after a restart.
 
 /** A counter RunPod did not send is null ("not reported") and is stored as NULL, never 0. */
 type Counter = number | null;
@@ -13,9 +15,10 @@ export interface HealthCounters {
  * a replay of the same poll is ignored. Returns whether a row was written.
  */
 export async function recordHealthSnapshot(
-  prisma: PrismaClient,
   input: { endpointId: string; takenAt: Date; health: HealthCounters; pollerId?: string | null; raw?: unknown },
+  ctx: Ctx<unknown>,
 ): Promise<boolean> {
+  const prisma = ctx.db;
   const { jobs, workers } = input.health;
   const r = await prisma.healthSnapshot.createMany({
     data: [
@@ -44,9 +47,9 @@ export async function recordHealthSnapshot(
 }
 
 /** Time of the newest snapshot per endpoint (for scheduling after a restart). */
-export async function getLatestSnapshotTimes(prisma: PrismaClient, endpointIds: string[]): Promise<Map<string, Date>> {
+export async function getLatestSnapshotTimes({ endpointIds }: { endpointIds: string[] }, ctx: Ctx<unknown>): Promise<Map<string, Date>> {
   if (!endpointIds.length) return new Map();
-  const rows = await prisma.healthSnapshot.groupBy({
+  const rows = await ctx.db.healthSnapshot.groupBy({
     by: ["endpointId"],
     where: { endpointId: { in: endpointIds } },
     _max: { takenAt: true },

@@ -1,10 +1,12 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import type { EndpointDetailDto, EndpointSummaryDto, EndpointListDto, SnapshotDto, SparkPointDto } from "@/lib/api/specs/endpoints";
 
-/** Endpoint reads for the API and the endpoints pages. Every function returns DTOs (ISO dates, no BigInt). */
-
-type Deps = { prisma?: PrismaClient; now?: Date };
+/**
+ * Repository of endpoints: Prisma queries and row → DTO mapping only (rules live in service.ts).
+ * Reads for the API and the endpoints pages return DTOs (ISO dates, no BigInt); the poller's
+ * bookkeeping writes (pollable list, workers summary, missing mark) are here too.
+ */
 
 const endpointSelect = {
   id: true,
@@ -123,7 +125,7 @@ async function loadAggregates(prisma: PrismaClient, ids: string[], now: Date): P
   return out;
 }
 
-type EndpointRow = {
+type EndpointReadRow = {
   id: string;
   name: string;
   displayName: string | null;
@@ -137,7 +139,7 @@ type EndpointRow = {
   lastErrorAt: Date | null;
 };
 
-function toSummary(e: EndpointRow, agg: Aggregates, now: Date): EndpointSummaryDto {
+function toSummary(e: EndpointReadRow, agg: Aggregates, now: Date): EndpointSummaryDto {
   const snap = agg.latest.get(e.id);
   return {
     id: e.id,
@@ -161,9 +163,9 @@ function toSummary(e: EndpointRow, agg: Aggregates, now: Date): EndpointSummaryD
 }
 
 /** Every endpoint (display name, then id) with its latest snapshot and age, counts and the last hour's queue depth. */
-export async function listEndpoints(deps: Deps = {}): Promise<EndpointListDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
+export async function listEndpoints(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<EndpointListDto> {
+  const prisma = ctx.db;
+  const now = ctx.now();
   const rows = await prisma.endpoint.findMany({ select: endpointSelect, orderBy: [{ id: "asc" }], take: 1000 });
   const agg = await loadAggregates(
     prisma,
@@ -177,9 +179,9 @@ export async function listEndpoints(deps: Deps = {}): Promise<EndpointListDto> {
 }
 
 /** One endpoint with configuration and its last poll errors; null when unknown. */
-export async function getEndpoint(id: string, deps: Deps = {}): Promise<EndpointDetailDto | null> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
+export async function getEndpoint({ id }: { id: string }, ctx: Ctx<unknown>): Promise<EndpointDetailDto | null> {
+  const prisma = ctx.db;
+  const now = ctx.now();
   const row = await prisma.endpoint.findUnique({ where: { id }, select: detailSelect });
   if (!row) return null;
   const [agg, errors] = await Promise.all([
@@ -205,7 +207,93 @@ export async function getEndpoint(id: string, deps: Deps = {}): Promise<Endpoint
 }
 
 /** True when the endpoint exists (cheap check for nested routes). */
-export async function endpointExists(id: string, deps: { prisma?: PrismaClient } = {}): Promise<boolean> {
-  const prisma = deps.prisma ?? getPrisma();
-  return (await prisma.endpoint.count({ where: { id } })) > 0;
+export async function endpointExists({ id }: { id: string }, ctx: Ctx<unknown>): Promise<boolean> {
+  return (await ctx.db.endpoint.count({ where: { id } })) > 0;
+}
+
+// ───────────── writes ─────────────
+
+export interface EndpointRow {
+  id: string;
+  name: string;
+  displayName: string | null;
+  source: "discovered" | "manual";
+  paused: boolean;
+}
+
+const rowSelect = { id: true, name: true, displayName: true, source: true, paused: true } as const;
+
+/** Creates a manual endpoint, or sets the display name of an existing one (its other data kept). */
+export function upsertManualEndpoint(db: PrismaClient, input: { id: string; displayName: string | null }): Promise<EndpointRow> {
+  const { id, displayName } = input;
+  return db.endpoint.upsert({
+    where: { id },
+    create: { id, name: displayName ?? id, displayName, source: "manual" },
+    update: displayName ? { displayName } : {},
+    select: rowSelect,
+  });
+}
+
+/** Throws Prisma's P2025 for an unknown id. */
+export function updateEndpointPaused(db: PrismaClient, input: { id: string; paused: boolean }): Promise<EndpointRow> {
+  return db.endpoint.update({ where: { id: input.id }, data: { paused: input.paused }, select: rowSelect });
+}
+
+/** An endpoint's configuration as the management API describes it. */
+export interface EndpointConfigData {
+  name: string;
+  type: "QUEUE" | "LOAD_BALANCER";
+  image: string | null;
+  workersMin: number | null;
+  workersMax: number | null;
+  idleTimeout: number | null;
+  config: Prisma.InputJsonValue;
+  gpuTypes?: string[];
+}
+
+/** The stored configuration of the given endpoints (unknown ids are left out). */
+export function findEndpointConfigs(db: PrismaClient, ids: string[]) {
+  return db.endpoint.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, type: true, image: true, workersMin: true, workersMax: true, idleTimeout: true, config: true },
+  });
+}
+
+/** A discovered endpoint; one created meanwhile (another poller) is left as it is. */
+export async function createDiscoveredEndpoint(db: PrismaClient, id: string, data: EndpointConfigData): Promise<void> {
+  await db.endpoint.createMany({ data: [{ id, source: "discovered", ...data }], skipDuplicates: true });
+}
+
+export async function updateEndpointConfig(db: PrismaClient, id: string, data: EndpointConfigData): Promise<void> {
+  await db.endpoint.update({ where: { id }, data });
+}
+
+/** Endpoints the poller should work on: not paused, queue-based (a load balancer has no queue API), in id order. */
+export async function listPollableEndpoints(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<string[]> {
+  const rows = await ctx.db.endpoint.findMany({ where: { paused: false, type: { not: "LOAD_BALANCER" } }, select: { id: true }, orderBy: { id: "asc" } });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * What a workers list tells about the endpoint: its configuration version (`endpointVersion`; the v2
+ * endpoint object has none) and the worker summary by status (the documented source of the counts
+ * /health may leave out).
+ */
+export async function recordWorkersList(
+  input: { endpointId: string; version: number | string | null; summary: { running: number; idle: number; initializing: number; throttled: number; unhealthy: number; total: number }; at: Date },
+  ctx: Ctx<unknown>,
+): Promise<void> {
+  const version = input.version === null ? undefined : String(input.version).slice(0, 64);
+  await ctx.db.endpoint.updateMany({
+    where: { id: input.endpointId },
+    data: { workerSummary: input.summary, workerSummaryAt: input.at, ...(version !== undefined ? { configVersion: version } : {}) },
+  });
+}
+
+/** /health answered 404 (missing: since `at`) or answers again (cleared). Open jobs are left as they are. */
+export async function markEndpointMissing(input: { endpointId: string; missing: boolean; at: Date }, ctx: Ctx<unknown>): Promise<void> {
+  await ctx.db.endpoint.updateMany({
+    where: { id: input.endpointId, missingSince: input.missing ? null : { not: null } },
+    data: { missingSince: input.missing ? input.at : null },
+  });
 }

@@ -1,30 +1,53 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
+import { actorOf, type Ctx } from "@/lib/ctx";
+import { recordAudit } from "@/lib/data/audit";
+import {
+  createDiscoveredEndpoint,
+  endpointExists,
+  findEndpointConfigs,
+  updateEndpointConfig,
+  updateEndpointPaused,
+  upsertManualEndpoint,
+  type EndpointConfigData,
+  type EndpointRow,
+} from "@/lib/endpoints/repository";
 
-/** Endpoint writes: manual endpoints from the UI, pause/resume, and the poller's discovery upserts. */
+/**
+ * Service of endpoints: the rules of endpoint writes (id validation, not-found, which discovered
+ * configs count as changed) and their audit. Manual endpoints from the UI, pause/resume, the
+ * poller's discovery upserts.
+ */
 
 const ENDPOINT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
-export interface EndpointRow {
-  id: string;
-  name: string;
-  displayName: string | null;
-  source: "discovered" | "manual";
-  paused: boolean;
+/**
+ * Adds an endpoint by hand (id + display name), audited as endpoint.add. An endpoint that already
+ * exists keeps its data; only its display name is updated. Bad input → AppError("validation_failed"),
+ * nothing written.
+ */
+export async function addEndpoint(input: { id: string; displayName?: string | null }, ctx: Ctx<unknown>): Promise<EndpointRow> {
+  const actor = actorOf(ctx);
+  const row = await saveManualEndpoint(input, ctx);
+  await recordAudit({ actor, action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } }, ctx.db);
+  return row;
 }
 
-const select = { id: true, name: true, displayName: true, source: true, paused: true } as const;
-
 /**
- * Adds an endpoint by hand (id + display name). An endpoint that already exists keeps its data;
- * only its display name is updated. Bad input → AppError("validation_failed"), nothing written.
+ * Changes an endpoint's display name and/or pauses or resumes its polling, audited as
+ * endpoint.update, endpoint.pause or endpoint.resume with the changes. Unknown id → AppError("not_found").
  */
-export async function addEndpoint(
-  input: { id: string; displayName?: string | null },
-  deps: { prisma?: PrismaClient } = {},
-): Promise<EndpointRow> {
+export async function updateEndpoint(input: { id: string; displayName?: string | null; paused?: boolean }, ctx: Ctx<unknown>): Promise<void> {
+  const actor = actorOf(ctx);
+  const { id, ...changes } = input;
+  if (!(await endpointExists({ id }, ctx))) throw new AppError("not_found", `Endpoint "${id}" not found.`);
+  if (changes.displayName) await saveManualEndpoint({ id, displayName: changes.displayName }, ctx);
+  if (changes.paused !== undefined) await setEndpointPaused({ id, paused: changes.paused }, ctx);
+  const action = changes.paused === undefined ? "endpoint.update" : changes.paused ? "endpoint.pause" : "endpoint.resume";
+  await recordAudit({ actor, action, targetType: "endpoint", targetId: id, detail: changes }, ctx.db);
+}
+
+async function saveManualEndpoint(input: { id: string; displayName?: string | null }, ctx: Ctx<unknown>): Promise<EndpointRow> {
   const id = typeof input.id === "string" ? input.id.trim() : "";
   if (!ENDPOINT_ID.test(id)) {
     throw new AppError("validation_failed", "Endpoint id must be 1-128 letters, digits, '-' or '_'.", {
@@ -32,20 +55,13 @@ export async function addEndpoint(
     });
   }
   const displayName = typeof input.displayName === "string" && input.displayName.trim() ? input.displayName.trim().slice(0, 255) : null;
-  const prisma = deps.prisma ?? getPrisma();
-  return prisma.endpoint.upsert({
-    where: { id },
-    create: { id, name: displayName ?? id, displayName, source: "manual" },
-    update: displayName ? { displayName } : {},
-    select,
-  });
+  return upsertManualEndpoint(ctx.db, { id, displayName });
 }
 
 /** Pauses or resumes polling of an endpoint. Unknown id → AppError("not_found"). */
-export async function setEndpointPaused(id: string, paused: boolean, deps: { prisma?: PrismaClient } = {}): Promise<EndpointRow> {
-  const prisma = deps.prisma ?? getPrisma();
+async function setEndpointPaused({ id, paused }: { id: string; paused: boolean }, ctx: Ctx<unknown>): Promise<EndpointRow> {
   try {
-    return await prisma.endpoint.update({ where: { id }, data: { paused: Boolean(paused) }, select });
+    return await updateEndpointPaused(ctx.db, { id, paused: Boolean(paused) });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") throw new AppError("not_found", `Endpoint "${id}" not found.`);
     throw err;
@@ -64,17 +80,14 @@ export interface DiscoveredEndpoint {
 }
 
 /** Upserts endpoints the management API listed. Only rows whose described config changed are written. */
-export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: DiscoveredEndpoint[]): Promise<{ created: number; updated: number }> {
+export async function upsertDiscoveredEndpoints({ endpoints: list }: { endpoints: DiscoveredEndpoint[] }, ctx: Ctx<unknown>): Promise<{ created: number; updated: number }> {
   if (!list.length) return { created: 0, updated: 0 };
-  const existing = await prisma.endpoint.findMany({
-    where: { id: { in: list.map((e) => e.id) } },
-    select: { id: true, name: true, type: true, image: true, workersMin: true, workersMax: true, idleTimeout: true, config: true },
-  });
+  const existing = await findEndpointConfigs(ctx.db, list.map((e) => e.id));
   const byId = new Map(existing.map((e) => [e.id, e]));
   let created = 0;
   let updated = 0;
   for (const e of list) {
-    const data = {
+    const data: EndpointConfigData = {
       name: (e.name ?? e.id).slice(0, 255),
       type: e.type ?? "QUEUE",
       image: e.image ?? null,
@@ -86,7 +99,7 @@ export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: Disc
     };
     const prev = byId.get(e.id);
     if (!prev) {
-      await prisma.endpoint.createMany({ data: [{ id: e.id, source: "discovered", ...data }], skipDuplicates: true });
+      await createDiscoveredEndpoint(ctx.db, e.id, data);
       created++;
       continue;
     }
@@ -99,41 +112,11 @@ export async function upsertDiscoveredEndpoints(prisma: PrismaClient, list: Disc
       prev.idleTimeout === data.idleTimeout &&
       stableStringify(prev.config ?? null) === stableStringify(e.raw ?? null);
     if (!same) {
-      await prisma.endpoint.update({ where: { id: e.id }, data });
+      await updateEndpointConfig(ctx.db, e.id, data);
       updated++;
     }
   }
   return { created, updated };
-}
-
-/** Endpoints the poller should work on: not paused, queue-based (a load balancer has no queue API), in id order. */
-export async function listPollableEndpoints(prisma: PrismaClient): Promise<string[]> {
-  const rows = await prisma.endpoint.findMany({ where: { paused: false, type: { not: "LOAD_BALANCER" } }, select: { id: true }, orderBy: { id: "asc" } });
-  return rows.map((r) => r.id);
-}
-
-/**
- * What a workers list tells about the endpoint: its configuration version (`endpointVersion`; the v2
- * endpoint object has none) and the worker summary by status (the documented source of the counts
- * /health may leave out).
- */
-export async function recordWorkersList(
-  prisma: PrismaClient,
-  input: { endpointId: string; version: number | string | null; summary: { running: number; idle: number; initializing: number; throttled: number; unhealthy: number; total: number }; at: Date },
-): Promise<void> {
-  const version = input.version === null ? undefined : String(input.version).slice(0, 64);
-  await prisma.endpoint.updateMany({
-    where: { id: input.endpointId },
-    data: { workerSummary: input.summary, workerSummaryAt: input.at, ...(version !== undefined ? { configVersion: version } : {}) },
-  });
-}
-
-/** /health answered 404 (missing: since `at`) or answers again (cleared). Open jobs are left as they are. */
-export async function markEndpointMissing(prisma: PrismaClient, input: { endpointId: string; missing: boolean; at: Date }): Promise<void> {
-  await prisma.endpoint.updateMany({
-    where: { id: input.endpointId, missingSince: input.missing ? null : { not: null } },
-    data: { missingSince: input.missing ? input.at : null },
-  });
 }
 
 /** JSON with sorted keys: jsonb does not keep key order, so compare this way. */

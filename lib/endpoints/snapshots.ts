@@ -1,6 +1,7 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import type { SnapshotPointDto, SnapshotSeriesDto } from "@/lib/api/specs/endpoints";
+
+// Repository of the health time series as the charts read it (raw rows and retention buckets, windowed).
 
 export const DEFAULT_SNAPSHOT_RANGE_MS = 60 * 60 * 1000;
 export const DEFAULT_SNAPSHOT_POINTS = 120;
@@ -29,13 +30,12 @@ interface Row {
  * crash-looping worker must not average away.
  */
 export async function listSnapshots(
-  endpointId: string,
-  input: { from?: Date; to?: Date; points?: number } = {},
-  deps: { prisma?: PrismaClient; now?: Date } = {},
+  input: { endpointId: string; from?: Date; to?: Date; points?: number },
+  ctx: Ctx<unknown>,
 ): Promise<SnapshotSeriesDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
-  const to = input.to ?? now;
+  const prisma = ctx.db;
+  const { endpointId } = input;
+  const to = input.to ?? ctx.now();
   let from = input.from ?? new Date(to.getTime() - DEFAULT_SNAPSHOT_RANGE_MS);
   if (from.getTime() >= to.getTime()) from = new Date(to.getTime() - 1000);
   if (to.getTime() - from.getTime() > MAX_SNAPSHOT_RANGE_MS) from = new Date(to.getTime() - MAX_SNAPSHOT_RANGE_MS);

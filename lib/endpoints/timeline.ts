@@ -1,10 +1,9 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 import { prepareTimeline, type TimelineRaw } from "@/lib/charts/timeline";
 import type { TimelineDto } from "@/lib/api/specs/crashes";
 
-type Deps = { prisma?: PrismaClient; now?: () => Date };
+// Repository of one endpoint's timeline: bounded reads of every row kind, shaped by lib/charts/timeline.
 
 const CAP = { snapshots: 5_000, workers: 200, events: 5_000, crashes: 3_000, trials: 1_000, incidents: 100 };
 const num = (d: Date | null | undefined) => (d ? d.getTime() : null);
@@ -17,9 +16,9 @@ function startedAtOf(detail: unknown, key: "startedAt" | "previousStartedAt"): n
 }
 
 /** Reads one endpoint's timeline rows for [from, to] (bounded; default the last hour) and prepares them. 404 for an unknown endpoint. */
-export async function getEndpointTimeline(input: { endpointId: string; from?: Date; to?: Date }, deps: Deps = {}): Promise<TimelineDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const to = input.to ?? deps.now?.() ?? new Date();
+export async function getEndpointTimeline(input: { endpointId: string; from?: Date; to?: Date }, ctx: Ctx<unknown>): Promise<TimelineDto> {
+  const prisma = ctx.db;
+  const to = input.to ?? ctx.now();
   const from = input.from ?? new Date(to.getTime() - 60 * 60_000);
   const endpointId = input.endpointId;
   const ep = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { id: true } });

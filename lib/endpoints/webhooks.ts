@@ -1,24 +1,22 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import { generateWebhookSecret, looksLikeToken, safeEqual } from "@/lib/auth/tokens";
 
-type Deps = { prisma?: PrismaClient };
+// Service of endpoint webhook secrets: created on first use, matched in constant time.
 
 /**
  * The endpoint a webhook secret belongs to, or null. The lookup uses the unique index; the
  * final comparison is constant-time so the answer time does not depend on how much matched.
  */
-export async function findEndpointByWebhookSecret(secret: string, deps: Deps = {}): Promise<{ id: string } | null> {
+export async function findEndpointByWebhookSecret({ secret }: { secret: string }, ctx: Ctx<unknown>): Promise<{ id: string } | null> {
   if (!looksLikeToken("webhook", secret)) return null;
-  const prisma = deps.prisma ?? getPrisma();
-  const row = await prisma.endpoint.findUnique({ where: { webhookSecret: secret }, select: { id: true, webhookSecret: true } });
+  const row = await ctx.db.endpoint.findUnique({ where: { webhookSecret: secret }, select: { id: true, webhookSecret: true } });
   if (!row?.webhookSecret || !safeEqual(row.webhookSecret, secret)) return null;
   return { id: row.id };
 }
 
 /** The endpoint's webhook secret, created on first use (concurrent callers agree on one). Null for an unknown endpoint. */
-export async function ensureWebhookSecret(endpointId: string, deps: Deps = {}): Promise<string | null> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function ensureWebhookSecret({ endpointId }: { endpointId: string }, ctx: Ctx<unknown>): Promise<string | null> {
+  const prisma = ctx.db;
   await prisma.endpoint.updateMany({ where: { id: endpointId, webhookSecret: null }, data: { webhookSecret: generateWebhookSecret() } });
   const row = await prisma.endpoint.findUnique({ where: { id: endpointId }, select: { webhookSecret: true } });
   return row?.webhookSecret ?? null;

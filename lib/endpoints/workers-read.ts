@@ -1,6 +1,7 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import type { WorkerDto, WorkerListDto } from "@/lib/api/specs/endpoints";
+
+// Repository of the workers list as the API and the endpoint page read it.
 
 /**
  * Workers of one endpoint, current ones first (newest start first), then gone ones (most
@@ -8,14 +9,11 @@ import type { WorkerDto, WorkerListDto } from "@/lib/api/specs/endpoints";
  * wrapper), the worker row's lastExitCode, and a crash event that carried an exit code (e.g. the
  * system log's "container exited with code 134").
  */
-export async function listWorkers(
-  endpointId: string,
-  opts: { limit?: number } = {},
-  deps: { prisma?: PrismaClient; now?: Date } = {},
-): Promise<WorkerListDto> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
-  const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+export async function listWorkers(input: { endpointId: string; limit?: number }, ctx: Ctx<unknown>): Promise<WorkerListDto> {
+  const prisma = ctx.db;
+  const now = ctx.now();
+  const { endpointId } = input;
+  const limit = Math.min(Math.max(input.limit ?? 200, 1), 1000);
   const rows = await prisma.worker.findMany({
     where: { endpointId },
     orderBy: [{ goneAt: { sort: "desc", nulls: "first" } }, { startedAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],

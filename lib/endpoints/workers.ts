@@ -1,5 +1,7 @@
-import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
+
+// Service of the worker list: the diff rules (restart, image/version change, gone) and the poll that applies them.
 
 /** One worker as the management API lists it (lib/runpod Worker, narrowed to what we store). */
 export interface ObservedWorker {
@@ -126,11 +128,11 @@ export interface UpsertWorkersResult extends WorkerDiff {
  * no events (and no rows change except lastSeenAt).
  */
 export async function upsertWorkers(
-  prisma: PrismaClient,
   input: { endpointId: string; workers: ObservedWorker[]; at: Date },
+  ctx: Ctx<unknown>,
 ): Promise<UpsertWorkersResult> {
   const { endpointId, at } = input;
-  return prisma.$transaction(async (tx) => {
+  return ctx.db.$transaction(async (tx) => {
     const known = await tx.worker.findMany({
       where: { endpointId },
       select: { id: true, status: true, startedAt: true, uptimeSeconds: true, image: true, version: true, goneAt: true, restartCount: true, firstSeenAt: true, lastRestartAt: true },
@@ -199,10 +201,10 @@ export async function upsertWorkers(
 
 /** Stores the SSE resume cursor of a worker's log stream. */
 export async function saveWorkerLogCursor(
-  prisma: PrismaClient,
   input: { endpointId: string; workerId: string; cursor: string | null; at: Date },
+  ctx: Ctx<unknown>,
 ): Promise<void> {
-  await prisma.worker.updateMany({
+  await ctx.db.worker.updateMany({
     where: { endpointId: input.endpointId, id: input.workerId },
     data: { ...(input.cursor ? { logCursor: input.cursor.slice(0, 255) } : {}), logCursorAt: input.at },
   });

@@ -128,7 +128,7 @@ describe("detection on stored rows and the incident data functions", () => {
     const crashes = await listCrashes({ endpointId: ep, from: at(0), to: at(60) }, ctx());
     expect(crashes.crashes.map((c) => c.workerId)).toEqual([`${tag}-w2`, `${tag}-w1`]);
 
-    const tl = await getEndpointTimeline({ endpointId: ep, from: at(0), to: at(120) }, { prisma });
+    const tl = await getEndpointTimeline({ endpointId: ep, from: at(0), to: at(120) }, createCtx({ db: prisma }));
     expect(tl.lanes.map((l) => [l.workerId, l.crashes.length])).toEqual([
       [`${tag}-w1`, 1],
       [`${tag}-w2`, 1],

@@ -1,5 +1,4 @@
 import "server-only";
-import { createCtx } from "@/lib/ctx";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
@@ -10,12 +9,20 @@ import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/ing
 import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/endpoints/webhooks";
 import { applyWebhookUpdate } from "@/lib/jobs/service";
-import { getPrisma } from "@/lib/db";
+import { actorOf, type Ctx } from "@/lib/ctx";
+import { recordAudit } from "@/lib/data/audit";
 import { INGEST_LIMITS, IngestBatchBodySchema, TRUNCATION_MARKER, type IngestResultDto } from "@/lib/api/specs/ingest";
 import { LOG_UPLOAD_MAX_BYTES, type UploadLogResultDto } from "@/lib/api/specs/logs";
 import { webhookRoute } from "@/lib/api/specs/ingest";
 import { IngestRateLimiter } from "./rate-limit";
 import { normalizeLineText, parseTs } from "./normalize";
+
+// Service of ingest: the request rules of pushed logs, RunPod webhooks and log uploads (writes: repository.ts).
+
+/** The request's context with its clock stopped at `now`: every row one request writes carries the same time. */
+function frozenAt(ctx: Ctx<unknown>, now: Date): Ctx<unknown> {
+  return { db: ctx.db, principal: ctx.principal, runpod: ctx.runpod, now: () => now };
+}
 
 /** Parses with a route schema and throws the same 422 shape as apiRoute. */
 export function parseOr422<S extends z.ZodType>(schema: S, raw: unknown, prefix: string): z.output<S> {
@@ -47,7 +54,8 @@ function limiter(): IngestRateLimiter {
  * endpoint (403) → rate (429) → one idempotent insert. The token is checked before the body is
  * read, so an unauthenticated sender learns nothing about the payload rules.
  */
-export async function handleIngestRequest(req: Request, now: Date = new Date()): Promise<IngestResultDto> {
+export async function handleIngestRequest({ req }: { req: Request }, ctx: Ctx<unknown>): Promise<IngestResultDto> {
+  const now = ctx.now();
   const token = await findIngestToken(bearer(req), now);
   if (!token) throw new AppError("unauthorized", "Ingest token is invalid or revoked.", { headers: { "www-authenticate": "Bearer" } });
   const body = parseOr422(IngestBatchBodySchema, await readJsonBody(req, INGEST_LIMITS.maxBodyBytes), "body");
@@ -67,9 +75,9 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
     : null;
   const r = await ingestLogBatch(
     { endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId ?? null, tokenId: token.id, lines, exit },
-    { now },
+    frozenAt(ctx, now),
   );
-  if (body.startup && !r.duplicate) await recordWorkerStartup({ endpointId: body.endpointId, workerId: body.workerId, facts: body.startup, at: now });
+  if (body.startup && !r.duplicate) await recordWorkerStartup({ endpointId: body.endpointId, workerId: body.workerId, facts: body.startup, at: now }, ctx);
   return { accepted: !r.duplicate, duplicate: r.duplicate, lines: lines.length, inserted: r.inserted, truncatedLines, exitRecorded: r.exitRecorded };
 }
 
@@ -77,15 +85,16 @@ export async function handleIngestRequest(req: Request, now: Date = new Date()):
  * POST /api/webhooks/runpod/{secret}: the secret is checked before the body is read; an
  * unknown secret and a job of another endpoint both answer the same 404.
  */
-export async function handleRunpodWebhook(req: Request, secret: string, now: Date = new Date()) {
+export async function handleRunpodWebhook({ req, secret }: { req: Request; secret: string }, ctx: Ctx<unknown>) {
+  const now = ctx.now();
   const notFound = () => new AppError("not_found", "Not found.");
-  const endpoint = await findEndpointByWebhookSecret(secret);
+  const endpoint = await findEndpointByWebhookSecret({ secret }, ctx);
   if (!endpoint) throw notFound();
   const raw = await readJsonBody(req, webhookRoute.maxBodyBytes ?? 2 * 1024 * 1024);
   const doc = parseOr422(webhookRoute.body!, raw, "body");
-  const existing = await getPrisma().job.findUnique({ where: { id: doc.id }, select: { endpointId: true } });
+  const existing = await ctx.db.job.findUnique({ where: { id: doc.id }, select: { endpointId: true } });
   if (existing && existing.endpointId !== endpoint.id) throw notFound();
-  const r = await applyWebhookUpdate({ jobId: doc.id, statusDoc: raw, endpointId: endpoint.id }, createCtx({ now: () => now }));
+  const r = await applyWebhookUpdate({ jobId: doc.id, statusDoc: raw, endpointId: endpoint.id }, frozenAt(ctx, now));
   return { ok: true as const, jobId: r.job.id, status: r.job.status, changed: r.changed };
 }
 
@@ -111,17 +120,20 @@ async function readUploadText(req: Request): Promise<string> {
   return bytes.toString("utf8");
 }
 
-/** POST /api/logs/upload. */
+/** POST /api/logs/upload, audited as logs.upload. */
 export async function handleLogUpload(
-  req: Request,
-  target: { endpointId: string; workerId?: string; jobId?: string; at?: string },
-  now: Date = new Date(),
+  { req, ...target }: { req: Request; endpointId: string; workerId?: string; jobId?: string; at?: string },
+  ctx: Ctx<unknown>,
 ): Promise<UploadLogResultDto> {
+  const actor = actorOf(ctx);
+  const now = ctx.now();
   const text = await readUploadText(req);
   if (!text.trim()) throw new AppError("validation_failed", "The uploaded log is empty.", { issues: [{ path: "body", message: "empty" }] });
   const givenAt = target.at ? new Date(target.at) : null;
   const { lines, truncated, undated } = parseUploadedLog(text, { uploadedAt: now, givenAt, maxLineChars: INGEST_LIMITS.maxLineChars, marker: TRUNCATION_MARKER });
   const fileHash = createHash("sha256").update(text).digest("hex");
-  const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, { now });
-  return { endpointId: target.endpointId, workerId: target.workerId ?? null, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
+  const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, frozenAt(ctx, now));
+  const workerId = target.workerId ?? null;
+  await recordAudit({ actor, action: "logs.upload", targetType: "endpoint", targetId: target.endpointId, detail: { workerId, lines: lines.length, inserted: r.inserted } }, ctx.db);
+  return { endpointId: target.endpointId, workerId, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
 }

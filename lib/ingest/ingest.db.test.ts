@@ -222,8 +222,9 @@ describe("POST /api/jobs and the RunPod webhook", () => {
     expect(garbage.status).toBe(404);
     const other = await newEndpoint();
     const { ensureWebhookSecret } = await import("@/lib/endpoints/webhooks");
-    const otherSecret = (await ensureWebhookSecret(other))!;
-    expect(await ensureWebhookSecret(other)).toBe(otherSecret);
+    const { createCtx } = await import("@/lib/ctx");
+    const otherSecret = (await ensureWebhookSecret({ endpointId: other }, createCtx({ db: prisma })))!;
+    expect(await ensureWebhookSecret({ endpointId: other }, createCtx({ db: prisma }))).toBe(otherSecret);
     const cross = await post("webhook", "/api/webhooks/runpod/s", { ...payload, status: "FAILED" }, {}, { secret: otherSecret });
     expect(cross.status).toBe(404);
     expect((await prisma.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("COMPLETED");

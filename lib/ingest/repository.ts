@@ -1,17 +1,15 @@
 import { createHash } from "node:crypto";
-import { getPrisma } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 
 /**
- * Writes of pushed and uploaded logs. Lines go in with one multi-row
+ * Repository of pushed and uploaded logs (the request handling around it: handle.ts). Lines go in with one multi-row
  * INSERT ... SELECT FROM unnest(...) ON CONFLICT ("dedupeKey") DO NOTHING per batch (no
  * per-line round trips), and the batch's idempotency row is written in the same statement,
  * so a retried batch (same endpoint + batchId) stores nothing twice even after a crash
  * between the two.
  */
-
-type Deps = { prisma?: PrismaClient; now?: Date };
 
 export interface IngestLine {
   ts: Date;
@@ -36,9 +34,9 @@ export interface IngestBatchResult {
 }
 
 /** Stores one pushed batch once. Unknown endpoint → AppError not_found. */
-export async function ingestLogBatch(input: IngestBatchInput, deps: Deps = {}): Promise<IngestBatchResult> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
+export async function ingestLogBatch(input: IngestBatchInput, ctx: Ctx<unknown>): Promise<IngestBatchResult> {
+  const prisma = ctx.db;
+  const now = ctx.now();
   const ts = input.lines.map((l) => l.ts.toISOString());
   const streams = input.lines.map((l) => l.stream);
   const texts = input.lines.map((l) => l.text);
@@ -67,7 +65,7 @@ export async function ingestLogBatch(input: IngestBatchInput, deps: Deps = {}): 
   }
   let exitRecorded = false;
   if (input.exit) {
-    await recordWorkerExit({ endpointId: input.endpointId, workerId: input.workerId, ...input.exit, batchId: input.batchId }, { prisma, now });
+    await recordWorkerExit(prisma, { endpointId: input.endpointId, workerId: input.workerId, ...input.exit, batchId: input.batchId }, now);
     exitRecorded = true;
   }
   return { duplicate: false, inserted: Number(r.inserted), exitRecorded };
@@ -78,12 +76,11 @@ export async function ingestLogBatch(input: IngestBatchInput, deps: Deps = {}): 
  * worker's lastExitCode/lastExitAt. A worker the poller has not listed yet gets a row with
  * status UNKNOWN (the poller's next worker list fills it in). Detection turns exits into crash events.
  */
-export async function recordWorkerExit(
+async function recordWorkerExit(
+  prisma: PrismaClient,
   input: { endpointId: string; workerId: string; code: number | null; signal: string | null; at: Date; batchId?: string },
-  deps: Deps = {},
+  now: Date,
 ): Promise<void> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
   await prisma.$transaction(async (tx) => {
     await tx.worker.createMany({
       data: [{ endpointId: input.endpointId, id: input.workerId, status: "UNKNOWN", firstSeenAt: now, lastSeenAt: now }],
@@ -111,10 +108,10 @@ export async function recordWorkerExit(
  * The wrapper's start-up facts of a worker (stdin type, CPU vendor/flags, libstdc++, framework versions):
  * a WorkerEvent "startup". Incidents show the facts of their workers (lib/incidents/detection/incidents.ts).
  */
-export async function recordWorkerStartup(input: { endpointId: string; workerId: string; facts: Record<string, unknown>; at: Date }, deps: Deps = {}): Promise<void> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? input.at;
-  await prisma.$transaction(async (tx) => {
+export async function recordWorkerStartup(input: { endpointId: string; workerId: string; facts: Record<string, unknown>; at: Date }, ctx: Ctx<unknown>): Promise<void> {
+  // first and last seen: when the wrapper reported, not when the row was written
+  const now = input.at;
+  await ctx.db.$transaction(async (tx) => {
     await tx.worker.createMany({ data: [{ endpointId: input.endpointId, id: input.workerId, status: "UNKNOWN", firstSeenAt: now, lastSeenAt: now }], skipDuplicates: true });
     await tx.workerEvent.create({ data: { endpointId: input.endpointId, workerId: input.workerId, kind: "startup", at: input.at, detail: { reportedBy: "wrapper", ...input.facts } as object } });
   });
@@ -129,10 +126,10 @@ export async function recordWorkerStartup(input: { endpointId: string; workerId:
  */
 export async function storeUploadedLog(
   input: { endpointId: string; workerId?: string | null; jobId?: string | null; lines: IngestLine[]; fileHash: string },
-  deps: Deps = {},
+  ctx: Ctx<unknown>,
 ): Promise<{ inserted: number }> {
-  const prisma = deps.prisma ?? getPrisma();
-  const now = deps.now ?? new Date();
+  const prisma = ctx.db;
+  const now = ctx.now();
   const known = await prisma.endpoint.count({ where: { id: input.endpointId } });
   if (!known) throw new AppError("not_found", `Endpoint "${input.endpointId}" is not known to sweepwatch.`);
   const keyBase = createHash("sha256").update(`${input.endpointId}\u0000${input.workerId ?? ""}\u0000${input.jobId ?? ""}\u0000${input.fileHash}`).digest("hex").slice(0, 40);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createCtx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
-import { addEndpoint, setEndpointPaused } from "@/lib/endpoints/service";
+import { addEndpoint, updateEndpoint } from "@/lib/endpoints/service";
+import { SYSTEM_PRINCIPAL } from "@/lib/auth/principal";
 import { applyWebhookUpdate, submitJob, trackJob } from "@/lib/jobs/service";
 import { recordJobStatus } from "@/lib/jobs/repository";
 import { countRows, setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
@@ -82,12 +83,13 @@ describe("job write API (for route handlers)", () => {
     expect(row.transitions[0]).toMatchObject({ fromStatus: null, source: "poll" });
 
     // a manual endpoint can be added and paused; paused endpoints get no polls
-    const manual = await addEndpoint({ id: `${env.tag}-manual`, displayName: "Manual one" }, { prisma: env.prisma });
+    const admin = createCtx({ db: env.prisma, principal: SYSTEM_PRINCIPAL });
+    const manual = await addEndpoint({ id: `${env.tag}-manual`, displayName: "Manual one" }, admin);
     expect(manual).toMatchObject({ source: "manual", paused: false, displayName: "Manual one" });
-    await expect(addEndpoint({ id: "bad id" }, { prisma: env.prisma })).rejects.toMatchObject({ code: "validation_failed" });
-    await setEndpointPaused(env.ep("ep"), true, { prisma: env.prisma });
-    await setEndpointPaused(`${env.tag}-manual`, true, { prisma: env.prisma });
-    await expect(setEndpointPaused(`${env.tag}-missing`, true, { prisma: env.prisma })).rejects.toMatchObject({ code: "not_found" });
+    await expect(addEndpoint({ id: "bad id" }, admin)).rejects.toMatchObject({ code: "validation_failed" });
+    await updateEndpoint({ id: env.ep("ep"), paused: true }, admin);
+    await updateEndpoint({ id: `${env.tag}-manual`, paused: true }, admin);
+    await expect(updateEndpoint({ id: `${env.tag}-missing`, paused: true }, admin)).rejects.toMatchObject({ code: "not_found" });
     await env.advance(20_000);
     const s = await p.tick();
     expect(s.endpoints).toEqual([]);

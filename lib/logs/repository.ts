@@ -1,9 +1,9 @@
-import { getPrisma } from "@/lib/db";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 import { LOG_DOWNLOAD_MAX_LINES, type LogLineDto, type LogPageDto } from "@/lib/api/specs/logs";
 
-type Deps = { prisma?: PrismaClient };
+// Repository of stored log lines: search pages, the live tail and the text download (writes: store.ts).
 
 export interface LogFilterInput {
   endpointId?: string;
@@ -67,11 +67,8 @@ export function decodeLogCursor(cursor: string): { ts: Date; id: bigint } {
  * tail continues. With `afterId`: lines stored after that id, in storage order (so a line
  * that arrives late with an old timestamp is not missed), for the client to merge.
  */
-export async function searchLogs(
-  input: LogFilterInput & { cursor?: string; afterId?: string; limit?: number },
-  deps: Deps = {},
-): Promise<LogPageDto> {
-  const prisma = deps.prisma ?? getPrisma();
+export async function searchLogs(input: LogFilterInput & { cursor?: string; afterId?: string; limit?: number }, ctx: Ctx<unknown>): Promise<LogPageDto> {
+  const prisma = ctx.db;
   const limit = Math.min(Math.max(input.limit ?? 200, 1), 1000);
   const where = whereOf(input);
   if (input.afterId !== undefined) {
@@ -109,14 +106,10 @@ export function formatLogLine(l: Pick<LogLineDto, "ts" | "source" | "stream" | "
  * line says when the cap cut the output. Pull-based: the next page is read only when the
  * consumer wants more, so a slow download never buffers the whole table.
  */
-export function streamLogText(
-  filter: LogFilterInput,
-  opts: { maxLines?: number; pageSize?: number } = {},
-  deps: Deps = {},
-): ReadableStream<Uint8Array> {
-  const prisma = deps.prisma ?? getPrisma();
-  const maxLines = opts.maxLines ?? LOG_DOWNLOAD_MAX_LINES;
-  const pageSize = opts.pageSize ?? 5000;
+export function streamLogText(input: { filter: LogFilterInput; maxLines?: number; pageSize?: number }, ctx: Ctx<unknown>): ReadableStream<Uint8Array> {
+  const { filter } = input;
+  const maxLines = input.maxLines ?? LOG_DOWNLOAD_MAX_LINES;
+  const pageSize = input.pageSize ?? 5000;
   const enc = new TextEncoder();
   let after: { ts: Date; id: bigint } | null = null;
   let sent = 0;
@@ -128,7 +121,7 @@ export function streamLogText(
         const where = whereOf(filter);
         if (after) where.AND = [{ OR: [{ ts: { gt: after.ts } }, { ts: after.ts, id: { gt: after.id } }] }];
         const take = Math.min(pageSize, maxLines - sent + 1);
-        const rows = await prisma.logLine.findMany({ where, orderBy: [{ ts: "asc" }, { id: "asc" }], take, select: lineSelect });
+        const rows = await ctx.db.logLine.findMany({ where, orderBy: [{ ts: "asc" }, { id: "asc" }], take, select: lineSelect });
         const room = maxLines - sent;
         const chunk = rows.slice(0, room);
         if (chunk.length) controller.enqueue(enc.encode(chunk.map((r) => formatLogLine(toLogLineDto(r))).join("")));

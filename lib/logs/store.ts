@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Ctx } from "@/lib/ctx";
+
+// Repository write of log lines read from RunPod (container and system logs), stored once by content.
 
 export type StoredLogSource = "container" | "system" | "ingest" | "upload";
 
@@ -55,9 +56,10 @@ function contentKeys(lines: LogLineInput[]): string[] {
  * Stores log lines once (INSERT ... ON CONFLICT (dedupeKey) DO NOTHING). Lines are kept after
  * their worker is gone; only retention removes them. Returns how many were new.
  */
-export async function storeLogLines(lines: LogLineInput[], deps: { prisma?: PrismaClient; receivedAt?: Date } = {}): Promise<{ inserted: number }> {
+export async function storeLogLines(input: { lines: LogLineInput[]; receivedAt?: Date }, ctx: Ctx<unknown>): Promise<{ inserted: number }> {
+  const { lines, receivedAt } = input;
   if (!lines.length) return { inserted: 0 };
-  const prisma = deps.prisma ?? getPrisma();
+  const prisma = ctx.db;
   const keys = contentKeys(lines);
   let inserted = 0;
   for (let i = 0; i < lines.length; i += 1000) {
@@ -70,7 +72,7 @@ export async function storeLogLines(lines: LogLineInput[], deps: { prisma?: Pris
         source: l.source,
         stream: l.stream ?? null,
         ts: l.ts,
-        ...(deps.receivedAt ? { receivedAt: deps.receivedAt } : {}),
+        ...(receivedAt ? { receivedAt } : {}),
         eventId: l.eventId ? l.eventId.slice(0, 255) : null,
         text: l.text.length > MAX_TEXT ? l.text.slice(0, MAX_TEXT) : l.text,
         dedupeKey: keys[i + j].slice(0, 128),

@@ -5,7 +5,8 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createLogger, type Logger } from "@/lib/log";
 import { RunpodError } from "@/lib/runpod/errors";
 import type { Health } from "@/lib/runpod/schemas";
-import { listPollableEndpoints, markEndpointMissing, recordWorkersList, upsertDiscoveredEndpoints } from "@/lib/endpoints/service";
+import { upsertDiscoveredEndpoints } from "@/lib/endpoints/service";
+import { listPollableEndpoints, markEndpointMissing, recordWorkersList } from "@/lib/endpoints/repository";
 import { getLatestSnapshotTimes, recordHealthSnapshot } from "@/lib/endpoints/health";
 import { markJobExpired, recordJobStatus, rescheduleJobs } from "@/lib/jobs/repository";
 import { acquireLeases, endpointLease, moduleLease, releaseLeases, takeLeases as renewLeases, tryTakeExclusive } from "@/lib/data/leases";
@@ -177,7 +178,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       if (err instanceof RunpodError && err.kind === "not_found") {
         if (!st.missing) {
           st.missing = true;
-          await markEndpointMissing(prisma, { endpointId, missing: true, at: nowDate() });
+          await markEndpointMissing({ endpointId, missing: true, at: nowDate() }, featureCtx);
           await recordError({ endpointId, operation: "health", error: err }, summary);
         }
         st.health.streak++;
@@ -191,12 +192,12 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const t = clock.now();
     if (st.missing) {
       st.missing = false;
-      await markEndpointMissing(prisma, { endpointId, missing: false, at: new Date(t) });
+      await markEndpointMissing({ endpointId, missing: false, at: new Date(t) }, featureCtx);
     }
     st.lastHealth = h;
     st.healthCheckedAt = t;
     if (st.healthAt === null || t - st.healthAt >= config.healthIntervalMs) {
-      const wrote = await recordHealthSnapshot(prisma, { endpointId, takenAt: new Date(t), health: h, pollerId: instanceId });
+      const wrote = await recordHealthSnapshot({ endpointId, takenAt: new Date(t), health: h, pollerId: instanceId }, featureCtx);
       st.healthAt = t;
       if (wrote) summary.healthSnapshots++;
     }
@@ -217,21 +218,24 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     st.workersAt = at.getTime();
     summary.workerPolls++;
     // The v2 endpoint object has no version; the workers list's endpointVersion is the config version.
-    await recordWorkersList(prisma, { endpointId, version: list.endpointVersion, summary: list.summary, at });
-    const res = await upsertWorkers(prisma, {
-      endpointId,
-      at,
-      workers: list.workers.map((w) => ({
-        id: w.id,
-        status: w.status,
-        startedAt: w.startedAt,
-        uptimeSeconds: w.uptimeSeconds,
-        image: w.image,
-        version: w.version,
-        isStale: w.isStale,
-        raw: w,
-      })),
-    });
+    await recordWorkersList({ endpointId, version: list.endpointVersion, summary: list.summary, at }, featureCtx);
+    const res = await upsertWorkers(
+      {
+        endpointId,
+        at,
+        workers: list.workers.map((w) => ({
+          id: w.id,
+          status: w.status,
+          startedAt: w.startedAt,
+          uptimeSeconds: w.uptimeSeconds,
+          image: w.image,
+          version: w.version,
+          isStale: w.isStale,
+          raw: w,
+        })),
+      },
+      featureCtx,
+    );
     summary.workerEvents += res.events.length;
     const fresh = new Set([...res.restarted, ...res.appeared]);
     const recentMs = 2 * config.workersIntervalMs;
@@ -276,11 +280,11 @@ export function createPoller(opts: CreatePollerOptions): Poller {
         }
         summary.logReads++;
         if (result.lines.length) {
-          const { inserted } = await storeLogLines(toStoredLines(endpointId, w.id, result.lines, at), { prisma, receivedAt: at });
+          const { inserted } = await storeLogLines({ lines: toStoredLines(endpointId, w.id, result.lines, at), receivedAt: at }, featureCtx);
           summary.logLines += inserted;
         }
         const cursor = nextLogCursor({ lines: result.lines, previous: w.logCursor, endedBy: result.endedBy, readStartedAt: at.getTime(), readEndedAt: clock.now() });
-        await saveWorkerLogCursor(prisma, { endpointId, workerId: w.id, cursor, at });
+        await saveWorkerLogCursor({ endpointId, workerId: w.id, cursor, at }, featureCtx);
         if (result.error) await recordError({ endpointId, operation: "workerLogs", error: result.error }, summary);
       }),
     );
@@ -443,16 +447,18 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       discovery.streak = 0;
       const filtered = config.endpointFilter ? list.filter((e) => config.endpointFilter!(e.id)) : list;
       const r = await upsertDiscoveredEndpoints(
-        prisma,
-        filtered.map((e) => ({
-          id: e.id,
-          name: e.name,
-          type: e.type === "LOAD_BALANCER" ? "LOAD_BALANCER" : "QUEUE",
-          image: e.image,
-          workers: e.workers,
-          gpuTypes: gpuTypesOf(e),
-          raw: e,
-        })),
+        {
+          endpoints: filtered.map((e) => ({
+            id: e.id,
+            name: e.name,
+            type: e.type === "LOAD_BALANCER" ? "LOAD_BALANCER" : "QUEUE",
+            image: e.image,
+            workers: e.workers,
+            gpuTypes: gpuTypesOf(e),
+            raw: e,
+          })),
+        },
+        featureCtx,
       );
       summary.discovered = r.created;
     } catch (err) {
@@ -461,7 +467,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
   }
 
   async function takeLeases(now: Date): Promise<string[]> {
-    let ids = await listPollableEndpoints(prisma);
+    let ids = await listPollableEndpoints({}, featureCtx);
     if (config.endpointFilter) ids = ids.filter(config.endpointFilter);
     const live = await countLivePollers(prisma, { self: instanceId, now, windowMs: config.leaseMs });
     const share = fairShare(ids.length, live);
@@ -471,7 +477,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     const fresh = mine.filter((id) => !states.has(id));
     if (fresh.length) {
       const [last, missing] = await Promise.all([
-        getLatestSnapshotTimes(prisma, fresh),
+        getLatestSnapshotTimes({ endpointIds: fresh }, featureCtx),
         prisma.endpoint.findMany({ where: { id: { in: fresh }, missingSince: { not: null } }, select: { id: true } }),
       ]);
       const missingIds = new Set(missing.map((m) => m.id));

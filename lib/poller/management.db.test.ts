@@ -100,7 +100,8 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     // once /health said 404, no /status call is made (it would read as "expired")
     const missingAt = ep.missingSince!.getTime();
     expect(calls.filter((c) => c.op === "status" && c.at > missingAt)).toEqual([]);
-    const dto = await getEndpoint(env.ep("gone"), { prisma: env.prisma, now: new Date(env.sim.clock.now()) });
+    const at = new Date(env.sim.clock.now());
+    const dto = await getEndpoint({ id: env.ep("gone") }, createCtx({ db: env.prisma, now: () => at }));
     expect(dto?.missingSince).toBe(ep.missingSince!.toISOString());
     expect(describeEndpointHealth(dto!, 0).text).toMatch(/404/);
     await p.stop();
@@ -171,7 +172,7 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     expect(calls.filter((c) => c.endpointId === env!.ep("q") && c.op === "health").length).toBeGreaterThan(5);
     expect(p.heldEndpoints()).toEqual([env.ep("q")]);
     expect(await env.prisma.pollError.count({ where: { endpointId: { startsWith: env.tag } } })).toBe(0);
-    const dto = await getEndpoint(env.ep("lb"), { prisma: env.prisma });
+    const dto = await getEndpoint({ id: env.ep("lb") }, createCtx({ db: env.prisma }));
     expect(dto?.type).toBe("LOAD_BALANCER");
     expect(describeEndpointHealth(dto!, 0).text).toMatch(/Load-balancer/);
     await p.stop();
@@ -183,7 +184,8 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     await runFor(env, p, 12_000);
     const snap = await env.prisma.healthSnapshot.findFirstOrThrow({ where: { endpointId: env.ep("q") }, orderBy: { takenAt: "desc" } });
     expect(snap).toMatchObject({ workersIdle: 1, workersRunning: 0, jobsInQueue: 0, workersUnhealthy: null, workersThrottled: null, workersInitializing: null, workersReady: null });
-    const dto = await getEndpoint(env.ep("q"), { prisma: env.prisma, now: new Date(env.sim.clock.now()) });
+    const at = new Date(env.sim.clock.now());
+    const dto = await getEndpoint({ id: env.ep("q") }, createCtx({ db: env.prisma, now: () => at }));
     expect(dto?.latestSnapshot?.workers).toEqual({ idle: 1, running: 0, unhealthy: null, throttled: null, initializing: null, ready: null });
     expect(formatCounter(dto!.latestSnapshot!.workers.unhealthy)).toBe("not reported");
     expect(dto?.configVersion).toBe("4");

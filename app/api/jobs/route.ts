@@ -21,7 +21,7 @@ function webhookOrigin(origin: string): string | null {
 
 export const POST = apiRoute(submitJobRoute, async ({ req, body, ctx }) => {
   const origin = webhookOrigin(req.nextUrl.origin);
-  const secret = origin ? await ensureWebhookSecret(body.endpointId) : null;
+  const secret = origin ? await ensureWebhookSecret({ endpointId: body.endpointId }, ctx) : null;
   const row = await submitJobFor({ endpointId: body.endpointId, input: body.input, webhookUrl: secret ? origin + webhookPath(secret) : null }, ctx);
   return { job: (await getJob({ id: row.id }, ctx))! };
 });

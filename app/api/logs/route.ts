@@ -6,6 +6,6 @@ import { logFilterFromQuery } from "@/lib/logs/filter";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(searchLogsRoute, ({ query }) =>
-  searchLogs({ ...logFilterFromQuery(query), cursor: query.cursor, afterId: query.afterId, limit: query.limit }),
+export const GET = apiRoute(searchLogsRoute, ({ query, ctx }) =>
+  searchLogs({ ...logFilterFromQuery(query), cursor: query.cursor, afterId: query.afterId, limit: query.limit }, ctx),
 );

@@ -19,7 +19,7 @@ import { getQueryClient } from "@/lib/queries/query-client";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const loadEndpoint = cache((id: string) => getEndpoint(id));
+const loadEndpoint = cache((id: string) => getEndpoint({ id }, createCtx()));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const e = await loadEndpoint(decodeURIComponent((await params).id));
@@ -40,8 +40,8 @@ export default async function EndpointPage({ params, searchParams }: Props) {
   const logFilter = { endpointId: id, workerId: state.worker, jobId: state.job, q: state.q };
   await Promise.all([
     qc.prefetchQuery(endpointQueryOptions(id, async () => ({ endpoint }))),
-    qc.prefetchQuery(snapshotsQueryOptions(id, state.range, () => listSnapshots(id, { from: new Date(now.getTime() - TIME_RANGES[state.range]), to: now, points: SNAPSHOT_POINTS }))),
-    qc.prefetchQuery(workersQueryOptions(id, () => listWorkers(id))),
+    qc.prefetchQuery(snapshotsQueryOptions(id, state.range, () => listSnapshots({ endpointId: id, from: new Date(now.getTime() - TIME_RANGES[state.range]), to: now, points: SNAPSHOT_POINTS }, ctx))),
+    qc.prefetchQuery(workersQueryOptions(id, () => listWorkers({ endpointId: id }, ctx))),
     qc.prefetchInfiniteQuery(
       jobListQueryOptions({ endpointId: id, status: state.status }, ({ cursor }) =>
         listJobs({
@@ -54,7 +54,7 @@ export default async function EndpointPage({ params, searchParams }: Props) {
       ),
     ),
     qc.prefetchInfiniteQuery(
-      logSearchQueryOptions(logFilter, ({ cursor }) => searchLogs({ ...logFilter, q: state.q?.trim() || undefined, cursor: cursor ?? undefined, limit: LOG_PAGE_SIZE })),
+      logSearchQueryOptions(logFilter, ({ cursor }) => searchLogs({ ...logFilter, q: state.q?.trim() || undefined, cursor: cursor ?? undefined, limit: LOG_PAGE_SIZE }, ctx)),
     ),
   ]);
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SweepCreator, type EndpointOption } from "@/components/sweeps/sweep-creator";
 import { PageHeader } from "@/components/ui/page-header";
 import { listEndpoints } from "@/lib/endpoints/repository";
+import { createCtx } from "@/lib/ctx";
 import { createLogger } from "@/lib/log";
 
 export const metadata: Metadata = { title: "New sweep · Sweeps" };
@@ -10,7 +11,7 @@ const log = createLogger("sweeps-new");
 
 async function endpointOptions(): Promise<EndpointOption[] | null> {
   try {
-    const { endpoints } = await listEndpoints();
+    const { endpoints } = await listEndpoints({}, createCtx());
     return endpoints.map((e) => ({
       id: e.id,
       name: e.displayName ?? e.name,

@@ -96,7 +96,7 @@ describe("truthful detection against the simulator", () => {
         lines: streamed.filter((l) => l.workerId === workerId).map((l) => ({ ts: new Date(l.ts.getTime() + 1_000), stream: "stderr", text: l.text })),
         exit: { code: 134, signal: null, at: new Date(streamed[streamed.length - 1].ts.getTime() + 1_500) },
       },
-      { prisma: e.prisma, now: new Date(e.sim.clock.now()) },
+      createCtx({ db: e.prisma, now: () => new Date(e.sim.clock.now()) }),
     );
     await runFor(e, p, 30_000, 2_000);
     expect(await e.prisma.logLine.count({ where: { endpointId: ep, source: "ingest" } })).toBeGreaterThan(0);

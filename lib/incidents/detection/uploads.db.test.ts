@@ -4,6 +4,7 @@ import { createPrismaClient, type PrismaClient } from "@/lib/db";
 import { parseDetectionConfig } from "@/lib/incidents/detection/config";
 import { detectEndpoint } from "@/lib/incidents/detection/module";
 import { storeUploadedLog } from "@/lib/ingest/repository";
+import { createCtx } from "@/lib/ctx";
 import { parseUploadedLog } from "@/lib/ingest/upload-times";
 
 /** Issue 13: an uploaded log keeps its own times; one without times is evidence, never a live verdict. */
@@ -30,7 +31,7 @@ async function healthyEndpointWithQueuedJob() {
 
 async function upload(ep: string, text: string, givenAt?: Date) {
   const { lines } = parseUploadedLog(text, { uploadedAt: NOW, givenAt, maxLineChars: 16_384, marker: "…" });
-  await storeUploadedLog({ endpointId: ep, workerId: `${ep}-w1`, lines, fileHash: randomBytes(8).toString("hex") }, { prisma, now: NOW });
+  await storeUploadedLog({ endpointId: ep, workerId: `${ep}-w1`, lines, fileHash: randomBytes(8).toString("hex") }, createCtx({ db: prisma, now: () => NOW }));
 }
 
 describe("uploaded logs and live verdicts", () => {

@@ -5,4 +5,4 @@ import { getEndpointTimeline } from "@/lib/endpoints/timeline";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(endpointTimelineRoute, ({ params, query }) => getEndpointTimeline({ endpointId: params.id, from: query.from, to: query.to }));
+export const GET = apiRoute(endpointTimelineRoute, ({ params, query, ctx }) => getEndpointTimeline({ endpointId: params.id, from: query.from, to: query.to }, ctx));

@@ -7,7 +7,7 @@ import { listWorkers } from "@/lib/endpoints/workers-read";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listWorkersRoute, async ({ params }) => {
-  if (!(await endpointExists(params.id))) throw new AppError("not_found", `Endpoint "${params.id}" not found.`);
-  return listWorkers(params.id);
+export const GET = apiRoute(listWorkersRoute, async ({ params, ctx }) => {
+  if (!(await endpointExists({ id: params.id }, ctx))) throw new AppError("not_found", `Endpoint "${params.id}" not found.`);
+  return listWorkers({ endpointId: params.id }, ctx);
 });

@@ -130,7 +130,24 @@ export async function requestResubmit(input: { purgeId: string }, ctx: Ctx<Pick<
   });
   if (!marked) throw new AppError("conflict", `The jobs of purge ${input.purgeId} were already resubmitted; nothing was sent again.`);
   await processResubmits({ purgeId: input.purgeId }, ctx);
+  await settleInFlight(prisma, id);
   return readPurge(prisma, input.purgeId);
+}
+
+/**
+ * The poller's resubmit module may have claimed some of this purge's jobs between the mark and our own
+ * pass; waits (up to IN_FLIGHT_WAIT_MS of wall time) until each claimed job has its outcome, so the answer
+ * says what happened instead of "16 of 17" while the 17th is still on its way. A claim a killed process left
+ * behind never settles: after the wait the answer shows it as still in flight.
+ */
+const IN_FLIGHT_WAIT_MS = 15_000;
+async function settleInFlight(prisma: PrismaClient, purgeId: bigint): Promise<void> {
+  const until = Date.now() + IN_FLIGHT_WAIT_MS;
+  while (Date.now() < until) {
+    const inFlight = await prisma.purgedJob.count({ where: { purgeId, resubmitIntentAt: { not: null }, newJobId: null, resubmitError: null } });
+    if (inFlight === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Submits the purge's not-yet-claimed jobs, one claim + one /run each. Safe to run from many processes. */

@@ -1,6 +1,6 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+// Repository: sign-in session rows (the rules live in session.ts).
 import type { Role } from "@/lib/http/spec";
+import type { Ctx } from "@/lib/ctx";
 
 export interface SessionRecord {
   id: string;
@@ -12,16 +12,19 @@ export interface SessionRecord {
   user: { username: string; displayName: string | null; role: Role; disabledAt: Date | null };
 }
 
-export async function insertSession(input: {
-  tokenHash: string;
-  userId: string;
-  csrfToken: string;
-  userAgent: string | null;
-  ip: string | null;
-  now: Date;
-  expiresAt: Date;
-}): Promise<{ id: string }> {
-  return getPrisma().session.create({
+export async function insertSession(
+  input: {
+    tokenHash: string;
+    userId: string;
+    csrfToken: string;
+    userAgent: string | null;
+    ip: string | null;
+    now: Date;
+    expiresAt: Date;
+  },
+  ctx: Ctx<unknown>,
+): Promise<{ id: string }> {
+  return ctx.db.session.create({
     data: {
       tokenHash: input.tokenHash,
       userId: input.userId,
@@ -36,9 +39,9 @@ export async function insertSession(input: {
   });
 }
 
-export async function findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
-  return getPrisma().session.findUnique({
-    where: { tokenHash },
+export async function findSessionByTokenHash(input: { tokenHash: string }, ctx: Ctx<unknown>): Promise<SessionRecord | null> {
+  return ctx.db.session.findUnique({
+    where: { tokenHash: input.tokenHash },
     select: {
       id: true,
       userId: true,
@@ -51,20 +54,20 @@ export async function findSessionByTokenHash(tokenHash: string): Promise<Session
   });
 }
 
-export async function touchSession(id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
-  await getPrisma().session.updateMany({ where: { id }, data: { lastSeenAt, expiresAt } });
+export async function touchSession(input: { id: string; lastSeenAt: Date; expiresAt: Date }, ctx: Ctx<unknown>): Promise<void> {
+  await ctx.db.session.updateMany({ where: { id: input.id }, data: { lastSeenAt: input.lastSeenAt, expiresAt: input.expiresAt } });
 }
 
-export async function deleteSessionById(id: string): Promise<void> {
-  await getPrisma().session.deleteMany({ where: { id } });
+export async function deleteSessionById(input: { id: string }, ctx: Ctx<unknown>): Promise<void> {
+  await ctx.db.session.deleteMany({ where: { id: input.id } });
 }
 
-export async function deleteSessionByTokenHash(tokenHash: string): Promise<void> {
-  await getPrisma().session.deleteMany({ where: { tokenHash } });
+export async function deleteSessionByTokenHash(input: { tokenHash: string }, ctx: Ctx<unknown>): Promise<void> {
+  await ctx.db.session.deleteMany({ where: { tokenHash: input.tokenHash } });
 }
 
 /** Run by the poller's retention task: a session past its expiresAt can never be used again. */
-export async function deleteExpiredSessions(now: Date, deps: { prisma?: PrismaClient } = {}): Promise<number> {
-  const { count } = await (deps.prisma ?? getPrisma()).session.deleteMany({ where: { expiresAt: { lt: now } } });
+export async function deleteExpiredSessions(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<number> {
+  const { count } = await ctx.db.session.deleteMany({ where: { expiresAt: { lt: ctx.now() } } });
   return count;
 }

@@ -1,9 +1,9 @@
-import { getPrisma, Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import type { Role } from "@/lib/http/spec";
 import type { ApiTokenDto, IngestTokenDto } from "@/lib/api/specs/auth";
 import { generateToken, hashToken, looksLikeToken, tokenDisplayPrefix } from "@/lib/auth/tokens";
-import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
+import { actorOf, type Ctx } from "@/lib/ctx";
 
 /** lastUsedAt is written at most this often per token, so busy scripts do not turn every read into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -39,10 +39,10 @@ function toApiTokenDto(t: Prisma.ApiTokenGetPayload<{ select: typeof API_TOKEN_S
 /** Creates an API token; the returned secret is the only copy (only its SHA-256 is stored). */
 export async function createApiToken(
   input: { name: string; role: Role; createdById: string | null; expiresAt?: Date | null },
-  actor: Principal,
+  ctx: Ctx<unknown>,
 ): Promise<{ token: ApiTokenDto; secret: string }> {
   const secret = generateToken("api");
-  const token = await getPrisma().$transaction(async (tx) => {
+  const token = await ctx.db.$transaction(async (tx) => {
     const row = await tx.apiToken.create({
       data: {
         name: input.name,
@@ -54,15 +54,15 @@ export async function createApiToken(
       },
       select: API_TOKEN_SELECT,
     });
-    await recordAudit({ actor, action: "api_token.create", targetType: "api_token", targetId: row.id, detail: { name: input.name, role: input.role } }, tx);
+    await recordAudit({ action: "api_token.create", targetType: "api_token", targetId: row.id, detail: { name: input.name, role: input.role } }, ctx, tx);
     return row;
   });
   return { token: toApiTokenDto(token), secret };
 }
 
-export async function listApiTokens(opts: { createdById?: string } = {}): Promise<ApiTokenDto[]> {
-  const rows = await getPrisma().apiToken.findMany({
-    where: opts.createdById !== undefined ? { createdById: opts.createdById } : {},
+export async function listApiTokens(input: { createdById?: string }, ctx: Ctx<unknown>): Promise<ApiTokenDto[]> {
+  const rows = await ctx.db.apiToken.findMany({
+    where: input.createdById !== undefined ? { createdById: input.createdById } : {},
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     take: 500,
     select: API_TOKEN_SELECT,
@@ -70,17 +70,19 @@ export async function listApiTokens(opts: { createdById?: string } = {}): Promis
   return rows.map(toApiTokenDto);
 }
 
-export async function getApiTokenOwner(id: string): Promise<{ createdById: string | null } | null> {
-  return getPrisma().apiToken.findUnique({ where: { id }, select: { createdById: true } });
+export async function getApiTokenOwner(input: { id: string }, ctx: Ctx<unknown>): Promise<{ createdById: string | null } | null> {
+  return ctx.db.apiToken.findUnique({ where: { id: input.id }, select: { createdById: true } });
 }
 
 /** Revokes (idempotently); null when there is no such token. */
-export async function revokeApiToken(id: string, actor: Principal, now = new Date()): Promise<ApiTokenDto | null> {
-  return getPrisma().$transaction(async (tx) => {
+export async function revokeApiToken(input: { id: string }, ctx: Ctx<unknown>): Promise<ApiTokenDto | null> {
+  const { id } = input;
+  const now = ctx.now();
+  return ctx.db.$transaction(async (tx) => {
     const existing = await tx.apiToken.findUnique({ where: { id }, select: { revokedAt: true, name: true } });
     if (!existing) return null;
     const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: existing.revokedAt ?? now }, select: API_TOKEN_SELECT });
-    if (!existing.revokedAt) await recordAudit({ actor, action: "api_token.revoke", targetType: "api_token", targetId: id, detail: { name: existing.name } }, tx);
+    if (!existing.revokedAt) await recordAudit({ action: "api_token.revoke", targetType: "api_token", targetId: id, detail: { name: existing.name } }, ctx, tx);
     return toApiTokenDto(row);
   });
 }
@@ -93,15 +95,17 @@ export interface ApiTokenPrincipalRow {
 }
 
 /** The live token matching a bearer secret (not revoked, not expired, creator not disabled), updating lastUsedAt. */
-export async function authenticateApiToken(secret: string, now = new Date()): Promise<ApiTokenPrincipalRow | null> {
+export async function authenticateApiToken(input: { secret: string }, ctx: Ctx<unknown>): Promise<ApiTokenPrincipalRow | null> {
+  const { secret } = input;
   if (!looksLikeToken("api", secret)) return null;
-  const row = await getPrisma().apiToken.findUnique({
+  const now = ctx.now();
+  const row = await ctx.db.apiToken.findUnique({
     where: { tokenHash: hashToken(secret) },
     select: { id: true, name: true, role: true, createdById: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { disabledAt: true } } },
   });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.createdBy?.disabledAt) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await getPrisma().apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
+    await ctx.db.apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   return { id: row.id, name: row.name, role: row.role, createdById: row.createdById };
 }
@@ -141,10 +145,11 @@ export class UnknownEndpointError extends Error {
 
 export async function createIngestToken(
   input: { endpointId: string; name?: string | null },
-  actor: Principal,
+  ctx: Ctx<unknown>,
 ): Promise<{ token: IngestTokenDto; secret: string }> {
+  const actor = actorOf(ctx);
   const secret = generateToken("ingest");
-  const token = await getPrisma().$transaction(async (tx) => {
+  const token = await ctx.db.$transaction(async (tx) => {
     const endpoint = await tx.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true } });
     if (!endpoint) throw new UnknownEndpointError(input.endpointId);
     const row = await tx.ingestToken.create({
@@ -158,7 +163,8 @@ export async function createIngestToken(
       select: INGEST_SELECT,
     });
     await recordAudit(
-      { actor, action: "ingest_token.create", targetType: "ingest_token", targetId: row.id, detail: { endpointId: input.endpointId, name: input.name ?? null } },
+      { action: "ingest_token.create", targetType: "ingest_token", targetId: row.id, detail: { endpointId: input.endpointId, name: input.name ?? null } },
+      ctx,
       tx,
     );
     return row;
@@ -166,9 +172,9 @@ export async function createIngestToken(
   return { token: toIngestTokenDto(token), secret };
 }
 
-export async function listIngestTokens(opts: { endpointId?: string } = {}): Promise<IngestTokenDto[]> {
-  const rows = await getPrisma().ingestToken.findMany({
-    where: opts.endpointId ? { endpointId: opts.endpointId } : {},
+export async function listIngestTokens(input: { endpointId?: string }, ctx: Ctx<unknown>): Promise<IngestTokenDto[]> {
+  const rows = await ctx.db.ingestToken.findMany({
+    where: input.endpointId ? { endpointId: input.endpointId } : {},
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     take: 500,
     select: INGEST_SELECT,
@@ -176,13 +182,15 @@ export async function listIngestTokens(opts: { endpointId?: string } = {}): Prom
   return rows.map(toIngestTokenDto);
 }
 
-export async function revokeIngestToken(id: string, actor: Principal, now = new Date()): Promise<IngestTokenDto | null> {
-  return getPrisma().$transaction(async (tx) => {
+export async function revokeIngestToken(input: { id: string }, ctx: Ctx<unknown>): Promise<IngestTokenDto | null> {
+  const { id } = input;
+  const now = ctx.now();
+  return ctx.db.$transaction(async (tx) => {
     const existing = await tx.ingestToken.findUnique({ where: { id }, select: { revokedAt: true, endpointId: true } });
     if (!existing) return null;
     const row = await tx.ingestToken.update({ where: { id }, data: { revokedAt: existing.revokedAt ?? now }, select: INGEST_SELECT });
     if (!existing.revokedAt) {
-      await recordAudit({ actor, action: "ingest_token.revoke", targetType: "ingest_token", targetId: id, detail: { endpointId: existing.endpointId } }, tx);
+      await recordAudit({ action: "ingest_token.revoke", targetType: "ingest_token", targetId: id, detail: { endpointId: existing.endpointId } }, ctx, tx);
     }
     return toIngestTokenDto(row);
   });
@@ -192,21 +200,23 @@ export async function revokeIngestToken(id: string, actor: Principal, now = new 
  * For POST /api/ingest/logs: true when `token` is a live (not revoked) ingest token of
  * `endpointId`. Compares hashes (lookup by SHA-256), updates lastUsedAt at most once a minute.
  */
-export async function verifyIngestToken(endpointId: string, token: string, now = new Date()): Promise<boolean> {
-  const found = await findIngestToken(token, now);
-  return found !== null && found.endpointId === endpointId;
+export async function verifyIngestToken(input: { endpointId: string; token: string }, ctx: Ctx<unknown>): Promise<boolean> {
+  const found = await findIngestToken({ token: input.token }, ctx);
+  return found !== null && found.endpointId === input.endpointId;
 }
 
 /** The endpoint a live ingest token belongs to (for ingest payloads that do not name their endpoint), or null. */
-export async function findIngestToken(token: string, now = new Date()): Promise<{ id: string; endpointId: string } | null> {
+export async function findIngestToken(input: { token: string }, ctx: Ctx<unknown>): Promise<{ id: string; endpointId: string } | null> {
+  const { token } = input;
   if (!looksLikeToken("ingest", token)) return null;
-  const row = await getPrisma().ingestToken.findUnique({
+  const now = ctx.now();
+  const row = await ctx.db.ingestToken.findUnique({
     where: { tokenHash: hashToken(token) },
     select: { id: true, endpointId: true, revokedAt: true, lastUsedAt: true },
   });
   if (!row || row.revokedAt) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await getPrisma().ingestToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
+    await ctx.db.ingestToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   return { id: row.id, endpointId: row.endpointId };
 }

@@ -1,9 +1,9 @@
-import { getPrisma, Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import type { Role } from "@/lib/http/spec";
 import type { UserDto } from "@/lib/api/specs/auth";
 import { hashPassword, LOCKED_PASSWORD_HASH } from "@/lib/auth/password";
-import type { Principal } from "@/lib/auth/principal";
 import { recordAudit } from "@/lib/data/audit";
+import type { Ctx } from "@/lib/ctx";
 
 const USER_SELECT = {
   id: true,
@@ -42,17 +42,17 @@ export function normaliseUsername(username: string): string {
 
 export async function createUser(
   input: { username: string; password: string | null; role: Role; displayName?: string | null },
-  actor: Principal,
+  ctx: Ctx<unknown>,
 ): Promise<UserDto> {
   const username = normaliseUsername(input.username);
   const passwordHash = input.password === null ? LOCKED_PASSWORD_HASH : await hashPassword(input.password);
   try {
-    return await getPrisma().$transaction(async (tx) => {
+    return await ctx.db.$transaction(async (tx) => {
       const user = await tx.user.create({
         data: { username, passwordHash, role: input.role, displayName: input.displayName ?? null },
         select: USER_SELECT,
       });
-      await recordAudit({ actor, action: "user.create", targetType: "user", targetId: user.id, detail: { username, role: input.role } }, tx);
+      await recordAudit({ action: "user.create", targetType: "user", targetId: user.id, detail: { username, role: input.role } }, ctx, tx);
       return toUserDto(user);
     });
   } catch (e) {
@@ -62,20 +62,20 @@ export async function createUser(
 }
 
 /** The row the login check needs (with the hash); never returned to clients. */
-export async function findUserForLogin(username: string) {
-  return getPrisma().user.findUnique({
-    where: { username: normaliseUsername(username) },
+export async function findUserForLogin(input: { username: string }, ctx: Ctx<unknown>) {
+  return ctx.db.user.findUnique({
+    where: { username: normaliseUsername(input.username) },
     select: { ...USER_SELECT, passwordHash: true },
   });
 }
 
-export async function getUserByUsername(username: string): Promise<UserDto | null> {
-  const u = await getPrisma().user.findUnique({ where: { username: normaliseUsername(username) }, select: USER_SELECT });
+export async function getUserByUsername(input: { username: string }, ctx: Ctx<unknown>): Promise<UserDto | null> {
+  const u = await ctx.db.user.findUnique({ where: { username: normaliseUsername(input.username) }, select: USER_SELECT });
   return u ? toUserDto(u) : null;
 }
 
-export async function listUsers(): Promise<UserDto[]> {
-  const rows = await getPrisma().user.findMany({ orderBy: { username: "asc" }, select: USER_SELECT, take: 1000 });
+export async function listUsers(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<UserDto[]> {
+  const rows = await ctx.db.user.findMany({ orderBy: { username: "asc" }, select: USER_SELECT, take: 1000 });
   return rows.map(toUserDto);
 }
 
@@ -91,12 +91,12 @@ export class LastAdminError extends Error {
  * their password or role ends their sessions. Refuses to remove the last active admin.
  */
 export async function updateUser(
-  id: string,
-  patch: { role?: Role; displayName?: string | null; disabled?: boolean; password?: string },
-  actor: Principal,
+  input: { id: string; patch: { role?: Role; displayName?: string | null; disabled?: boolean; password?: string } },
+  ctx: Ctx<unknown>,
 ): Promise<UserDto | null> {
+  const { id, patch } = input;
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
-  return getPrisma().$transaction(
+  return ctx.db.$transaction(
     async (tx) => {
       const before = await tx.user.findUnique({ where: { id }, select: USER_SELECT });
       if (!before) return null;
@@ -111,7 +111,7 @@ export async function updateUser(
       const data: Prisma.UserUpdateInput = {};
       if (patch.role !== undefined) data.role = patch.role;
       if (patch.displayName !== undefined) data.displayName = patch.displayName;
-      if (patch.disabled !== undefined) data.disabledAt = patch.disabled ? (before.disabledAt ?? new Date()) : null;
+      if (patch.disabled !== undefined) data.disabledAt = patch.disabled ? (before.disabledAt ?? ctx.now()) : null;
       if (passwordHash !== undefined) data.passwordHash = passwordHash;
       const user = await tx.user.update({ where: { id }, data, select: USER_SELECT });
       const endsSessions = patch.disabled === true || passwordHash !== undefined || (patch.role !== undefined && patch.role !== before.role);
@@ -121,12 +121,12 @@ export async function updateUser(
       if (patch.disabled !== undefined) detail.disabled = patch.disabled;
       if (patch.displayName !== undefined) detail.displayName = patch.displayName;
       if (passwordHash !== undefined) detail.passwordChanged = true;
-      await recordAudit({ actor, action: "user.update", targetType: "user", targetId: id, detail }, tx);
+      await recordAudit({ action: "user.update", targetType: "user", targetId: id, detail }, ctx, tx);
       return toUserDto(user);
     },
   );
 }
 
-export async function recordLogin(userId: string, at: Date): Promise<void> {
-  await getPrisma().user.update({ where: { id: userId }, data: { lastLoginAt: at } });
+export async function recordLogin(input: { userId: string }, ctx: Ctx<unknown>): Promise<void> {
+  await ctx.db.user.update({ where: { id: input.userId }, data: { lastLoginAt: ctx.now() } });
 }

@@ -48,7 +48,7 @@ function limiter(): IngestRateLimiter {
  * read, so an unauthenticated sender learns nothing about the payload rules.
  */
 export async function handleIngestRequest(req: Request, now: Date = new Date()): Promise<IngestResultDto> {
-  const token = await findIngestToken(bearer(req), now);
+  const token = await findIngestToken({ token: bearer(req) }, createCtx({ now: () => now }));
   if (!token) throw new AppError("unauthorized", "Ingest token is invalid or revoked.", { headers: { "www-authenticate": "Bearer" } });
   const body = parseOr422(IngestBatchBodySchema, await readJsonBody(req, INGEST_LIMITS.maxBodyBytes), "body");
   // Line text is normalised below (NUL and broken surrogates replaced); ids must be storable as they are.

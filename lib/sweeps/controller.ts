@@ -4,6 +4,7 @@ import { cancelSweepJobs, sweepConfigOf } from "@/lib/sweeps/service";
 import { UNKNOWN_SUBMISSION } from "@/lib/sweeps/repository";
 import { recordPollError } from "@/lib/data/poll-errors";
 import { recordAudit } from "@/lib/data/audit";
+import { createCtx } from "@/lib/ctx";
 import { sweepSpend } from "@/lib/damage/costs";
 import { budgetReached } from "@/lib/domain/cost/trial-time";
 import type { Principal } from "@/lib/auth/principal";
@@ -379,7 +380,7 @@ async function planSweep(tx: Tx, ctx: Pass, sweepId: string): Promise<PlanResult
     if (reached) {
       state = "paused";
       reason = `${BUDGET_PAUSE_PREFIX} ${reached}; trials in flight go on, no new ones start; raise or clear the budget, then resume`;
-      await recordAudit({ actor: CONTROLLER, action: "sweep.pause", targetType: "sweep", targetId: sweepId, detail: { from: "running", reason } }, tx);
+      await recordAudit({ action: "sweep.pause", targetType: "sweep", targetId: sweepId, detail: { from: "running", reason } }, createCtx({ principal: CONTROLLER }), tx);
     }
   }
   const keepGoing = state === "running" || state === "paused";

@@ -9,8 +9,8 @@ export const runtime = "nodejs";
 
 export const GET = apiRoute(listEndpointsRoute, () => listEndpoints());
 
-export const POST = apiRoute(addEndpointRoute, async ({ body, principal }) => {
+export const POST = apiRoute(addEndpointRoute, async ({ body, ctx }) => {
   const row = await addEndpoint({ id: body.id, displayName: body.displayName ?? null });
-  await recordAudit({ actor: principal, action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } });
+  await recordAudit({ action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } }, ctx);
   return { endpoint: (await getEndpoint(row.id))! };
 });

@@ -6,11 +6,11 @@ import { createUser, listUsers, UserExistsError } from "@/lib/auth/users";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listUsersRoute, async () => ({ users: await listUsers() }));
+export const GET = apiRoute(listUsersRoute, async ({ ctx }) => ({ users: await listUsers({}, ctx) }));
 
-export const POST = apiRoute(createUserRoute, async ({ body, principal }) => {
+export const POST = apiRoute(createUserRoute, async ({ body, ctx }) => {
   try {
-    return await createUser({ username: body.username, password: body.password, role: body.role, displayName: body.displayName || null }, principal);
+    return await createUser({ username: body.username, password: body.password, role: body.role, displayName: body.displayName || null }, ctx);
   } catch (e) {
     if (e instanceof UserExistsError) throw new AppError("conflict", e.message);
     throw e;

@@ -6,11 +6,11 @@ import { createIngestToken, listIngestTokens, UnknownEndpointError } from "@/lib
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listIngestTokensRoute, async ({ query }) => ({ tokens: await listIngestTokens({ endpointId: query.endpointId }) }));
+export const GET = apiRoute(listIngestTokensRoute, async ({ query, ctx }) => ({ tokens: await listIngestTokens({ endpointId: query.endpointId }, ctx) }));
 
-export const POST = apiRoute(createIngestTokenRoute, async ({ body, principal }) => {
+export const POST = apiRoute(createIngestTokenRoute, async ({ body, ctx }) => {
   try {
-    return await createIngestToken({ endpointId: body.endpointId, name: body.name ?? null }, principal);
+    return await createIngestToken({ endpointId: body.endpointId, name: body.name ?? null }, ctx);
   } catch (e) {
     if (e instanceof UnknownEndpointError) throw new AppError("not_found", e.message);
     throw e;

@@ -8,9 +8,9 @@ import { recordAudit } from "@/lib/data/audit";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(logoutRoute, async ({ req, principal }) => {
-  await destroySession(readCookie(req, SESSION_COOKIE));
-  if (principal.via === "session") await recordAudit({ actor: principal, action: "auth.logout", targetType: "user", targetId: principal.id });
+export const POST = apiRoute(logoutRoute, async ({ req, principal, ctx }) => {
+  await destroySession({ token: readCookie(req, SESSION_COOKIE) }, ctx);
+  if (principal.via === "session") await recordAudit({ action: "auth.logout", targetType: "user", targetId: principal.id }, ctx);
   const res = NextResponse.json({ ok: true as const }, { headers: { "cache-control": "no-store" } });
   for (const c of clearSessionCookies(isHttps(req))) res.headers.append("set-cookie", c);
   return res;

@@ -16,10 +16,10 @@ export const GET = apiRoute(getEndpointRoute, async ({ params }) => {
   return { endpoint };
 });
 
-export const PATCH = apiRoute(updateEndpointRoute, async ({ params, body, principal }) => {
+export const PATCH = apiRoute(updateEndpointRoute, async ({ params, body, ctx }) => {
   if (!(await getEndpoint(params.id))) throw notFound(params.id);
   if (body.displayName) await addEndpoint({ id: params.id, displayName: body.displayName });
   if (body.paused !== undefined) await setEndpointPaused(params.id, body.paused);
-  await recordAudit({ actor: principal, action: body.paused === undefined ? "endpoint.update" : body.paused ? "endpoint.pause" : "endpoint.resume", targetType: "endpoint", targetId: params.id, detail: body });
+  await recordAudit({ action: body.paused === undefined ? "endpoint.update" : body.paused ? "endpoint.pause" : "endpoint.resume", targetType: "endpoint", targetId: params.id, detail: body }, ctx);
   return { endpoint: (await getEndpoint(params.id))! };
 });

@@ -6,8 +6,8 @@ import { recordAudit } from "@/lib/data/audit";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(uploadLogRoute, async ({ req, query, principal }) => {
+export const POST = apiRoute(uploadLogRoute, async ({ req, query, ctx }) => {
   const r = await handleLogUpload(req, query);
-  await recordAudit({ actor: principal, action: "logs.upload", targetType: "endpoint", targetId: query.endpointId, detail: { workerId: r.workerId, lines: r.lines, inserted: r.inserted } });
+  await recordAudit({ action: "logs.upload", targetType: "endpoint", targetId: query.endpointId, detail: { workerId: r.workerId, lines: r.lines, inserted: r.inserted } }, ctx);
   return r;
 });

@@ -6,9 +6,9 @@ import { LastAdminError, updateUser } from "@/lib/auth/users";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const PATCH = apiRoute(updateUserRoute, async ({ params, body, principal }) => {
+export const PATCH = apiRoute(updateUserRoute, async ({ params, body, ctx }) => {
   try {
-    const user = await updateUser(params.id, body, principal);
+    const user = await updateUser({ id: params.id, patch: body }, ctx);
     if (!user) throw new AppError("not_found", "No such user.");
     return user;
   } catch (e) {

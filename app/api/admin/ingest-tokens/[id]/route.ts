@@ -6,8 +6,8 @@ import { revokeIngestToken } from "@/lib/auth/tokens-repository";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const DELETE = apiRoute(revokeIngestTokenRoute, async ({ params, principal }) => {
-  const token = await revokeIngestToken(params.id, principal);
+export const DELETE = apiRoute(revokeIngestTokenRoute, async ({ params, ctx }) => {
+  const token = await revokeIngestToken({ id: params.id }, ctx);
   if (!token) throw new AppError("not_found", "No such ingest token.");
   return token;
 });

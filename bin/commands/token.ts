@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { createApiToken, createIngestToken, listApiTokens, revokeApiToken } from "@/lib/auth/tokens-repository";
-import { getUserByUsername } from "@/lib/auth/users";
+import { createApiToken, createIngestToken, revokeApiToken } from "@/lib/auth/service";
+import { listApiTokens } from "@/lib/auth/repository";
+import { getUserByUsername } from "@/lib/auth/repository";
 import { CliError, parseRole, runCli } from "./auth-cli";
 
 /** `sweepwatch token create|list|revoke|create-ingest`. */

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { randomBytes } from "node:crypto";
-import { createUser, getUserByUsername, listUsers, updateUser } from "@/lib/auth/users";
+import { createUser, updateUser } from "@/lib/auth/service";
+import { getUserByUsername, listUsers } from "@/lib/auth/repository";
 import { passwordProblem } from "@/lib/auth/password";
 import type { Ctx } from "@/lib/ctx";
 import { CliError, parseRole, readStdin, runCli } from "./auth-cli";

@@ -3,7 +3,7 @@ import type { Access } from "@/lib/http/spec";
 import type { Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 import { loadEnv } from "@/lib/env";
-import { authenticateApiToken } from "@/lib/auth/tokens-repository";
+import { authenticateApiToken } from "./service";
 import { ANONYMOUS, type Principal } from "./principal";
 import { resolveSession } from "./session";
 import { SESSION_COOKIE, isLocalRequest, readCookie } from "./request";

@@ -2,7 +2,8 @@
 import { loadEnv } from "@/lib/env";
 import type { Ctx } from "@/lib/ctx";
 import { addSecret, createLogger } from "@/lib/log";
-import { createUser, getUserByUsername, UserExistsError } from "@/lib/auth/users";
+import { createUser, UserExistsError } from "./service";
+import { getUserByUsername } from "./repository";
 import { passwordProblem } from "./password";
 import { SYSTEM_PRINCIPAL } from "./principal";
 

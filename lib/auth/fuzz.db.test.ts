@@ -132,7 +132,7 @@ beforeAll(async () => {
   prisma = (await import("@/lib/db")).getPrisma();
   creds = await t.createRoleCredentials();
   await prisma.endpoint.createMany({ data: [{ id: EP, name: EP }, { id: OTHER_EP, name: OTHER_EP }] });
-  const { createIngestToken } = await import("@/lib/auth/tokens-repository");
+  const { createIngestToken } = await import("@/lib/auth/service");
   const { SYSTEM_PRINCIPAL } = await import("./principal");
   const { createCtx } = await import("@/lib/ctx");
   ingestToken = (await createIngestToken({ endpointId: EP, name: "fuzz" }, createCtx({ principal: SYSTEM_PRINCIPAL }))).secret;

@@ -2,7 +2,7 @@
 import { AppError } from "@/lib/http/errors";
 import { createLogger } from "@/lib/log";
 import type { Ctx } from "@/lib/ctx";
-import { findUserForLogin, recordLogin } from "@/lib/auth/users";
+import { findUserForLogin, recordLogin } from "./repository";
 import { recordAudit } from "@/lib/data/audit";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { loginRateLimiter, type LoginRateLimiter } from "./rate-limit";

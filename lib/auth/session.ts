@@ -1,7 +1,7 @@
-// Service: sign-in sessions (expiry rules, cookies); rows in sessions.ts.
+// Service: sign-in sessions (expiry rules, cookies); their rows: repository.ts.
 import { randomBytes } from "node:crypto";
 import type { Ctx } from "@/lib/ctx";
-import { deleteSessionById, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from "@/lib/auth/sessions";
+import { deleteSessionById, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from "./repository";
 import { generateToken, hashToken, looksLikeToken } from "./tokens";
 import { CSRF_COOKIE, SESSION_COOKIE, serializeCookie } from "./request";
 import type { Principal } from "./principal";

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
 import { readBodyLimited, readJsonBody, rejectUnstorable } from "@/lib/http/handler";
 import { loadEnv } from "@/lib/env";
-import { findIngestToken } from "@/lib/auth/tokens-repository";
+import { findIngestToken } from "@/lib/auth/service";
 import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/ingest/repository";
 import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/endpoints/webhooks";

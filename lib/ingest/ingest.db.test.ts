@@ -59,7 +59,7 @@ async function newEndpoint() {
 }
 
 async function tokenFor(endpointId: string) {
-  const { createIngestToken } = await import("@/lib/auth/tokens-repository");
+  const { createIngestToken } = await import("@/lib/auth/service");
   const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
   const { createCtx } = await import("@/lib/ctx");
   return (await createIngestToken({ endpointId, name: "test" }, createCtx({ principal: SYSTEM_PRINCIPAL }))).secret;
@@ -118,7 +118,7 @@ describe("POST /api/ingest/logs", () => {
     expect((await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${creds.admin.bearer}` })).status).toBe(401);
     const wrong = await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${await tokenFor(ep2)}` });
     expect(wrong.status).toBe(403);
-    const { revokeIngestToken } = await import("@/lib/auth/tokens-repository");
+    const { revokeIngestToken } = await import("@/lib/auth/service");
     const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
     const { createCtx } = await import("@/lib/ctx");
     const tok = await tokenFor(ep);

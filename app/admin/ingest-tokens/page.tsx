@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
-import { listIngestTokens } from "@/lib/auth/tokens-repository";
+import { listIngestTokens } from "@/lib/auth/repository";
 import { createCtx } from "@/lib/ctx";
 import { IngestTokensPanel } from "./ingest-tokens-panel";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
 import { roleSatisfies, ROLES } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
-import { listApiTokens } from "@/lib/auth/tokens-repository";
+import { listApiTokens } from "@/lib/auth/repository";
 import { createCtx } from "@/lib/ctx";
 import { TokensPanel } from "./tokens-panel";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/require-user";
 import { ROLE_DESCRIPTIONS, ROLES } from "@/lib/domain/roles";
-import { listUsers } from "@/lib/auth/users";
+import { listUsers } from "@/lib/auth/repository";
 import { createCtx } from "@/lib/ctx";
 import { UsersPanel } from "./users-panel";
 

@@ -1,7 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { createTokenRoute, listTokensRoute } from "@/lib/api/specs/auth";
-import { createApiToken, listApiTokens } from "@/lib/auth/tokens-repository";
+import { createApiToken } from "@/lib/auth/service";
+import { listApiTokens } from "@/lib/auth/repository";
 import { roleSatisfies } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
 

@@ -1,7 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { createUserRoute, listUsersRoute } from "@/lib/api/specs/auth";
-import { createUser, listUsers, UserExistsError } from "@/lib/auth/users";
+import { createUser, UserExistsError } from "@/lib/auth/service";
+import { listUsers } from "@/lib/auth/repository";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { downsampleOlderThan } from "@/lib/data/retention";
-import { deleteExpiredSessions } from "@/lib/auth/sessions";
+import { deleteExpiredSessions } from "@/lib/auth/repository";
 import { deleteExpiredRateLimits } from "@/lib/data/rate-limits";
 import type { PollerModule } from "@/lib/poller/types";
 

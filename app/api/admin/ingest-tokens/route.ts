@@ -1,7 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { createIngestTokenRoute, listIngestTokensRoute } from "@/lib/api/specs/auth";
-import { createIngestToken, listIngestTokens, UnknownEndpointError } from "@/lib/auth/tokens-repository";
+import { createIngestToken, UnknownEndpointError } from "@/lib/auth/service";
+import { listIngestTokens } from "@/lib/auth/repository";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

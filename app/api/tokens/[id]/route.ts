@@ -1,7 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { revokeTokenRoute } from "@/lib/api/specs/auth";
-import { getApiTokenOwner, revokeApiToken } from "@/lib/auth/tokens-repository";
+import { revokeApiToken } from "@/lib/auth/service";
+import { getApiTokenOwner } from "@/lib/auth/repository";
 import { roleSatisfies } from "@/lib/domain/roles";
 import { userIdOf } from "@/lib/auth/ownership";
 

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { updateUserRoute } from "@/lib/api/specs/auth";
-import { LastAdminError, updateUser } from "@/lib/auth/users";
+import { LastAdminError, updateUser } from "@/lib/auth/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/handler";
 import { AppError } from "@/lib/http/errors";
 import { revokeIngestTokenRoute } from "@/lib/api/specs/auth";
-import { revokeIngestToken } from "@/lib/auth/tokens-repository";
+import { revokeIngestToken } from "@/lib/auth/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

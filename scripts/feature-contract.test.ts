@@ -18,7 +18,6 @@ const PURE: Record<string, string> = {
   "jobs/repository.ts#decodeJobCursor": "pure: cursor decoding",
   "auth/me.ts#toMeDto": "pure: principal → DTO (and the mode from the environment)",
   "auth/outgoing-url.ts#checkOutgoingUrl": "no database or clock: URL rules and a DNS lookup (resolver injectable)",
-  "auth/ownership.ts#userIdOf": "pure: the user behind a principal",
   "auth/password.ts#passwordProblem": "pure: password rules",
   "auth/principal.ts#cliPrincipal": "pure: the CLI's principal from the shell user",
   "auth/request.ts#clientIp": "pure: request header reading",

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { createApiToken, createIngestToken, revokeApiToken } from "@/lib/auth/service";
-import { listApiTokens } from "@/lib/auth/repository";
-import { getUserByUsername } from "@/lib/auth/repository";
+import { getUserByUsername, listApiTokens } from "@/lib/auth/repository";
 import { CliError, parseRole, runCli } from "./auth-cli";
 
 /** `sweepwatch token create|list|revoke|create-ingest`. */

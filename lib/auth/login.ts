@@ -1,12 +1,12 @@
 // Service: sign-in (password check, throttling, session, audit).
 import { AppError } from "@/lib/http/errors";
 import { createLogger } from "@/lib/log";
-import type { Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx } from "@/lib/ctx";
 import { findUserForLogin, recordLogin } from "./repository";
 import { recordAudit } from "@/lib/data/audit";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { loginRateLimiter, type LoginRateLimiter } from "./rate-limit";
-import { createSession, type NewSession } from "./session";
+import { createSession, destroySession, type NewSession } from "./session";
 import { ensureAdminFromEnvOnce } from "./bootstrap";
 import type { Principal } from "./principal";
 
@@ -48,4 +48,11 @@ export async function login(
   // the caller signs in only now: the entry names the user, not the anonymous principal of the request
   await recordAudit({ action: "auth.login", targetType: "user", targetId: user.id, ip: input.ip }, { ...ctx, principal });
   return { principal, session };
+}
+
+/** Ends the session of a cookie; a caller signed in by that session is recorded signing out. */
+export async function logout(input: { token: string | undefined }, ctx: Ctx<unknown>): Promise<void> {
+  await destroySession({ token: input.token }, ctx);
+  const principal = actorOf(ctx);
+  if (principal.via === "session") await recordAudit({ action: "auth.logout", targetType: "user", targetId: principal.id }, ctx);
 }

@@ -1,10 +1,13 @@
 import type { Prisma } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { roleSatisfies } from "@/lib/domain/roles";
 import type { Role } from "@/lib/http/spec";
 import type { ApiTokenDto, IngestTokenDto, UserDto } from "@/lib/api/specs/auth";
 import { recordAudit } from "@/lib/data/audit";
 import { actorOf, type Ctx } from "@/lib/ctx";
 import { hashPassword, LOCKED_PASSWORD_HASH } from "./password";
 import { generateToken, hashToken, looksLikeToken, tokenDisplayPrefix } from "./tokens";
+import { userIdOf } from "./ownership";
 import {
   deleteSessionsOfUser,
   endpointExists,
@@ -13,9 +16,11 @@ import {
   findIngestTokenByHash,
   findIngestTokenForRevoke,
   findUserRow,
+  getApiTokenOwner,
   insertApiToken,
   insertIngestToken,
   insertUser,
+  listApiTokens,
   lockAndCountActiveAdmins,
   normaliseUsername,
   setApiTokenLastUsed,
@@ -123,6 +128,36 @@ export async function createApiToken(
     return row;
   });
   return { token, secret };
+}
+
+/** The API tokens the caller may see: every token for an admin, else those of the caller's own account. */
+export async function listApiTokensFor(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<{ tokens: ApiTokenDto[]; showsAll: boolean }> {
+  const principal = actorOf(ctx);
+  const showsAll = roleSatisfies(principal.role, "admin");
+  return { tokens: await listApiTokens(showsAll ? {} : { createdById: userIdOf(principal) ?? "-" }, ctx), showsAll };
+}
+
+/** A token the signed-in caller makes for their own account: never by another token, never above the caller's role. */
+export async function createApiTokenFor(
+  input: { name: string; role: Role; expiresInDays?: number },
+  ctx: Ctx<unknown>,
+): Promise<{ token: ApiTokenDto; secret: string }> {
+  const principal = actorOf(ctx);
+  if (principal.kind !== "user") throw new AppError("forbidden", "API tokens are created by a signed-in user, not by another token.");
+  if (!roleSatisfies(principal.role, input.role)) throw new AppError("forbidden", `You cannot create a token with role ${input.role}; your role is ${principal.role}.`);
+  const expiresAt = input.expiresInDays ? new Date(ctx.now().getTime() + input.expiresInDays * 86_400_000) : null;
+  return createApiToken({ name: input.name, role: input.role, createdById: principal.id, expiresAt }, ctx);
+}
+
+/** Revokes a token of the caller's account, or any token for an admin; other callers get the 404 of an unknown token. */
+export async function revokeApiTokenFor(input: { id: string }, ctx: Ctx<unknown>): Promise<ApiTokenDto> {
+  const principal = actorOf(ctx);
+  const owner = await getApiTokenOwner({ id: input.id }, ctx);
+  const mine = owner !== null && owner.createdById !== null && owner.createdById === userIdOf(principal);
+  if (!owner || (!mine && !roleSatisfies(principal.role, "admin"))) throw new AppError("not_found", "No such API token.");
+  const token = await revokeApiToken({ id: input.id }, ctx);
+  if (!token) throw new AppError("not_found", "No such API token.");
+  return token;
 }
 
 /** Revokes (idempotently); null when there is no such token. */

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { randomBytes } from "node:crypto";
 import { resolvePrincipal } from "@/lib/auth/authorize";
+import { createCtx } from "@/lib/ctx";
 import { CSRF_COOKIE, SESSION_COOKIE, isHttps, safeNextPath, serializeCookie } from "@/lib/auth/request";
 
 /**
@@ -19,7 +20,7 @@ export async function proxy(req: NextRequest) {
   if (!isLogin) {
     let signedIn = false;
     try {
-      signedIn = (await resolvePrincipal(req)).principal.role !== null;
+      signedIn = (await resolvePrincipal({ req }, createCtx())).principal.role !== null;
     } catch {
       signedIn = false; // a bad bearer header on a page: treat as signed out
     }

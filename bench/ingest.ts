@@ -53,14 +53,15 @@ process.env.LOG_LEVEL = "warn";
 const pg = (await import("pg")).default;
 const { NextRequest } = await import("next/server");
 const { getPrisma, disconnectPrisma } = await import("@/lib/db");
-const { createIngestToken } = await import("@/lib/auth/tokens-repository");
+const { createIngestToken } = await import("@/lib/auth/service");
 const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
+const { createCtx } = await import("@/lib/ctx");
 const route = await import("@/app/api/ingest/logs/route");
 
 const prisma = getPrisma();
 const endpointId = `bench-ingest-${Date.now().toString(36)}`;
 await prisma.endpoint.create({ data: { id: endpointId, name: endpointId } });
-const { secret: token } = await createIngestToken({ endpointId, name: "bench" }, SYSTEM_PRINCIPAL);
+const { secret: token } = await createIngestToken({ endpointId, name: "bench" }, createCtx({ db: prisma, principal: SYSTEM_PRINCIPAL }));
 
 // ───────────── the lines: realistic training-worker output ─────────────
 

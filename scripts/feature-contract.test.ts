@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The features converted to the contract; a feature joins this list when its slice is done. */
-export const CONTRACT_FEATURES = ["jobs", "endpoints", "logs", "ingest", "sweeps", "damage", "incidents", "criteria"];
+export const CONTRACT_FEATURES = ["jobs", "endpoints", "logs", "ingest", "sweeps", "damage", "incidents", "criteria", "auth"];
 /** Functions other folders may call without a ctx, each with why: pure mapping and parsing, or transaction-level pieces. */
 const PURE: Record<string, string> = {
   "jobs/repository.ts#encodeJobCursor": "pure: cursor encoding",
@@ -21,6 +21,22 @@ const PURE: Record<string, string> = {
   "logs/filter.ts#logFilterFromQuery": "pure: parsed query → filter",
   "logs/filter.ts#logDownloadFilename": "pure: file name from the filter and a given time",
   "ingest/wrapper-script.ts#readWrapperScript": "reads the bundled script file: no database, clock or RunPod",
+  "auth/me.ts#toMeDto": "pure: principal → DTO (and the mode from the environment)",
+  "auth/outgoing-url.ts#checkOutgoingUrl": "no database or clock: URL rules and a DNS lookup (resolver injectable)",
+  "auth/password.ts#passwordProblem": "pure: password rules",
+  "auth/principal.ts#cliPrincipal": "pure: the CLI's principal from the shell user",
+  "auth/request.ts#clientIp": "pure: request header reading",
+  "auth/request.ts#isHttps": "pure: request header reading",
+  "auth/request.ts#isLocalRequest": "pure: request header reading",
+  "auth/request.ts#readCookie": "pure: request header reading",
+  "auth/request.ts#safeNextPath": "pure: redirect path check",
+  "auth/require-user.ts#getCurrentPrincipal": "page entry: finds the principal a page's ctx is made from (as apiRoute does for routes)",
+  "auth/require-user.ts#requireUser": "page entry: finds the principal a page's ctx is made from, or redirects to /login",
+  "auth/session.ts#sessionCookies": "pure: Set-Cookie values",
+  "auth/session.ts#clearSessionCookies": "pure: Set-Cookie values",
+  "auth/tokens.ts#generateWebhookSecret": "pure: random secret",
+  "auth/tokens.ts#looksLikeToken": "pure: token shape check",
+  "auth/tokens.ts#safeEqual": "pure: constant-time comparison",
   // transaction-level: runs inside the caller's row-locked transaction, so it takes that transaction client
   "damage/costs.ts#sweepSpend": "transaction-level: the sweep controller's and service's budget checks",
 };

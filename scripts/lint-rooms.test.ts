@@ -50,7 +50,7 @@ describe("room rules (eslint.rooms.mjs)", () => {
 
   it('Rule 3: a "use client" module under app/ may not import server-only code', async () => {
     const file = "app/admin/planted-panel.tsx";
-    for (const bad of ['import { listUsers } from "@/lib/auth/users";', 'import { loadEnv } from "@/lib/env";', 'import { listUsers } from "../../lib/auth/users";']) {
+    for (const bad of ['import { listUsers } from "@/lib/auth/repository";', 'import { loadEnv } from "@/lib/env";', 'import { listUsers } from "../../lib/auth/repository";']) {
       const errors = await roomErrors(file, `"use client";\n${bad}\nexport const planted = 1;\n`);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/^Rule 3: a "use client" module never imports/);
@@ -59,7 +59,7 @@ describe("room rules (eslint.rooms.mjs)", () => {
     expect(await roomErrors(file, '"use client";\nimport { meQueryOptions } from "@/lib/auth/client/queries";\nexport const planted = 1;\n')).toEqual([]);
     expect(await roomErrors(file, '"use client";\nimport { listJobs } from "@/lib/jobs/repository";\nexport const planted = 1;\n')).toHaveLength(1);
     // the same import in a server component is fine
-    expect(await roomErrors(file, 'import { listUsers } from "@/lib/auth/users";\nexport const planted = 1;\n')).toEqual([]);
+    expect(await roomErrors(file, 'import { listUsers } from "@/lib/auth/repository";\nexport const planted = 1;\n')).toEqual([]);
   }, 60_000);
 
   it("lets tests import the route handlers they call", async () => {

@@ -1,4 +1,6 @@
 import { disconnectPrisma } from "@/lib/db";
+import { cliPrincipal } from "@/lib/auth/principal";
+import { createCtx, type Ctx } from "@/lib/ctx";
 import { isRole } from "@/lib/domain/roles";
 import type { Role } from "@/lib/http/spec";
 
@@ -17,10 +19,10 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
 }
 
-/** Runs a command body: closes the database pool, and prints known errors as one line with exit code 1. */
-export async function runCli(fn: () => Promise<void>): Promise<void> {
+/** Runs a command body acting as the shell user (cliPrincipal): closes the database pool, and prints known errors as one line with exit code 1. */
+export async function runCli(fn: (ctx: Ctx) => Promise<void>): Promise<void> {
   try {
-    await fn();
+    await fn(createCtx({ principal: cliPrincipal() }));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`${msg.split("\n")[0]}\n`);

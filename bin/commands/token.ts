@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { createApiToken, createIngestToken, listApiTokens, revokeApiToken } from "@/lib/auth/tokens-repository";
-import { getUserByUsername } from "@/lib/auth/users";
-import { cliPrincipal } from "@/lib/auth/principal";
+import { createApiToken, createIngestToken, revokeApiToken } from "@/lib/auth/service";
+import { getUserByUsername, listApiTokens } from "@/lib/auth/repository";
 import { CliError, parseRole, runCli } from "./auth-cli";
 
 /** `sweepwatch token create|list|revoke|create-ingest`. */
@@ -16,13 +15,13 @@ export function registerTokenCommand(program: Command) {
     .option("--user <username>", "account the token belongs to (it stops working when that account is disabled)")
     .option("--expires-days <n>", "expire after n days")
     .action((opts: { role: string; name: string; user?: string; expiresDays?: string }) =>
-      runCli(async () => {
+      runCli(async (ctx) => {
         const role = parseRole(opts.role);
         const name = opts.name.trim();
         if (!name || name.length > 255) throw new CliError("--name must be 1-255 characters.");
         let createdById: string | null = null;
         if (opts.user) {
-          const u = await getUserByUsername(opts.user);
+          const u = await getUserByUsername({ username: opts.user }, ctx);
           if (!u) throw new CliError(`No user named "${opts.user}".`);
           createdById = u.id;
         }
@@ -30,9 +29,9 @@ export function registerTokenCommand(program: Command) {
         if (opts.expiresDays !== undefined) {
           const n = Number(opts.expiresDays);
           if (!Number.isInteger(n) || n < 1 || n > 3650) throw new CliError("--expires-days must be a whole number from 1 to 3650.");
-          expiresAt = new Date(Date.now() + n * 86_400_000);
+          expiresAt = new Date(ctx.now().getTime() + n * 86_400_000);
         }
-        const { token: t, secret } = await createApiToken({ name, role, createdById, expiresAt }, cliPrincipal());
+        const { token: t, secret } = await createApiToken({ name, role, createdById, expiresAt }, ctx);
         process.stderr.write(`Created ${t.role} token "${t.name}" (id ${t.id}). It is shown only now:\n`);
         process.stdout.write(`${secret}\n`);
       }),
@@ -42,9 +41,9 @@ export function registerTokenCommand(program: Command) {
     .command("list")
     .description("list API tokens (never their secrets)")
     .action(() =>
-      runCli(async () => {
-        for (const t of await listApiTokens()) {
-          const state = t.revokedAt ? "revoked" : t.expiresAt && new Date(t.expiresAt) < new Date() ? "expired" : "active";
+      runCli(async (ctx) => {
+        for (const t of await listApiTokens({}, ctx)) {
+          const state = t.revokedAt ? "revoked" : t.expiresAt && new Date(t.expiresAt) < ctx.now() ? "expired" : "active";
           process.stdout.write(`${t.id}  ${t.prefix}…  ${t.role.padEnd(9)} ${state.padEnd(8)} last used ${t.lastUsedAt ?? "never"}  ${t.name}\n`);
         }
       }),
@@ -54,8 +53,8 @@ export function registerTokenCommand(program: Command) {
     .command("revoke <id>")
     .description("revoke an API token by id")
     .action((id: string) =>
-      runCli(async () => {
-        const t = await revokeApiToken(id, cliPrincipal());
+      runCli(async (ctx) => {
+        const t = await revokeApiToken({ id }, ctx);
         if (!t) throw new CliError(`No API token with id "${id}".`);
         process.stdout.write(`Revoked token "${t.name}".\n`);
       }),
@@ -67,8 +66,8 @@ export function registerTokenCommand(program: Command) {
     .requiredOption("--endpoint <id>", "RunPod endpoint id")
     .option("--name <name>", "label")
     .action((opts: { endpoint: string; name?: string }) =>
-      runCli(async () => {
-        const { token: t, secret } = await createIngestToken({ endpointId: opts.endpoint, name: opts.name ?? null }, cliPrincipal());
+      runCli(async (ctx) => {
+        const { token: t, secret } = await createIngestToken({ endpointId: opts.endpoint, name: opts.name ?? null }, ctx);
         process.stderr.write(`Created ingest token ${t.id} for endpoint ${t.endpointId}. It is shown only now:\n`);
         process.stdout.write(`${secret}\n`);
       }),

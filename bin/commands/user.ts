@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { randomBytes } from "node:crypto";
-import { createUser, getUserByUsername, listUsers, updateUser } from "@/lib/auth/users";
+import { createUser, updateUser } from "@/lib/auth/service";
+import { getUserByUsername, listUsers } from "@/lib/auth/repository";
 import { passwordProblem } from "@/lib/auth/password";
-import { cliPrincipal } from "@/lib/auth/principal";
+import type { Ctx } from "@/lib/ctx";
 import { CliError, parseRole, readStdin, runCli } from "./auth-cli";
 
 async function passwordFrom(opts: { passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> {
@@ -15,8 +16,8 @@ async function passwordFrom(opts: { passwordStdin?: boolean }): Promise<{ passwo
   return { password: randomBytes(15).toString("base64url"), generated: true };
 }
 
-async function userIdOrFail(username: string): Promise<string> {
-  const u = await getUserByUsername(username);
+async function userIdOrFail(username: string, ctx: Ctx): Promise<string> {
+  const u = await getUserByUsername({ username }, ctx);
   if (!u) throw new CliError(`No user named "${username}".`);
   return u.id;
 }
@@ -33,11 +34,11 @@ export function registerUserCommand(program: Command) {
     .option("--display-name <name>", "name shown in the UI")
     .option("--password-stdin", "read the password from standard input")
     .action((opts: { username: string; role: string; displayName?: string; passwordStdin?: boolean }) =>
-      runCli(async () => {
+      runCli(async (ctx) => {
         const role = parseRole(opts.role);
-        if (await getUserByUsername(opts.username)) throw new CliError(`A user named "${opts.username}" already exists.`);
+        if (await getUserByUsername({ username: opts.username }, ctx)) throw new CliError(`A user named "${opts.username}" already exists.`);
         const { password, generated } = await passwordFrom(opts);
-        const u = await createUser({ username: opts.username, password, role, displayName: opts.displayName ?? null }, cliPrincipal());
+        const u = await createUser({ username: opts.username, password, role, displayName: opts.displayName ?? null }, ctx);
         process.stdout.write(`Created ${u.role} "${u.username}".\n`);
         if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
       }),
@@ -47,8 +48,8 @@ export function registerUserCommand(program: Command) {
     .command("list")
     .description("list accounts")
     .action(() =>
-      runCli(async () => {
-        const users = await listUsers();
+      runCli(async (ctx) => {
+        const users = await listUsers({}, ctx);
         if (users.length === 0) process.stdout.write("No users yet. Create one: npx sweepwatch user create --role admin --username <name>\n");
         for (const u of users) {
           process.stdout.write(`${u.username.padEnd(24)} ${u.role.padEnd(9)} ${u.disabled ? "disabled" : "active  "} last login ${u.lastLoginAt ?? "never"}\n`);
@@ -62,8 +63,8 @@ export function registerUserCommand(program: Command) {
     .requiredOption("--username <name>")
     .requiredOption("--role <role>")
     .action((opts: { username: string; role: string }) =>
-      runCli(async () => {
-        const u = await updateUser(await userIdOrFail(opts.username), { role: parseRole(opts.role) }, cliPrincipal());
+      runCli(async (ctx) => {
+        const u = await updateUser({ id: await userIdOrFail(opts.username, ctx), patch: { role: parseRole(opts.role) } }, ctx);
         process.stdout.write(`"${u!.username}" is now ${u!.role}.\n`);
       }),
     );
@@ -74,10 +75,10 @@ export function registerUserCommand(program: Command) {
     .requiredOption("--username <name>")
     .option("--password-stdin", "read the password from standard input")
     .action((opts: { username: string; passwordStdin?: boolean }) =>
-      runCli(async () => {
-        const id = await userIdOrFail(opts.username);
+      runCli(async (ctx) => {
+        const id = await userIdOrFail(opts.username, ctx);
         const { password, generated } = await passwordFrom(opts);
-        await updateUser(id, { password }, cliPrincipal());
+        await updateUser({ id, patch: { password } }, ctx);
         process.stdout.write(`Password of "${opts.username}" changed.\n`);
         if (generated) process.stdout.write(`Password (shown once): ${password}\n`);
       }),
@@ -89,8 +90,8 @@ export function registerUserCommand(program: Command) {
       .description(`${name} an account${disabled ? " (ends its sessions; its API tokens stop working)" : ""}`)
       .requiredOption("--username <name>")
       .action((opts: { username: string }) =>
-        runCli(async () => {
-          await updateUser(await userIdOrFail(opts.username), { disabled }, cliPrincipal());
+        runCli(async (ctx) => {
+          await updateUser({ id: await userIdOrFail(opts.username, ctx), patch: { disabled } }, ctx);
           process.stdout.write(`"${opts.username}" ${disabled ? "disabled" : "enabled"}.\n`);
         }),
       );

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { disconnectPrisma, getPrisma } from "@/lib/db";
-import { createUser, updateUser, LastAdminError } from "@/lib/auth/users";
-import { createIngestToken, revokeIngestToken, verifyIngestToken, findIngestToken } from "@/lib/auth/tokens-repository";
+import { createUser, updateUser, LastAdminError } from "@/lib/auth/service";
+import { createIngestToken, revokeIngestToken, verifyIngestToken, findIngestToken } from "@/lib/auth/service";
 import { listAudit, recordAudit } from "@/lib/data/audit";
 import { getRunpodApiKey, storeRunpodApiKey } from "@/lib/secrets/runpod-key";
 import { resetSecretKeyCache } from "@/lib/secrets/crypto";
@@ -12,7 +12,8 @@ import { createSession, resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } f
 import { LoginRateLimiter } from "./rate-limit";
 import { login } from "./login";
 import { authorize, DEMO_PRINCIPAL } from "./authorize";
-import { SYSTEM_PRINCIPAL } from "./principal";
+import { SYSTEM_PRINCIPAL, type Principal } from "./principal";
+import { createCtx } from "@/lib/ctx";
 import { callHandler, importRoute, makeRequest, readSome, sessionHeaders, uniqueName } from "./test-utils";
 
 const loginRoute = await importRoute("/api/auth/login");
@@ -39,10 +40,14 @@ afterAll(async () => {
   await disconnectPrisma();
 });
 
+const system = createCtx({ principal: SYSTEM_PRINCIPAL });
+const as = (principal: Principal) => createCtx({ principal });
+const at = (t: Date | number) => createCtx({ now: () => new Date(t) });
+
 async function newUser(role: "viewer" | "engineer" | "oncall" | "admin" = "viewer") {
   const username = uniqueName(`flow-${role}`);
   const password = `pw-${randomBytes(8).toString("hex")}`;
-  const user = await createUser({ username, password, role }, SYSTEM_PRINCIPAL);
+  const user = await createUser({ username, password, role }, system);
   return { user, username, password };
 }
 
@@ -92,7 +97,7 @@ describe("sign-in over HTTP", () => {
     expect(a.status).toBe(401);
     expect(b.status).toBe(401);
     expect(await a.json()).toEqual(await b.json());
-    await updateUser(user.id, { disabled: true }, SYSTEM_PRINCIPAL);
+    await updateUser({ id: user.id, patch: { disabled: true } }, system);
     const c = await callHandler(loginRoute, "POST", makeRequest("POST", "/api/auth/login", { body: { username, password } }));
     expect(c.status).toBe(401);
   });
@@ -125,11 +130,12 @@ describe("sign-in over HTTP", () => {
   it("lets the limiter window pass with an injected clock", async () => {
     const { username, password } = await newUser();
     let now = Date.now();
-    const limiter = new LoginRateLimiter({ windowMs: 60_000, perUserIp: 2, perUser: 10 }, () => now);
-    for (let i = 0; i < 2; i++) await expect(login({ username, password: "nope nope nope", ip: "1.2.3.4", userAgent: null }, { limiter })).rejects.toThrow(/Wrong username/);
-    await expect(login({ username, password, ip: "1.2.3.4", userAgent: null }, { limiter })).rejects.toThrow(/Too many/);
+    const limiter = new LoginRateLimiter({ windowMs: 60_000, perUserIp: 2, perUser: 10 });
+    const ctx = createCtx({ now: () => new Date(now) });
+    for (let i = 0; i < 2; i++) await expect(login({ username, password: "nope nope nope", ip: "1.2.3.4", userAgent: null, limiter }, ctx)).rejects.toThrow(/Wrong username/);
+    await expect(login({ username, password, ip: "1.2.3.4", userAgent: null, limiter }, ctx)).rejects.toThrow(/Too many/);
     now += 60_001;
-    await expect(login({ username, password, ip: "1.2.3.4", userAgent: null }, { limiter })).resolves.toMatchObject({ principal: { name: username } });
+    await expect(login({ username, password, ip: "1.2.3.4", userAgent: null, limiter }, ctx)).resolves.toMatchObject({ principal: { name: username } });
   });
 });
 
@@ -137,29 +143,29 @@ describe("sessions", () => {
   it("expire after the idle timeout and at the absolute limit, sliding while used", async () => {
     const { user } = await newUser();
     const t0 = new Date("2030-01-01T00:00:00Z");
-    const s = await createSession(user.id, { userAgent: null, ip: null }, t0);
-    expect(await resolveSession(s.token, new Date(t0.getTime() + SESSION_IDLE_MS - 1000))).not.toBeNull();
+    const s = await createSession({ userId: user.id, userAgent: null, ip: null }, at(t0));
+    expect(await resolveSession({ token: s.token }, at(t0.getTime() + SESSION_IDLE_MS - 1000))).not.toBeNull();
     // that use slid the idle expiry forward
-    expect(await resolveSession(s.token, new Date(t0.getTime() + SESSION_IDLE_MS + 1000))).not.toBeNull();
+    expect(await resolveSession({ token: s.token }, at(t0.getTime() + SESSION_IDLE_MS + 1000))).not.toBeNull();
     // idle too long → gone, and deleted
-    expect(await resolveSession(s.token, new Date(t0.getTime() + 3 * SESSION_IDLE_MS))).toBeNull();
-    expect(await resolveSession(s.token, new Date(t0.getTime() + SESSION_IDLE_MS))).toBeNull();
+    expect(await resolveSession({ token: s.token }, at(t0.getTime() + 3 * SESSION_IDLE_MS))).toBeNull();
+    expect(await resolveSession({ token: s.token }, at(t0.getTime() + SESSION_IDLE_MS))).toBeNull();
 
-    const s2 = await createSession(user.id, { userAgent: null, ip: null }, t0);
+    const s2 = await createSession({ userId: user.id, userAgent: null, ip: null }, at(t0));
     let t = t0.getTime();
     while (t + SESSION_IDLE_MS / 2 < t0.getTime() + SESSION_ABSOLUTE_MS) {
       t += SESSION_IDLE_MS / 2;
-      expect(await resolveSession(s2.token, new Date(t))).not.toBeNull();
+      expect(await resolveSession({ token: s2.token }, at(t))).not.toBeNull();
     }
-    expect(await resolveSession(s2.token, new Date(t0.getTime() + SESSION_ABSOLUTE_MS + 1))).toBeNull();
+    expect(await resolveSession({ token: s2.token }, at(t0.getTime() + SESSION_ABSOLUTE_MS + 1))).toBeNull();
   });
 
   it("end when the user is disabled or changes password", async () => {
     const { user } = await newUser();
-    const s = await createSession(user.id, { userAgent: null, ip: null });
-    expect(await resolveSession(s.token)).not.toBeNull();
-    await updateUser(user.id, { password: "a brand new password" }, SYSTEM_PRINCIPAL);
-    expect(await resolveSession(s.token)).toBeNull();
+    const s = await createSession({ userId: user.id, userAgent: null, ip: null }, system);
+    expect(await resolveSession({ token: s.token }, system)).not.toBeNull();
+    await updateUser({ id: user.id, patch: { password: "a brand new password" } }, system);
+    expect(await resolveSession({ token: s.token }, system)).toBeNull();
   });
 });
 
@@ -188,7 +194,7 @@ describe("API tokens over HTTP", () => {
     expect(mint.status).toBe(403);
     // another non-admin user cannot revoke it
     const other = await newUser("engineer");
-    const os = await createSession(other.user.id, { userAgent: null, ip: null });
+    const os = await createSession({ userId: other.user.id, userAgent: null, ip: null }, system);
     const foreign = await callHandler(tokenRoute, "DELETE", makeRequest("DELETE", `/api/tokens/${token.id}`, { headers: sessionHeaders({ sessionToken: os.token, csrfToken: os.csrfToken }) }), { id: token.id });
     expect(foreign.status).toBe(404);
 
@@ -196,7 +202,7 @@ describe("API tokens over HTTP", () => {
     expect(rev.status).toBe(200);
     const after = await callHandler(tokensRoute, "GET", makeRequest("GET", "/api/tokens", { headers: { authorization: `Bearer ${secret}` } }));
     expect(after.status).toBe(401);
-    const audit = await listAudit({ limit: 50, targetId: token.id });
+    const audit = await listAudit({ limit: 50, targetId: token.id }, system);
     expect(audit.entries.map((e) => e.action).sort()).toEqual(["api_token.create", "api_token.revoke"]);
     expect(audit.entries.every((e) => e.actorName === user.username)).toBe(true);
   });
@@ -206,13 +212,13 @@ describe("demo mode", () => {
   it("signs in localhost requests as the demo admin, never remote ones, never in live mode", async () => {
     setEnv({ SWEEPWATCH_MODE: "demo" });
     const local = makeRequest("GET", "/api/users", { host: "localhost:3000", remote: "127.0.0.1" });
-    expect(await authorize(local, "admin")).toEqual(DEMO_PRINCIPAL);
+    expect(await authorize({ req: local, access: "admin" }, createCtx())).toEqual(DEMO_PRINCIPAL);
     const remote = makeRequest("GET", "/api/users", { host: "localhost:3000", remote: "203.0.113.5" });
-    await expect(authorize(remote, "viewer")).rejects.toMatchObject({ status: 401 });
+    await expect(authorize({ req: remote, access: "viewer" }, createCtx())).rejects.toMatchObject({ status: 401 });
     const otherHost = makeRequest("GET", "/api/users", { host: "sweepwatch.example.com", remote: "127.0.0.1" });
-    await expect(authorize(otherHost, "viewer")).rejects.toMatchObject({ status: 401 });
+    await expect(authorize({ req: otherHost, access: "viewer" }, createCtx())).rejects.toMatchObject({ status: 401 });
     setEnv({ SWEEPWATCH_MODE: "live" });
-    await expect(authorize(makeRequest("GET", "/api/users", { host: "localhost:3000", remote: "127.0.0.1" }), "viewer")).rejects.toMatchObject({ status: 401 });
+    await expect(authorize({ req: makeRequest("GET", "/api/users", { host: "localhost:3000", remote: "127.0.0.1" }), access: "viewer" }, createCtx())).rejects.toMatchObject({ status: 401 });
   });
 
   it("still refuses cross-site writes from a browser, and needs the double-submit token", async () => {
@@ -244,10 +250,10 @@ describe("users", () => {
     await prisma.user.updateMany({ where: { id: { in: others.map((o) => o.id) } }, data: { disabledAt: new Date() } });
     try {
       const { user } = await newUser("admin");
-      await expect(updateUser(user.id, { role: "viewer" }, SYSTEM_PRINCIPAL)).rejects.toBeInstanceOf(LastAdminError);
-      await expect(updateUser(user.id, { disabled: true }, SYSTEM_PRINCIPAL)).rejects.toBeInstanceOf(LastAdminError);
+      await expect(updateUser({ id: user.id, patch: { role: "viewer" } }, system)).rejects.toBeInstanceOf(LastAdminError);
+      await expect(updateUser({ id: user.id, patch: { disabled: true } }, system)).rejects.toBeInstanceOf(LastAdminError);
       const second = await newUser("admin");
-      await expect(updateUser(user.id, { role: "viewer" }, SYSTEM_PRINCIPAL)).resolves.toMatchObject({ role: "viewer" });
+      await expect(updateUser({ id: user.id, patch: { role: "viewer" } }, system)).resolves.toMatchObject({ role: "viewer" });
       await prisma.user.update({ where: { id: second.user.id }, data: { disabledAt: new Date() } });
     } finally {
       await prisma.user.updateMany({ where: { id: { in: others.map((o) => o.id) } }, data: { disabledAt: null } });
@@ -256,23 +262,23 @@ describe("users", () => {
 
   it("record who changed what in the audit log, with secrets redacted", async () => {
     const { user } = await newUser();
-    await updateUser(user.id, { role: "oncall" }, { kind: "user", id: "u1", name: "alice", role: "admin" });
-    const page = await listAudit({ limit: 10, targetType: "user", targetId: user.id });
+    await updateUser({ id: user.id, patch: { role: "oncall" } }, as({ kind: "user", id: "u1", name: "alice", role: "admin" }));
+    const page = await listAudit({ limit: 10, targetType: "user", targetId: user.id }, system);
     expect(page.entries[0]).toMatchObject({ action: "user.update", actorName: "alice", detail: { role: { from: "viewer", to: "oncall" } } });
     const key = `rpa_${randomBytes(16).toString("hex")}`;
-    await storeRunpodApiKey({ label: "audit redaction", apiKey: key }, SYSTEM_PRINCIPAL);
-    await recordAudit({ actor: SYSTEM_PRINCIPAL, action: "test.secret", targetId: user.id, detail: { oops: `key was ${key}` } });
-    const entry = (await listAudit({ limit: 1, action: "test.secret", targetId: user.id })).entries[0];
+    await storeRunpodApiKey({ label: "audit redaction", apiKey: key }, system);
+    await recordAudit({ action: "test.secret", targetId: user.id, detail: { oops: `key was ${key}` } }, system);
+    const entry = (await listAudit({ limit: 1, action: "test.secret", targetId: user.id }, system)).entries[0];
     expect(JSON.stringify(entry.detail)).toContain("[redacted]");
     expect(JSON.stringify(entry.detail)).not.toContain(key.slice(4));
   });
 
   it("paginate the audit log by cursor without overlap", async () => {
     const target = uniqueName("page");
-    for (let i = 0; i < 5; i++) await recordAudit({ actor: SYSTEM_PRINCIPAL, action: "test.page", targetType: "t", targetId: target, detail: { i } });
-    const p1 = await listAudit({ limit: 2, targetId: target });
-    const p2 = await listAudit({ limit: 2, targetId: target, before: p1.nextCursor! });
-    const p3 = await listAudit({ limit: 2, targetId: target, before: p2.nextCursor! });
+    for (let i = 0; i < 5; i++) await recordAudit({ action: "test.page", targetType: "t", targetId: target, detail: { i } }, system);
+    const p1 = await listAudit({ limit: 2, targetId: target }, system);
+    const p2 = await listAudit({ limit: 2, targetId: target, before: p1.nextCursor! }, system);
+    const p3 = await listAudit({ limit: 2, targetId: target, before: p2.nextCursor! }, system);
     expect([...p1.entries, ...p2.entries, ...p3.entries].map((e) => e.detail?.i)).toEqual([4, 3, 2, 1, 0]);
     expect(p3.nextCursor).toBeNull();
   });
@@ -283,34 +289,34 @@ describe("ingest tokens", () => {
     const ep = uniqueName("ep");
     const ep2 = uniqueName("ep");
     await getPrisma().endpoint.createMany({ data: [{ id: ep, name: ep }, { id: ep2, name: ep2 }] });
-    const { token, secret } = await createIngestToken({ endpointId: ep, name: "worker" }, SYSTEM_PRINCIPAL);
+    const { token, secret } = await createIngestToken({ endpointId: ep, name: "worker" }, system);
     expect(secret).toMatch(/^swi_/);
-    expect(await verifyIngestToken(ep, secret)).toBe(true);
-    expect(await verifyIngestToken(ep2, secret)).toBe(false);
-    expect(await verifyIngestToken(ep, secret + "x")).toBe(false);
-    expect(await findIngestToken(secret)).toMatchObject({ endpointId: ep });
+    expect(await verifyIngestToken({ endpointId: ep, token: secret }, system)).toBe(true);
+    expect(await verifyIngestToken({ endpointId: ep2, token: secret }, system)).toBe(false);
+    expect(await verifyIngestToken({ endpointId: ep, token: secret + "x" }, system)).toBe(false);
+    expect(await findIngestToken({ token: secret }, system)).toMatchObject({ endpointId: ep });
     expect(await getPrisma().ingestToken.count({ where: { tokenHash: secret } })).toBe(0);
-    await revokeIngestToken(token.id, SYSTEM_PRINCIPAL);
-    expect(await verifyIngestToken(ep, secret)).toBe(false);
+    await revokeIngestToken({ id: token.id }, system);
+    expect(await verifyIngestToken({ endpointId: ep, token: secret }, system)).toBe(false);
   });
 });
 
 describe("RunPod keys at rest", () => {
   it("are stored encrypted, used when the environment has none, and the environment wins", async () => {
     const key = `rpa_${randomBytes(16).toString("hex")}`;
-    const dto = await storeRunpodApiKey({ label: "team", apiKey: key }, SYSTEM_PRINCIPAL);
+    const dto = await storeRunpodApiKey({ label: "team", apiKey: key }, system);
     expect(dto.masked).toBe(`rp_…${key.slice(-4)}`);
     const row = await getPrisma().runpodCredential.findUniqueOrThrow({ where: { id: dto.id } });
     expect(JSON.stringify(row)).not.toContain(key.slice(4));
-    expect(await getRunpodApiKey()).toBe(key);
+    expect(await getRunpodApiKey({}, system)).toBe(key);
     setEnv({ RUNPOD_API_KEY: "rpa_from_environment_1234" });
-    expect(await getRunpodApiKey()).toBe("rpa_from_environment_1234");
+    expect(await getRunpodApiKey({}, system)).toBe("rpa_from_environment_1234");
     setEnv({ RUNPOD_API_KEY: undefined, SWEEPWATCH_SECRET_KEY: randomBytes(32).toString("hex") });
-    await expect(getRunpodApiKey()).rejects.toThrow(/wrong SWEEPWATCH_SECRET_KEY or tampered/);
+    await expect(getRunpodApiKey({}, system)).rejects.toThrow(/wrong SWEEPWATCH_SECRET_KEY or tampered/);
   });
 
   it("cannot be stored in live mode without SWEEPWATCH_SECRET_KEY", async () => {
     setEnv({ SWEEPWATCH_SECRET_KEY: undefined });
-    await expect(storeRunpodApiKey({ label: "x", apiKey: "rpa_abcdefghijklmnopqrstuvwxyz" }, SYSTEM_PRINCIPAL)).rejects.toThrow(/SWEEPWATCH_SECRET_KEY/);
+    await expect(storeRunpodApiKey({ label: "x", apiKey: "rpa_abcdefghijklmnopqrstuvwxyz" }, system)).rejects.toThrow(/SWEEPWATCH_SECRET_KEY/);
   });
 });

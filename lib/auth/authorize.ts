@@ -1,7 +1,9 @@
+// Service: who is calling, and may they (access rules, CSRF).
 import type { Access } from "@/lib/http/spec";
+import type { Ctx } from "@/lib/ctx";
 import { AppError } from "@/lib/http/errors";
 import { loadEnv } from "@/lib/env";
-import { authenticateApiToken } from "@/lib/auth/tokens-repository";
+import { authenticateApiToken } from "./service";
 import { ANONYMOUS, type Principal } from "./principal";
 import { resolveSession } from "./session";
 import { SESSION_COOKIE, isLocalRequest, readCookie } from "./request";
@@ -25,20 +27,20 @@ export interface ResolvedPrincipal {
  * Who is calling, in this order: `Authorization: Bearer swt_…` (an API token; a bad one is
  * a 401), the session cookie, demo mode on localhost, else anonymous.
  */
-export async function resolvePrincipal(req: RequestLike, opts: { now?: Date } = {}): Promise<ResolvedPrincipal> {
-  const now = opts.now ?? new Date();
+export async function resolvePrincipal(input: { req: RequestLike }, ctx: Ctx<unknown>): Promise<ResolvedPrincipal> {
+  const { req } = input;
   const auth = req.headers.get("authorization");
   if (auth) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (!m) throw new AppError("unauthorized", "Authorization header must be `Bearer <token>`.", { headers: { "www-authenticate": "Bearer" } });
-    const tok = await authenticateApiToken(m[1], now);
+    const tok = await authenticateApiToken({ secret: m[1] }, ctx);
     if (!tok) throw new AppError("unauthorized", "API token is invalid, expired or revoked.", { headers: { "www-authenticate": "Bearer" } });
     return {
       principal: { kind: "token", id: tok.id, name: `token:${tok.name}`.slice(0, 255), role: tok.role, via: "bearer", userId: tok.createdById },
       csrf: null,
     };
   }
-  const session = await resolveSession(readCookie(req, SESSION_COOKIE), now);
+  const session = await resolveSession({ token: readCookie(req, SESSION_COOKIE) }, ctx);
   if (session) return { principal: session.principal, csrf: { expected: session.csrfToken, required: true } };
   if (loadEnv().mode === "demo" && isLocalRequest(req)) {
     // Not cookie-authenticated, but ambient like a cookie: browsers must prove same-origin.
@@ -52,9 +54,10 @@ export async function resolvePrincipal(req: RequestLike, opts: { now?: Date } = 
  * 401 without credentials, 403 when the role is not enough or the CSRF check fails.
  * "secret" routes check their own secret and get ANONYMOUS here.
  */
-export async function authorize(req: RequestLike, access: Access): Promise<Principal> {
+export async function authorize(input: { req: RequestLike; access: Access }, ctx: Ctx<unknown>): Promise<Principal> {
+  const { req, access } = input;
   if (access === "secret") return ANONYMOUS;
-  const { principal, csrf } = await resolvePrincipal(req);
+  const { principal, csrf } = await resolvePrincipal({ req }, ctx);
   const unsafe = !SAFE_METHODS.has(req.method.toUpperCase());
   if (access !== "public") {
     if (!principal.role) {

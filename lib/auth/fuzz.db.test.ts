@@ -132,9 +132,10 @@ beforeAll(async () => {
   prisma = (await import("@/lib/db")).getPrisma();
   creds = await t.createRoleCredentials();
   await prisma.endpoint.createMany({ data: [{ id: EP, name: EP }, { id: OTHER_EP, name: OTHER_EP }] });
-  const { createIngestToken } = await import("@/lib/auth/tokens-repository");
+  const { createIngestToken } = await import("@/lib/auth/service");
   const { SYSTEM_PRINCIPAL } = await import("./principal");
-  ingestToken = (await createIngestToken({ endpointId: EP, name: "fuzz" }, SYSTEM_PRINCIPAL)).secret;
+  const { createCtx } = await import("@/lib/ctx");
+  ingestToken = (await createIngestToken({ endpointId: EP, name: "fuzz" }, createCtx({ principal: SYSTEM_PRINCIPAL }))).secret;
   ingest = await t.importRoute("/api/ingest/logs");
   sweeps = await t.importRoute("/api/sweeps");
   upload = await t.importRoute("/api/logs/upload");

@@ -1,4 +1,5 @@
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+// Service: login throttling rules over the shared rate-limit counters (lib/data/rate-limits.ts).
+import type { Ctx } from "@/lib/ctx";
 import { clearRateLimit, countInWindow, readWindows } from "@/lib/data/rate-limits";
 
 /**
@@ -14,23 +15,25 @@ export interface LoginLimits {
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60_000, perUserIp: 5, perUser: 30 };
 
-export class LoginRateLimiter {
-  constructor(
-    private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
-    private readonly now: () => number = Date.now,
-    private readonly deps: { prisma?: PrismaClient } = {},
-  ) {}
+export interface LoginAttempt {
+  username: string;
+  ip: string | null;
+}
 
-  private keys(username: string, ip: string | null) {
+export class LoginRateLimiter {
+  constructor(private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {}
+
+  private keys({ username, ip }: LoginAttempt) {
     const u = username.toLowerCase();
     return { userIp: `login:ui:${u}|${ip ?? "?"}`, user: `login:u:${u}` };
   }
 
   /** Seconds to wait before another attempt is allowed, or 0 when allowed now. */
-  async retryAfterSeconds(username: string, ip: string | null): Promise<number> {
-    const t = this.now();
-    const k = this.keys(username, ip);
-    const windows = await readWindows({ keys: [k.userIp, k.user], now: new Date(t) }, this.deps);
+  async retryAfterSeconds(input: LoginAttempt, ctx: Ctx<unknown>): Promise<number> {
+    // one instant for the read and the wait computed from it
+    const t = ctx.now().getTime();
+    const k = this.keys(input);
+    const windows = await readWindows({ keys: [k.userIp, k.user] }, { ...ctx, now: () => new Date(t) });
     let waitMs = 0;
     for (const [key, max] of [[k.userIp, this.limits.perUserIp], [k.user, this.limits.perUser]] as const) {
       const w = windows.get(key);
@@ -39,14 +42,15 @@ export class LoginRateLimiter {
     return Math.ceil(waitMs / 1000);
   }
 
-  async recordFailure(username: string, ip: string | null): Promise<void> {
-    const now = new Date(this.now());
-    const k = this.keys(username, ip);
-    for (const key of [k.userIp, k.user]) await countInWindow({ key, now, windowMs: this.limits.windowMs }, this.deps);
+  async recordFailure(input: LoginAttempt, ctx: Ctx<unknown>): Promise<void> {
+    // both keys count the failure at the same instant
+    const now = ctx.now();
+    const k = this.keys(input);
+    for (const key of [k.userIp, k.user]) await countInWindow({ key, windowMs: this.limits.windowMs }, { ...ctx, now: () => now });
   }
 
-  async recordSuccess(username: string, ip: string | null): Promise<void> {
-    await clearRateLimit(this.keys(username, ip).userIp, this.deps);
+  async recordSuccess(input: LoginAttempt, ctx: Ctx<unknown>): Promise<void> {
+    await clearRateLimit({ key: this.keys(input).userIp }, ctx);
   }
 }
 

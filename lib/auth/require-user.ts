@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Access } from "@/lib/http/spec";
+import { createCtx } from "@/lib/ctx";
 import { resolvePrincipal } from "./authorize";
 import type { Principal } from "./principal";
 import { accessSatisfied } from "@/lib/domain/roles";
@@ -11,7 +12,7 @@ import { safeNextPath } from "./request";
 export async function getCurrentPrincipal(): Promise<Principal> {
   const h = await headers();
   try {
-    const { principal } = await resolvePrincipal({ headers: h, method: "GET" });
+    const { principal } = await resolvePrincipal({ req: { headers: h, method: "GET" } }, createCtx());
     return principal;
   } catch {
     return { kind: "anonymous", id: null, name: "anonymous", role: null };

@@ -240,7 +240,8 @@ describe("RunPod keys never leave the server", () => {
     expect(r.status).toBe(201);
     expect(r.text).toContain(`rp_…${STORED_KEY.slice(-4)}`);
     const { getRunpodApiKey } = await import("@/lib/secrets/runpod-key");
-    expect(await getRunpodApiKey()).toBe(ENV_KEY); // environment wins
+    const { createCtx } = await import("@/lib/ctx");
+    expect(await getRunpodApiKey({}, createCtx())).toBe(ENV_KEY); // environment wins
     // Exercise every route as admin and as viewer, then scan everything seen so far.
     for (const c of cases) {
       await call(c, { authorization: `Bearer ${creds.admin.bearer}` });

@@ -1,5 +1,7 @@
+// Service: sign-in sessions (expiry rules, cookies); their rows: repository.ts.
 import { randomBytes } from "node:crypto";
-import { deleteSessionById, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from "@/lib/auth/sessions";
+import type { Ctx } from "@/lib/ctx";
+import { deleteSessionById, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from "./repository";
 import { generateToken, hashToken, looksLikeToken } from "./tokens";
 import { CSRF_COOKIE, SESSION_COOKIE, serializeCookie } from "./request";
 import type { Principal } from "./principal";
@@ -16,11 +18,12 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-export async function createSession(userId: string, meta: { userAgent: string | null; ip: string | null }, now = new Date()): Promise<NewSession> {
+export async function createSession(input: { userId: string; userAgent: string | null; ip: string | null }, ctx: Ctx<unknown>): Promise<NewSession> {
+  const now = ctx.now();
   const token = generateToken("session");
   const csrfToken = randomBytes(24).toString("base64url");
   const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, now.getTime() + SESSION_ABSOLUTE_MS));
-  await insertSession({ tokenHash: hashToken(token), userId, csrfToken, userAgent: meta.userAgent, ip: meta.ip, now, expiresAt });
+  await insertSession({ tokenHash: hashToken(token), userId: input.userId, csrfToken, userAgent: input.userAgent, ip: input.ip, now, expiresAt }, ctx);
   return { token, csrfToken, expiresAt };
 }
 
@@ -30,17 +33,19 @@ export interface ResolvedSession {
 }
 
 /** The signed-in user of a session cookie value, or null (unknown, expired, user disabled). Slides the idle expiry. */
-export async function resolveSession(token: string | undefined, now = new Date()): Promise<ResolvedSession | null> {
+export async function resolveSession(input: { token: string | undefined }, ctx: Ctx<unknown>): Promise<ResolvedSession | null> {
+  const { token } = input;
   if (!token || !looksLikeToken("session", token)) return null;
-  const s = await findSessionByTokenHash(hashToken(token));
+  const now = ctx.now();
+  const s = await findSessionByTokenHash({ tokenHash: hashToken(token) }, ctx);
   if (!s) return null;
   const absoluteEnd = s.createdAt.getTime() + SESSION_ABSOLUTE_MS;
   if (s.expiresAt.getTime() <= now.getTime() || absoluteEnd <= now.getTime() || s.user.disabledAt) {
-    await deleteSessionById(s.id);
+    await deleteSessionById({ id: s.id }, ctx);
     return null;
   }
   if (now.getTime() - s.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    await touchSession(s.id, now, new Date(Math.min(now.getTime() + SESSION_IDLE_MS, absoluteEnd)));
+    await touchSession({ id: s.id, lastSeenAt: now, expiresAt: new Date(Math.min(now.getTime() + SESSION_IDLE_MS, absoluteEnd)) }, ctx);
   }
   return {
     principal: { kind: "user", id: s.userId, name: s.user.username, role: s.user.role, via: "session", sessionId: s.id },
@@ -48,9 +53,10 @@ export async function resolveSession(token: string | undefined, now = new Date()
   };
 }
 
-export async function destroySession(token: string | undefined): Promise<void> {
+export async function destroySession(input: { token: string | undefined }, ctx: Ctx<unknown>): Promise<void> {
+  const { token } = input;
   if (!token || !looksLikeToken("session", token)) return;
-  await deleteSessionByTokenHash(hashToken(token));
+  await deleteSessionByTokenHash({ tokenHash: hashToken(token) }, ctx);
 }
 
 /** Set-Cookie values for a new session: the HttpOnly session cookie and the readable CSRF cookie. */

@@ -8,10 +8,11 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { NextRequest } from "next/server";
 import type { HttpMethod, Role } from "@/lib/http/spec";
-import { createApiToken } from "@/lib/auth/tokens-repository";
-import { createUser } from "@/lib/auth/users";
+import { createApiToken } from "@/lib/auth/service";
+import { createUser } from "@/lib/auth/service";
 import { createSession } from "./session";
 import { SYSTEM_PRINCIPAL } from "./principal";
+import { createCtx } from "@/lib/ctx";
 import { ROLES } from "@/lib/domain/roles";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -70,12 +71,13 @@ export interface RoleCredentials {
 /** One user per role, each with an API token of that role and a session. */
 export async function createRoleCredentials(): Promise<Record<Role, RoleCredentials>> {
   const out = {} as Record<Role, RoleCredentials>;
+  const ctx = createCtx({ principal: SYSTEM_PRINCIPAL });
   for (const role of ROLES) {
     const username = uniqueName(`t-${role}`);
     const password = `pw-${randomBytes(8).toString("hex")}`;
-    const user = await createUser({ username, password, role }, SYSTEM_PRINCIPAL);
-    const { secret } = await createApiToken({ name: `${role} test token`, role, createdById: user.id }, SYSTEM_PRINCIPAL);
-    const s = await createSession(user.id, { userAgent: "vitest", ip: "127.0.0.1" });
+    const user = await createUser({ username, password, role }, ctx);
+    const { secret } = await createApiToken({ name: `${role} test token`, role, createdById: user.id }, ctx);
+    const s = await createSession({ userId: user.id, userAgent: "vitest", ip: "127.0.0.1" }, ctx);
     out[role] = { role, userId: user.id, username, password, bearer: secret, sessionToken: s.token, csrfToken: s.csrfToken };
   }
   return out;

@@ -58,7 +58,7 @@ export interface CreateCriterionInput {
 export async function createCriterion(input: CreateCriterionInput, ctx: Ctx): Promise<CriterionDto> {
   const prisma = ctx.db;
   const now = ctx.now();
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const params = validateRuleParams(input.rule, input.params);
   await assertEndpoint(prisma, input.endpointId);
   const key = input.key ?? `${slugify(input.title)}-${now.getTime().toString(36)}`;
@@ -78,7 +78,7 @@ export async function createCriterion(input: CreateCriterionInput, ctx: Ctx): Pr
       position,
     },
   });
-  await recordAudit({ actor, action: "criterion.create", targetType: "criterion", targetId: String(row.id), detail: { key, rule: input.rule, params } }, prisma);
+  await recordAudit({ action: "criterion.create", targetType: "criterion", targetId: String(row.id), detail: { key, rule: input.rule, params } }, ctx);
   await evaluateAllCriteria({ criterionIds: [String(row.id)] }, { ...ctx, now: () => now });
   const dto = (await listCriteria({}, ctx)).find((c) => c.id === String(row.id));
   return dto!;
@@ -96,7 +96,7 @@ export interface UpdateCriterionInput {
 export async function updateCriterion(input: { id: string } & UpdateCriterionInput, ctx: Ctx): Promise<CriterionDto> {
   const prisma = ctx.db;
   const now = ctx.now();
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const { id, ...changes } = input;
   const row = await findCriterionRow(prisma, id);
   const params = changes.params === undefined ? undefined : validateRuleParams(row.rule, changes.params);
@@ -110,7 +110,7 @@ export async function updateCriterion(input: { id: string } & UpdateCriterionInp
       ...(params !== undefined ? { params: params as object } : {}),
     },
   });
-  await recordAudit({ actor, action: "criterion.update", targetType: "criterion", targetId: id, detail: { ...changes, params } }, prisma);
+  await recordAudit({ action: "criterion.update", targetType: "criterion", targetId: id, detail: { ...changes, params } }, ctx);
   await evaluateAllCriteria({ criterionIds: [id] }, { ...ctx, now: () => now });
   return (await listCriteria({}, ctx)).find((c) => c.id === id)!;
 }
@@ -126,7 +126,7 @@ export async function attestCriterion(input: { id: string; link?: string | null;
   const a = await prisma.attestation.create({
     data: { criterionId: row.id, attestedBy: actor.name.slice(0, 255), attestedAt: now, link: input.link || null, note: input.note || null },
   });
-  await recordAudit({ actor, action: "criterion.attest", targetType: "criterion", targetId: id, detail: { attestationId: String(a.id), link: input.link ?? null } }, prisma);
+  await recordAudit({ action: "criterion.attest", targetType: "criterion", targetId: id, detail: { attestationId: String(a.id), link: input.link ?? null } }, ctx);
   await evaluateAllCriteria({ criterionIds: [id] }, { ...ctx, now: () => now });
   return getCriterion({ id }, ctx);
 }
@@ -168,9 +168,9 @@ export async function readSmokeSettings(input: { endpointId: string }, ctx: Ctx)
 
 /** Opts an endpoint in to (or out of) smoke jobs; audited. */
 export async function configureSmoke(input: { endpointId: string } & SmokeSettingsInput, ctx: Ctx) {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const { endpointId, ...settings } = input;
   const r = await setSmokeSettings(ctx.db, endpointId, settings);
-  await recordAudit({ actor, action: "endpoint.smoke_settings", targetType: "endpoint", targetId: endpointId, detail: { optIn: r.optIn, input: r.input, expect: r.expect } }, ctx.db);
+  await recordAudit({ action: "endpoint.smoke_settings", targetType: "endpoint", targetId: endpointId, detail: { optIn: r.optIn, input: r.input, expect: r.expect } }, ctx);
   return r;
 }

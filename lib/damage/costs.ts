@@ -29,12 +29,12 @@ async function readGpuPrices(prisma: Pick<PrismaClient, "appSetting">): Promise<
 }
 
 export async function setGpuPrices(input: { table: GpuPriceTable }, ctx: Ctx<unknown>): Promise<GpuPricesDto> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const prisma = ctx.db;
   const table = GpuPriceTableSchema.parse(input.table);
   await prisma.$transaction(async (tx) => {
     await tx.appSetting.upsert({ where: { key: GPU_PRICES_KEY }, create: { key: GPU_PRICES_KEY, value: table }, update: { value: table } });
-    await recordAudit({ actor, action: "cost.prices.update", targetType: "setting", targetId: GPU_PRICES_KEY, detail: { asOf: table.asOf, entries: table.entries.length } }, tx);
+    await recordAudit({ action: "cost.prices.update", targetType: "setting", targetId: GPU_PRICES_KEY, detail: { asOf: table.asOf, entries: table.entries.length } }, ctx, tx);
   });
   return readGpuPrices(prisma);
 }
@@ -171,13 +171,13 @@ export async function getSweepCost(input: { sweepId: string }, ctx: Ctx<unknown>
 
 /** Sets or clears a sweep's GPU-time / money budget (engineer). Audited. */
 export async function setSweepBudget(input: { sweepId: string; gpuHours: number | null; usd: number | null }, ctx: Ctx<unknown>): Promise<SweepCostDto> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const prisma = ctx.db;
   const data = { budgetGpuSeconds: input.gpuHours === null ? null : input.gpuHours * 3600, budgetUsd: input.usd };
   await prisma.$transaction(async (tx) => {
     const n = await tx.sweep.updateMany({ where: { id: input.sweepId }, data });
     if (!n.count) throw new AppError("not_found", `No sweep "${input.sweepId.slice(0, 64)}".`);
-    await recordAudit({ actor, action: "sweep.budget", targetType: "sweep", targetId: input.sweepId, detail: { gpuHours: input.gpuHours, usd: input.usd } }, tx);
+    await recordAudit({ action: "sweep.budget", targetType: "sweep", targetId: input.sweepId, detail: { gpuHours: input.gpuHours, usd: input.usd } }, ctx, tx);
   });
   return getSweepCost({ sweepId: input.sweepId }, ctx);
 }

@@ -73,20 +73,20 @@ export async function zeroMaxWorkers(input: { endpointId: string; incidentId?: s
     await client.updateEndpointWorkers(input.endpointId, { max: 0 });
   } catch (err) {
     await prisma.appSetting.delete({ where: { key } });
-    await recordAudit({ actor, action: "endpoint.max_workers.zero_failed", targetType: "endpoint", targetId: input.endpointId, detail: { previousMax, incidentId: input.incidentId ?? null, error: err instanceof Error ? err.message : String(err) } });
+    await recordAudit({ action: "endpoint.max_workers.zero_failed", targetType: "endpoint", targetId: input.endpointId, detail: { previousMax, incidentId: input.incidentId ?? null, error: err instanceof Error ? err.message : String(err) } }, ctx);
     throw new AppError("unavailable", `RunPod refused to set max workers of ${input.endpointId} to 0: ${err instanceof Error ? err.message : "unknown error"}`, { cause: err });
   }
   const done: Intent = { ...intent, state: "zeroed" };
   await prisma.$transaction(async (tx) => {
     await tx.appSetting.update({ where: { key }, data: { value: done as object } });
     await tx.endpoint.update({ where: { id: input.endpointId }, data: { workersMax: 0 } });
-    await recordAudit({ actor, action: "endpoint.max_workers.zero", targetType: "endpoint", targetId: input.endpointId, detail: { previousMax, incidentId: input.incidentId ?? null } }, tx);
+    await recordAudit({ action: "endpoint.max_workers.zero", targetType: "endpoint", targetId: input.endpointId, detail: { previousMax, incidentId: input.incidentId ?? null } }, ctx, tx);
   });
   return toDto(input.endpointId, done);
 }
 
 export async function restoreMaxWorkers(input: { endpointId: string; incidentId?: string | null }, ctx: Ctx<Pick<RunpodClient, "updateEndpointWorkers">>): Promise<MaxWorkersStateDto> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const client = ctx.runpod();
   const prisma = ctx.db;
   await requireEndpoint(prisma, input.endpointId);
@@ -103,13 +103,13 @@ export async function restoreMaxWorkers(input: { endpointId: string; incidentId?
     await client.updateEndpointWorkers(input.endpointId, { max: intent.previousMax });
   } catch (err) {
     await prisma.appSetting.update({ where: { key }, data: { value: { ...intent, state: "zeroed" } as object } });
-    await recordAudit({ actor, action: "endpoint.max_workers.restore_failed", targetType: "endpoint", targetId: input.endpointId, detail: { restoreTo: intent.previousMax, error: err instanceof Error ? err.message : String(err) } });
+    await recordAudit({ action: "endpoint.max_workers.restore_failed", targetType: "endpoint", targetId: input.endpointId, detail: { restoreTo: intent.previousMax, error: err instanceof Error ? err.message : String(err) } }, ctx);
     throw new AppError("unavailable", `RunPod refused to restore max workers of ${input.endpointId}: ${err instanceof Error ? err.message : "unknown error"}`, { cause: err });
   }
   await prisma.$transaction(async (tx) => {
     await tx.appSetting.delete({ where: { key } });
     await tx.endpoint.update({ where: { id: input.endpointId }, data: { workersMax: intent.previousMax } });
-    await recordAudit({ actor, action: "endpoint.max_workers.restore", targetType: "endpoint", targetId: input.endpointId, detail: { restoredTo: intent.previousMax, zeroedAt: intent.at, zeroedBy: intent.by, incidentId: input.incidentId ?? intent.incidentId } }, tx);
+    await recordAudit({ action: "endpoint.max_workers.restore", targetType: "endpoint", targetId: input.endpointId, detail: { restoredTo: intent.previousMax, zeroedAt: intent.at, zeroedBy: intent.by, incidentId: input.incidentId ?? intent.incidentId } }, ctx, tx);
   });
   return toDto(input.endpointId, null);
 }

@@ -34,14 +34,14 @@ export async function getDamagePolicy(input: { endpointId: string }, ctx: Ctx<un
 }
 
 export async function setDamagePolicy(input: { endpointId: string; autoPauseSweeps: boolean }, ctx: Ctx<unknown>): Promise<DamagePolicyDto> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const prisma = ctx.db;
   await getDamagePolicy({ endpointId: input.endpointId }, ctx);
   const key = keyOf(input.endpointId);
   const value = { autoPauseSweeps: input.autoPauseSweeps };
   await prisma.$transaction(async (tx) => {
     await tx.appSetting.upsert({ where: { key }, create: { key, value }, update: { value } });
-    await recordAudit({ actor, action: "endpoint.damage_policy.update", targetType: "endpoint", targetId: input.endpointId, detail: value }, tx);
+    await recordAudit({ action: "endpoint.damage_policy.update", targetType: "endpoint", targetId: input.endpointId, detail: value }, ctx, tx);
   });
   return getDamagePolicy({ endpointId: input.endpointId }, ctx);
 }
@@ -87,7 +87,7 @@ export async function applyDamagePolicy(input: { endpointIds: string[] }, ctx: C
     for (const s of held) {
       const r = await prisma.$transaction(async (tx) => {
         const n = await tx.sweep.updateMany({ where: { id: s.id, state: "paused", stateReason: { startsWith: POLICY_PAUSE_PREFIX } }, data: { state: "running", stateReason: `resumed by policy: the crash loop on ${endpointId} resolved` } });
-        if (n.count) await recordAudit({ actor: SYSTEM, action: "sweep.resume", targetType: "sweep", targetId: s.id, detail: { endpointId, reason: "incident resolved" } }, tx);
+        if (n.count) await recordAudit({ action: "sweep.resume", targetType: "sweep", targetId: s.id, detail: { endpointId, reason: "incident resolved" } }, { db: prisma, now: () => now, principal: SYSTEM, runpod: sendsNothing }, tx);
         return n.count;
       });
       if (r) out.resumed.push(s.id);

@@ -99,13 +99,13 @@ export async function purgeEndpointQueue(input: { endpointId: string; incidentId
     removed = typeof res.removed === "number" ? res.removed : 0;
   } catch (err) {
     await prisma.queuePurge.delete({ where: { id: purge.id } });
-    await recordAudit({ actor, action: "endpoint.purge_queue_failed", targetType: "endpoint", targetId: input.endpointId, detail: { error: err instanceof Error ? err.message : String(err) } });
+    await recordAudit({ action: "endpoint.purge_queue_failed", targetType: "endpoint", targetId: input.endpointId, detail: { error: err instanceof Error ? err.message : String(err) } }, ctx);
     throw new AppError("unavailable", `RunPod did not purge the queue of ${input.endpointId}: ${err instanceof Error ? err.message : "unknown error"}. Nothing was recorded as purged.`, { cause: err });
   }
   await prisma.$transaction(async (tx) => {
     await tx.queuePurge.update({ where: { id: purge.id }, data: { removed } });
     const kept = await tx.purgedJob.count({ where: { purgeId: purge.id } });
-    await recordAudit({ actor, action: "endpoint.purge_queue", targetType: "endpoint", targetId: input.endpointId, detail: { purgeId: purge.id.toString(), removed, keptForResubmit: kept, incidentId: input.incidentId ?? null } }, tx);
+    await recordAudit({ action: "endpoint.purge_queue", targetType: "endpoint", targetId: input.endpointId, detail: { purgeId: purge.id.toString(), removed, keptForResubmit: kept, incidentId: input.incidentId ?? null } }, ctx, tx);
   });
   return readPurge(prisma, purge.id.toString());
 }
@@ -124,7 +124,7 @@ export async function requestResubmit(input: { purgeId: string }, ctx: Ctx<Pick<
     const r = await tx.queuePurge.updateMany({ where: { id, resubmitRequestedAt: null }, data: { resubmitRequestedAt: now, resubmitRequestedBy: actor.name.slice(0, 255) } });
     if (r.count === 1) {
       const n = await tx.purgedJob.count({ where: { purgeId: id } });
-      await recordAudit({ actor, action: "endpoint.resubmit_purged", targetType: "endpoint", targetId: p.endpointId, detail: { purgeId: input.purgeId, jobs: n } }, tx);
+      await recordAudit({ action: "endpoint.resubmit_purged", targetType: "endpoint", targetId: p.endpointId, detail: { purgeId: input.purgeId, jobs: n } }, ctx, tx);
     }
     return r.count === 1;
   });

@@ -22,7 +22,7 @@ export async function pauseSweepsForEndpoint(
   input: { endpointId: string; queuedTrials: "keep" | "cancel"; reason: string; incidentId?: string | null; skipSweepIds?: readonly string[] },
   ctx: Ctx<Pick<RunpodClient, "cancel">>,
 ): Promise<PausedSweepsDto> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const prisma = ctx.db;
   const now = ctx.now();
   // made before anything changes: without a usable client nothing is paused
@@ -39,7 +39,7 @@ export async function pauseSweepsForEndpoint(
       if (!from || !(SWEEP_ACTIONS_FROM.pause as readonly string[]).includes(from)) return null;
       await tx.sweep.update({ where: { id: s.id }, data: { state: "paused", stateReason: input.reason.slice(0, 2_000) } });
       const queued = await tx.trial.count({ where: { sweepId: s.id, status: "queued" } });
-      await recordAudit({ actor, action: "sweep.pause", targetType: "sweep", targetId: s.id, detail: { from, endpointId: input.endpointId, incidentId: input.incidentId ?? null, queuedTrials: input.queuedTrials, reason: input.reason } }, tx);
+      await recordAudit({ action: "sweep.pause", targetType: "sweep", targetId: s.id, detail: { from, endpointId: input.endpointId, incidentId: input.incidentId ?? null, queuedTrials: input.queuedTrials, reason: input.reason } }, ctx, tx);
       return { from, queued };
     });
     if (!changed) continue;

@@ -1,10 +1,10 @@
-import { getPrisma, Prisma } from "@/lib/db";
-import type { Principal } from "@/lib/auth/principal";
+// Repository (shared infrastructure): the audit log.
+import type { Prisma } from "@/lib/db";
+import { actorOf, type Ctx } from "@/lib/ctx";
 import type { AuditEntryDto } from "@/lib/api/specs/auth";
 import { redact } from "@/lib/log";
 
 export interface AuditInput {
-  actor: Principal;
   /** verb-ish dotted name: sweep.create, incident.acknowledge, token.revoke, runpod_key.add */
   action: string;
   targetType?: string | null;
@@ -26,16 +26,18 @@ function sanitiseDetail(detail: Record<string, unknown> | null | undefined): Pri
 }
 
 /**
- * Records one state change. Call it on every create/update/delete, inside the same
- * transaction when there is one (pass `tx`), so the log never disagrees with the data.
+ * Records one state change by `ctx.principal`. Call it on every create/update/delete. `tx`: a caller
+ * inside a transaction passes its transaction client, so the entry commits or rolls back with the
+ * change and the log never disagrees with the data (ctx.db would write outside the transaction).
  */
-export async function recordAudit(input: AuditInput, tx?: Tx): Promise<void> {
-  const db = tx ?? getPrisma();
+export async function recordAudit(input: AuditInput, ctx: Ctx<unknown>, tx?: Tx): Promise<void> {
+  const actor = actorOf(ctx);
+  const db = tx ?? ctx.db;
   await db.auditLog.create({
     data: {
-      actorKind: ACTOR_KIND[input.actor.kind],
-      actorId: input.actor.id,
-      actorName: input.actor.name.slice(0, 255),
+      actorKind: ACTOR_KIND[actor.kind],
+      actorId: actor.id,
+      actorName: actor.name.slice(0, 255),
       action: input.action.slice(0, 128),
       targetType: input.targetType?.slice(0, 64) ?? null,
       targetId: input.targetId?.slice(0, 128) ?? null,
@@ -45,7 +47,7 @@ export async function recordAudit(input: AuditInput, tx?: Tx): Promise<void> {
   });
 }
 
-export interface ListAuditOptions {
+export interface ListAuditInput {
   limit: number;
   /** Keyset cursor: the id of the last entry of the previous page. */
   before?: string;
@@ -55,14 +57,14 @@ export interface ListAuditOptions {
   targetId?: string;
 }
 
-export async function listAudit(opts: ListAuditOptions): Promise<{ entries: AuditEntryDto[]; nextCursor: string | null }> {
+export async function listAudit(opts: ListAuditInput, ctx: Ctx<unknown>): Promise<{ entries: AuditEntryDto[]; nextCursor: string | null }> {
   const where: Prisma.AuditLogWhereInput = {};
   if (opts.before) where.id = { lt: BigInt(opts.before) };
   if (opts.action) where.action = { startsWith: opts.action };
   if (opts.actorName) where.actorName = opts.actorName;
   if (opts.targetType) where.targetType = opts.targetType;
   if (opts.targetId) where.targetId = opts.targetId;
-  const rows = await getPrisma().auditLog.findMany({
+  const rows = await ctx.db.auditLog.findMany({
     where,
     orderBy: { id: "desc" },
     take: opts.limit + 1,

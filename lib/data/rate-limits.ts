@@ -1,37 +1,35 @@
-import { getPrisma } from "@/lib/db";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+// Repository (shared infrastructure): rate-limit counters.
+import type { Ctx } from "@/lib/ctx";
 
 /**
  * Rate-limit counters in PostgreSQL, so every web process counts against the same limits (in
  * memory each process kept its own, and limits loosened as processes were added). Each change is
  * one INSERT ... ON CONFLICT DO UPDATE, row-locked by PostgreSQL, so concurrent requests are all
- * counted. Times come from the caller's clock, so tests move time without waiting.
+ * counted. Times come from ctx.now(), so tests move time without waiting.
  */
-type Deps = { prisma?: PrismaClient };
 
 /** Counts one event in a fixed window that starts at the key's first event; returns the count. */
-export async function countInWindow(input: { key: string; now: Date; windowMs: number }, deps: Deps = {}): Promise<number> {
-  const prisma = deps.prisma ?? getPrisma();
-  const end = new Date(input.now.getTime() + input.windowMs);
-  const rows = await prisma.$queryRaw<{ points: number }[]>`
-    INSERT INTO rate_limits AS r (key, points, at, "expiresAt") VALUES (${input.key}, 1, ${input.now}, ${end})
+export async function countInWindow(input: { key: string; windowMs: number }, ctx: Ctx<unknown>): Promise<number> {
+  const now = ctx.now();
+  const end = new Date(now.getTime() + input.windowMs);
+  const rows = await ctx.db.$queryRaw<{ points: number }[]>`
+    INSERT INTO rate_limits AS r (key, points, at, "expiresAt") VALUES (${input.key}, 1, ${now}, ${end})
     ON CONFLICT (key) DO UPDATE SET
-      points = CASE WHEN r."expiresAt" <= ${input.now} THEN 1 ELSE r.points + 1 END,
-      "expiresAt" = CASE WHEN r."expiresAt" <= ${input.now} THEN ${end} ELSE r."expiresAt" END,
-      at = ${input.now}
+      points = CASE WHEN r."expiresAt" <= ${now} THEN 1 ELSE r.points + 1 END,
+      "expiresAt" = CASE WHEN r."expiresAt" <= ${now} THEN ${end} ELSE r."expiresAt" END,
+      at = ${now}
     RETURNING points`;
   return rows[0].points;
 }
 
 /** The live window of each key (count and end); keys without one are left out. */
-export async function readWindows(input: { keys: string[]; now: Date }, deps: Deps = {}): Promise<Map<string, { count: number; expiresAt: Date }>> {
-  const prisma = deps.prisma ?? getPrisma();
-  const rows = await prisma.rateLimit.findMany({ where: { key: { in: input.keys }, expiresAt: { gt: input.now } }, select: { key: true, points: true, expiresAt: true } });
+export async function readWindows(input: { keys: string[] }, ctx: Ctx<unknown>): Promise<Map<string, { count: number; expiresAt: Date }>> {
+  const rows = await ctx.db.rateLimit.findMany({ where: { key: { in: input.keys }, expiresAt: { gt: ctx.now() } }, select: { key: true, points: true, expiresAt: true } });
   return new Map(rows.map((r) => [r.key, { count: r.points, expiresAt: r.expiresAt }]));
 }
 
-export async function clearRateLimit(key: string, deps: Deps = {}): Promise<void> {
-  await (deps.prisma ?? getPrisma()).rateLimit.deleteMany({ where: { key } });
+export async function clearRateLimit(input: { key: string }, ctx: Ctx<unknown>): Promise<void> {
+  await ctx.db.rateLimit.deleteMany({ where: { key: input.key } });
 }
 
 /**
@@ -41,14 +39,14 @@ export async function clearRateLimit(key: string, deps: Deps = {}): Promise<void
  */
 export async function takeTokens(
   /** reserve: allow only if at least this many tokens stay in the bucket afterwards (lower-priority callers). */
-  input: { key: string; cost: number; perSecond: number; burst: number; now: Date; reserve?: number },
-  deps: Deps = {},
+  input: { key: string; cost: number; perSecond: number; burst: number; reserve?: number },
+  ctx: Ctx<unknown>,
 ): Promise<{ allowed: boolean; tokens: number }> {
-  const prisma = deps.prisma ?? getPrisma();
-  const { key, cost, perSecond, burst, now } = input;
+  const { key, cost, perSecond, burst } = input;
+  const now = ctx.now();
   const reserve = Math.max(0, input.reserve ?? 0);
   // expiresAt = when the bucket is full again: from then on the row is as good as absent.
-  const rows = await prisma.$queryRaw<{ points: number; allowed: boolean }[]>`
+  const rows = await ctx.db.$queryRaw<{ points: number; allowed: boolean }[]>`
     INSERT INTO rate_limits AS r (key, points, at, "expiresAt", allowed)
     SELECT ${key}, p.burst - p.cost, p.now, p.now + make_interval(secs => p.cost / p.rate), true
     FROM (SELECT ${burst}::float8 AS burst, ${perSecond}::float8 AS rate, ${cost}::float8 AS cost, ${now}::timestamptz AS now) p
@@ -67,7 +65,7 @@ export async function takeTokens(
 }
 
 /** Rows whose window ended or whose bucket is full again (run by the retention task). */
-export async function deleteExpiredRateLimits(now: Date, deps: Deps = {}): Promise<number> {
-  const { count } = await (deps.prisma ?? getPrisma()).rateLimit.deleteMany({ where: { expiresAt: { lt: now } } });
+export async function deleteExpiredRateLimits(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<number> {
+  const { count } = await ctx.db.rateLimit.deleteMany({ where: { expiresAt: { lt: ctx.now() } } });
   return count;
 }

@@ -63,7 +63,7 @@ describe("retention task", () => {
     const limitKey = (tag: string) => `${username}:${tag}`;
     await prisma.rateLimit.create({ data: { key: limitKey("old"), points: 3, at: now, expiresAt: new Date("2000-12-31T23:00:00Z") } });
     await prisma.rateLimit.create({ data: { key: limitKey("live"), points: 3, at: now, expiresAt: new Date("2001-01-01T00:10:00Z") } });
-    const ctx = { prisma, now, config: { retentionRawDays: 7 }, log: createLogger("retention-test") } as unknown as PollerContext;
+    const ctx = { prisma, now, ctx: createCtx({ db: prisma, now: () => now }), config: { retentionRawDays: 7 }, log: createLogger("retention-test") } as unknown as PollerContext;
 
     await retentionModule.run(ctx);
     const left = await prisma.session.findMany({ where: { userId: user.id }, select: { id: true } });

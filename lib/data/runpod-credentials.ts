@@ -1,8 +1,9 @@
-import { getPrisma, Prisma } from "@/lib/db";
+// Repository (shared infrastructure): stored RunPod keys; encryption lives in lib/secrets/runpod-key.ts.
+import type { Prisma } from "@/lib/db";
 import type { RunpodKeyDto } from "@/lib/api/specs/auth";
 import type { EncryptedSecret } from "@/lib/secrets/crypto";
 import { maskRunpodKey } from "@/lib/secrets/crypto";
-import type { Principal } from "@/lib/auth/principal";
+import { actorOf, type Ctx } from "@/lib/ctx";
 import { recordAudit } from "./audit";
 
 /** Everything but the ciphertext: what lists and answers may carry. */
@@ -23,27 +24,28 @@ function toRunpodKeyDto(r: Prisma.RunpodCredentialGetPayload<{ select: typeof PU
 /** Stores an encrypted key and makes it the only active one. */
 export async function insertRunpodCredential(
   input: { label: string; encrypted: EncryptedSecret; last4: string },
-  actor: Principal,
+  ctx: Ctx<unknown>,
 ): Promise<RunpodKeyDto> {
-  return getPrisma().$transaction(async (tx) => {
+  const actor = actorOf(ctx);
+  return ctx.db.$transaction(async (tx) => {
     await tx.runpodCredential.updateMany({ where: { active: true }, data: { active: false } });
     const row = await tx.runpodCredential.create({
       data: { label: input.label, ...input.encrypted, last4: input.last4, active: true, createdBy: actor.name.slice(0, 255) },
       select: PUBLIC_SELECT,
     });
-    await recordAudit({ actor, action: "runpod_key.add", targetType: "runpod_key", targetId: row.id, detail: { label: input.label, masked: maskRunpodKey(input.last4) } }, tx);
+    await recordAudit({ action: "runpod_key.add", targetType: "runpod_key", targetId: row.id, detail: { label: input.label, masked: maskRunpodKey(input.last4) } }, ctx, tx);
     return toRunpodKeyDto(row);
   });
 }
 
-export async function listRunpodCredentials(): Promise<RunpodKeyDto[]> {
-  const rows = await getPrisma().runpodCredential.findMany({ orderBy: { createdAt: "desc" }, take: 100, select: PUBLIC_SELECT });
+export async function listRunpodCredentials(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<RunpodKeyDto[]> {
+  const rows = await ctx.db.runpodCredential.findMany({ orderBy: { createdAt: "desc" }, take: 100, select: PUBLIC_SELECT });
   return rows.map(toRunpodKeyDto);
 }
 
 /** The active stored key's ciphertext (server-side only; decrypt with lib/secrets). */
-export async function getActiveRunpodCiphertext(): Promise<(EncryptedSecret & { id: string }) | null> {
-  return getPrisma().runpodCredential.findFirst({
+export async function getActiveRunpodCiphertext(_input: Record<string, never>, ctx: Ctx<unknown>): Promise<(EncryptedSecret & { id: string }) | null> {
+  return ctx.db.runpodCredential.findFirst({
     where: { active: true, revokedAt: null },
     orderBy: { createdAt: "desc" },
     select: { id: true, ciphertext: true, iv: true, tag: true },
@@ -51,8 +53,10 @@ export async function getActiveRunpodCiphertext(): Promise<(EncryptedSecret & { 
 }
 
 /** Revokes a stored key and erases its ciphertext; null when unknown. */
-export async function revokeRunpodCredential(id: string, actor: Principal, now = new Date()): Promise<RunpodKeyDto | null> {
-  return getPrisma().$transaction(async (tx) => {
+export async function revokeRunpodCredential(input: { id: string }, ctx: Ctx<unknown>): Promise<RunpodKeyDto | null> {
+  const { id } = input;
+  const now = ctx.now();
+  return ctx.db.$transaction(async (tx) => {
     const existing = await tx.runpodCredential.findUnique({ where: { id }, select: { revokedAt: true, label: true, last4: true } });
     if (!existing) return null;
     const row = await tx.runpodCredential.update({
@@ -61,7 +65,7 @@ export async function revokeRunpodCredential(id: string, actor: Principal, now =
       select: PUBLIC_SELECT,
     });
     if (!existing.revokedAt) {
-      await recordAudit({ actor, action: "runpod_key.revoke", targetType: "runpod_key", targetId: id, detail: { label: existing.label, masked: maskRunpodKey(existing.last4) } }, tx);
+      await recordAudit({ action: "runpod_key.revoke", targetType: "runpod_key", targetId: id, detail: { label: existing.label, masked: maskRunpodKey(existing.last4) } }, ctx, tx);
     }
     return toRunpodKeyDto(row);
   });

@@ -27,9 +27,9 @@ const ENDPOINT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
  * nothing written.
  */
 export async function addEndpoint(input: { id: string; displayName?: string | null }, ctx: Ctx<unknown>): Promise<EndpointRow> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse a context without a principal before writing anything
   const row = await saveManualEndpoint(input, ctx);
-  await recordAudit({ actor, action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } }, ctx.db);
+  await recordAudit({ action: "endpoint.add", targetType: "endpoint", targetId: row.id, detail: { displayName: row.displayName } }, ctx);
   return row;
 }
 
@@ -38,13 +38,13 @@ export async function addEndpoint(input: { id: string; displayName?: string | nu
  * endpoint.update, endpoint.pause or endpoint.resume with the changes. Unknown id → AppError("not_found").
  */
 export async function updateEndpoint(input: { id: string; displayName?: string | null; paused?: boolean }, ctx: Ctx<unknown>): Promise<void> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse a context without a principal before writing anything
   const { id, ...changes } = input;
   if (!(await endpointExists({ id }, ctx))) throw new AppError("not_found", `Endpoint "${id}" not found.`);
   if (changes.displayName) await saveManualEndpoint({ id, displayName: changes.displayName }, ctx);
   if (changes.paused !== undefined) await setEndpointPaused({ id, paused: changes.paused }, ctx);
   const action = changes.paused === undefined ? "endpoint.update" : changes.paused ? "endpoint.pause" : "endpoint.resume";
-  await recordAudit({ actor, action, targetType: "endpoint", targetId: id, detail: changes }, ctx.db);
+  await recordAudit({ action, targetType: "endpoint", targetId: id, detail: changes }, ctx);
 }
 
 async function saveManualEndpoint(input: { id: string; displayName?: string | null }, ctx: Ctx<unknown>): Promise<EndpointRow> {

@@ -129,7 +129,8 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType, R extends z.Z
 ) {
   return async (req: NextRequest, routeCtx?: RouteCtx): Promise<Response> => {
     try {
-      const principal = await authorize(req, spec.access);
+      // the request's context names no one until authorize has found who is calling
+      const principal = await authorize({ req, access: spec.access }, createCtx());
       const rawParams = routeCtx?.params ? await routeCtx.params : {};
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join("/") : v;

@@ -28,7 +28,7 @@ export async function acknowledgeIncident(input: { id: string }, ctx: Ctx): Prom
       const u = await tx.incident.updateMany({ where: { id, state: "open" }, data: { state: "acknowledged", acknowledgedAt: now, acknowledgedBy: actor.name.slice(0, 255) } });
       if (!u.count) return;
       await tx.incidentEvent.create({ data: { incidentId: id, kind: "acknowledged", actor: actor.name.slice(0, 255), at: now } });
-      await recordAudit({ actor, action: "incident.acknowledge", targetType: "incident", targetId: input.id }, tx);
+      await recordAudit({ action: "incident.acknowledge", targetType: "incident", targetId: input.id }, ctx, tx);
     });
   }
   return mustGet(ctx, input.id);
@@ -56,7 +56,7 @@ export async function resolveIncident(input: { id: string; comment?: string; bas
       now,
       payload: incidentMessage({ id, endpointId: cur.endpointId, endpointName: cur.endpoint.displayName ?? cur.endpoint.name, title: cur.title, signature: cur.signature, kind: "resolved", regressionCount: cur.regressionCount, actor: who, baseUrl: input.baseUrl }),
     });
-    await recordAudit({ actor, action: "incident.resolve", targetType: "incident", targetId: input.id, detail: input.comment ? { comment: input.comment.slice(0, 200) } : null }, tx);
+    await recordAudit({ action: "incident.resolve", targetType: "incident", targetId: input.id, detail: input.comment ? { comment: input.comment.slice(0, 200) } : null }, ctx, tx);
   });
   return mustGet(ctx, input.id);
 }
@@ -82,7 +82,7 @@ export async function updateIncidentNotes(input: { id: string; notes: string; no
       );
     }
     await tx.incidentEvent.create({ data: { incidentId: id, kind: "note", actor: who, at: now, detail: { notesVersion: input.notesVersion + 1 } } });
-    await recordAudit({ actor, action: "incident.notes", targetType: "incident", targetId: input.id, detail: { notesVersion: input.notesVersion + 1 } }, tx);
+    await recordAudit({ action: "incident.notes", targetType: "incident", targetId: input.id, detail: { notesVersion: input.notesVersion + 1 } }, ctx, tx);
   });
   return mustGet(ctx, input.id);
 }
@@ -90,7 +90,7 @@ export async function updateIncidentNotes(input: { id: string; notes: string; no
 /** Sets (or with null resets) detection thresholds; unknown keys and invalid values are 422 naming the field, nothing changes. */
 export async function updateDetectionSettings(input: { changes: Record<string, number | null> }, ctx: Ctx): Promise<DetectionSettingsDto> {
   const prisma = ctx.db;
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const known = Object.keys(DEFAULT_DETECTION_CONFIG);
   const unknownKeys = Object.keys(input.changes).filter((k) => !known.includes(k));
   if (unknownKeys.length) throw new AppError("validation_failed", "Unknown detection setting.", { issues: unknownKeys.map((k) => ({ path: `body.${k}`, message: `unknown; known: ${known.join(", ")}` })) });
@@ -103,6 +103,6 @@ export async function updateDetectionSettings(input: { changes: Record<string, n
   const parsed = DetectionConfigSchema.safeParse(stored);
   if (!parsed.success) throw new AppError("validation_failed", "Invalid detection settings.", { issues: parsed.error.issues.map((i) => ({ path: `body.${i.path.join(".")}`, message: i.message })) });
   await prisma.appSetting.upsert({ where: { key: DETECTION_SETTINGS_KEY }, create: { key: DETECTION_SETTINGS_KEY, value: stored }, update: { value: stored } });
-  await recordAudit({ actor, action: "detection.settings", targetType: "setting", targetId: DETECTION_SETTINGS_KEY, detail: { changes: input.changes } }, prisma);
+  await recordAudit({ action: "detection.settings", targetType: "setting", targetId: DETECTION_SETTINGS_KEY, detail: { changes: input.changes } }, ctx);
   return readDetectionSettings(prisma);
 }

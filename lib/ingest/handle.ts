@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { AppError, type ErrorIssue } from "@/lib/http/errors";
 import { readBodyLimited, readJsonBody, rejectUnstorable } from "@/lib/http/handler";
 import { loadEnv } from "@/lib/env";
-import { findIngestToken } from "@/lib/auth/tokens-repository";
+import { findIngestToken } from "@/lib/auth/service";
 import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/ingest/repository";
 import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/endpoints/webhooks";
@@ -56,7 +56,7 @@ function limiter(): IngestRateLimiter {
  */
 export async function handleIngestRequest({ req }: { req: Request }, ctx: Ctx<unknown>): Promise<IngestResultDto> {
   const now = ctx.now();
-  const token = await findIngestToken(bearer(req), now);
+  const token = await findIngestToken({ token: bearer(req) }, frozenAt(ctx, now));
   if (!token) throw new AppError("unauthorized", "Ingest token is invalid or revoked.", { headers: { "www-authenticate": "Bearer" } });
   const body = parseOr422(IngestBatchBodySchema, await readJsonBody(req, INGEST_LIMITS.maxBodyBytes), "body");
   // Line text is normalised below (NUL and broken surrogates replaced); ids must be storable as they are.
@@ -125,7 +125,7 @@ export async function handleLogUpload(
   { req, ...target }: { req: Request; endpointId: string; workerId?: string; jobId?: string; at?: string },
   ctx: Ctx<unknown>,
 ): Promise<UploadLogResultDto> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse a context without a principal before reading the upload
   const now = ctx.now();
   const text = await readUploadText(req);
   if (!text.trim()) throw new AppError("validation_failed", "The uploaded log is empty.", { issues: [{ path: "body", message: "empty" }] });
@@ -134,6 +134,6 @@ export async function handleLogUpload(
   const fileHash = createHash("sha256").update(text).digest("hex");
   const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, frozenAt(ctx, now));
   const workerId = target.workerId ?? null;
-  await recordAudit({ actor, action: "logs.upload", targetType: "endpoint", targetId: target.endpointId, detail: { workerId, lines: lines.length, inserted: r.inserted } }, ctx.db);
+  await recordAudit({ action: "logs.upload", targetType: "endpoint", targetId: target.endpointId, detail: { workerId, lines: lines.length, inserted: r.inserted } }, ctx);
   return { endpointId: target.endpointId, workerId, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };
 }

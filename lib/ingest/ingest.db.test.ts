@@ -59,9 +59,10 @@ async function newEndpoint() {
 }
 
 async function tokenFor(endpointId: string) {
-  const { createIngestToken } = await import("@/lib/auth/tokens-repository");
+  const { createIngestToken } = await import("@/lib/auth/service");
   const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
-  return (await createIngestToken({ endpointId, name: "test" }, SYSTEM_PRINCIPAL)).secret;
+  const { createCtx } = await import("@/lib/ctx");
+  return (await createIngestToken({ endpointId, name: "test" }, createCtx({ principal: SYSTEM_PRINCIPAL }))).secret;
 }
 
 async function post(mod: string, path: string, body: unknown, headers: Record<string, string> = {}, params: Record<string, string> = {}) {
@@ -117,11 +118,12 @@ describe("POST /api/ingest/logs", () => {
     expect((await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${creds.admin.bearer}` })).status).toBe(401);
     const wrong = await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${await tokenFor(ep2)}` });
     expect(wrong.status).toBe(403);
-    const { revokeIngestToken } = await import("@/lib/auth/tokens-repository");
+    const { revokeIngestToken } = await import("@/lib/auth/service");
     const { SYSTEM_PRINCIPAL } = await import("@/lib/auth/principal");
+    const { createCtx } = await import("@/lib/ctx");
     const tok = await tokenFor(ep);
     const row = await prisma.ingestToken.findFirstOrThrow({ where: { endpointId: ep, revokedAt: null } });
-    await revokeIngestToken(row.id, SYSTEM_PRINCIPAL);
+    await revokeIngestToken({ id: row.id }, createCtx({ principal: SYSTEM_PRINCIPAL }));
     expect((await post("ingest", "/api/ingest/logs", b, { authorization: `Bearer ${tok}` })).status).toBe(401);
     expect(await prisma.logLine.count({ where: { endpointId: ep } })).toBe(0);
   });

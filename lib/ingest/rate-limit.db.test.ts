@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "@/lib/db";
 import { deleteExpiredRateLimits } from "@/lib/data/rate-limits";
+import { createCtx } from "@/lib/ctx";
 import { IngestRateLimiter } from "./rate-limit";
 
 // Two clients stand for two web processes drawing from the same buckets.
@@ -48,9 +49,9 @@ describe("IngestRateLimiter", () => {
     const k = key("gone");
     const l = new IngestRateLimiter({ linesPerSecond: 10, burst: 100 }, () => T0, { prisma: a });
     await l.take(k, 50); // full again after 5 s
-    await deleteExpiredRateLimits(new Date(T0 + 4_000), { prisma: a });
+    await deleteExpiredRateLimits({}, createCtx({ db: a, now: () => new Date(T0 + 4_000) }));
     expect(await a.rateLimit.count({ where: { key: `ingest:${k}` } })).toBe(1);
-    await deleteExpiredRateLimits(new Date(T0 + 5_001), { prisma: a });
+    await deleteExpiredRateLimits({}, createCtx({ db: a, now: () => new Date(T0 + 5_001) }));
     expect(await a.rateLimit.count({ where: { key: `ingest:${k}` } })).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { takeTokens } from "@/lib/data/rate-limits";
+import { createCtx } from "@/lib/ctx";
 
 /**
  * Token-bucket rate limit for POST /api/ingest/logs, per ingest token, kept in PostgreSQL
@@ -25,7 +26,7 @@ export class IngestRateLimiter {
     const { linesPerSecond, burst } = this.limits;
     if (linesPerSecond <= 0) return 0;
     const c = Math.max(1, cost);
-    const r = await takeTokens({ key: `ingest:${key}`, cost: c, perSecond: linesPerSecond, burst, now: new Date(this.now()) }, this.deps);
+    const r = await takeTokens({ key: `ingest:${key}`, cost: c, perSecond: linesPerSecond, burst }, createCtx({ db: this.deps.prisma, now: () => new Date(this.now()) }));
     if (r.allowed) return 0;
     return Math.max(1, Math.ceil((c - r.tokens) / linesPerSecond));
   }

@@ -86,9 +86,9 @@ export async function submitJob(input: SubmitJobInput, ctx: Ctx<Pick<RunpodClien
 
 /** A job a person (or API token) submits through the API: submitted as "sweepwatch" and audited as theirs. */
 export async function submitJobFor(input: Omit<SubmitJobInput, "source" | "pollerId">, ctx: Ctx<Pick<RunpodClient, "run">>): Promise<TrackedJob> {
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before the job reaches RunPod: its audit entry needs the principal
   const row = await submitJob({ ...input, source: "sweepwatch" }, ctx);
-  await recordAudit({ actor, action: "job.submit", targetType: "job", targetId: row.id, detail: { endpointId: row.endpointId } });
+  await recordAudit({ action: "job.submit", targetType: "job", targetId: row.id, detail: { endpointId: row.endpointId } }, ctx);
   return row;
 }
 

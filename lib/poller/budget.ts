@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { takeTokens } from "@/lib/data/rate-limits";
+import { createCtx } from "@/lib/ctx";
 import { managementBucket, managementLimit } from "@/lib/poller/schedule";
 
 /**
@@ -33,7 +34,7 @@ export class ManagementBudget {
   async tryTake(kind: "routine" | "logs" = "logs"): Promise<boolean> {
     const { burst, perSecond } = managementBucket(this.limit);
     const reserve = kind === "routine" ? Math.floor(burst / 2) : 0;
-    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, reserve, now: new Date(this.now()) }, { prisma: this.prisma });
+    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, reserve }, createCtx({ db: this.prisma, now: () => new Date(this.now()) }));
     return r.allowed;
   }
 }

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@/lib/db";
-import type { Ctx } from "@/lib/ctx";
+import { createCtx, type Ctx } from "@/lib/ctx";
 import { cancelSweepJobs, sweepConfigOf } from "@/lib/sweeps/service";
 import { UNKNOWN_SUBMISSION } from "@/lib/sweeps/repository";
 import { recordPollError } from "@/lib/data/poll-errors";
@@ -379,7 +379,7 @@ async function planSweep(tx: Tx, ctx: Pass, sweepId: string): Promise<PlanResult
     if (reached) {
       state = "paused";
       reason = `${BUDGET_PAUSE_PREFIX} ${reached}; trials in flight go on, no new ones start; raise or clear the budget, then resume`;
-      await recordAudit({ actor: CONTROLLER, action: "sweep.pause", targetType: "sweep", targetId: sweepId, detail: { from: "running", reason } }, tx);
+      await recordAudit({ action: "sweep.pause", targetType: "sweep", targetId: sweepId, detail: { from: "running", reason } }, createCtx({ principal: CONTROLLER }), tx);
     }
   }
   const keepGoing = state === "running" || state === "paused";

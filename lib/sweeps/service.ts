@@ -139,7 +139,8 @@ export async function createSweep(body: CreateSweepBody, ctx: Ctx<unknown>): Pro
       select: { id: true },
     });
     await recordAudit(
-      { actor, action: "sweep.create", targetType: "sweep", targetId: row.id, detail: { name: body.name, endpointId: endpoint.id, method: config.method, parallel, runCap: config.run_cap ?? null } },
+      { action: "sweep.create", targetType: "sweep", targetId: row.id, detail: { name: body.name, endpointId: endpoint.id, method: config.method, parallel, runCap: config.run_cap ?? null } },
+      ctx,
       tx,
     );
     return row.id;
@@ -151,7 +152,7 @@ export async function createSweep(body: CreateSweepBody, ctx: Ctx<unknown>): Pro
 
 export async function updateSweepNotes(input: { id: string; notes: string; notesVersion: number }, ctx: Ctx<unknown>): Promise<NotesDto> {
   const { id } = input;
-  const actor = actorOf(ctx);
+  actorOf(ctx); // refuse before anything is written or sent: the audit entry needs the principal
   const prisma = ctx.db;
   return prisma.$transaction(async (tx) => {
     const updated = await tx.$queryRaw<{ notes: string; notesVersion: number; updatedAt: Date }[]>`
@@ -167,7 +168,7 @@ export async function updateSweepNotes(input: { id: string; notes: string; notes
         { issues: [{ path: "notesVersion", message: `stored version is ${cur.notesVersion}` }] },
       );
     }
-    await recordAudit({ actor, action: "sweep.notes", targetType: "sweep", targetId: id, detail: { notesVersion: updated[0].notesVersion, length: input.notes.length } }, tx);
+    await recordAudit({ action: "sweep.notes", targetType: "sweep", targetId: id, detail: { notesVersion: updated[0].notesVersion, length: input.notes.length } }, ctx, tx);
     return { notes: updated[0].notes, notesVersion: updated[0].notesVersion, updatedAt: updated[0].updatedAt.toISOString() };
   });
 }
@@ -213,7 +214,7 @@ export async function controlSweep(input: { id: string; action: SweepAction }, c
         data = { state: "cancelled", stateReason: `cancelled by ${actor.name}`, finishedAt: now };
       }
       await tx.sweep.update({ where: { id }, data });
-      await recordAudit({ actor, action: `sweep.${action}`, targetType: "sweep", targetId: id, detail: { from: state } }, tx);
+      await recordAudit({ action: `sweep.${action}`, targetType: "sweep", targetId: id, detail: { from: state } }, ctx, tx);
     },
     { timeout: 15_000 },
   );

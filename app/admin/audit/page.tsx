@@ -3,6 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/require-user";
 import { listAudit } from "@/lib/data/audit";
+import { createCtx } from "@/lib/ctx";
 import { AuditQuerySchema } from "@/lib/api/specs/auth";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
@@ -18,9 +19,9 @@ const auditUrlState = defineUrlState(
 );
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
-  await requireUser("admin", { path: "/admin/audit" });
+  const principal = await requireUser("admin", { path: "/admin/audit" });
   const q = auditUrlState.parse(await searchParams);
-  const page = await listAudit({ limit: 50, before: q.before, action: q.action });
+  const page = await listAudit({ limit: 50, before: q.before, action: q.action }, createCtx({ principal }));
 
   return (
     <div className="flex flex-col gap-4">

@@ -1,21 +1,10 @@
 import { apiRoute } from "@/lib/http/handler";
-import { AppError } from "@/lib/http/errors";
 import { createTokenRoute, listTokensRoute } from "@/lib/api/specs/auth";
-import { createApiToken, listApiTokens } from "@/lib/auth/tokens-repository";
-import { roleSatisfies } from "@/lib/domain/roles";
-import { userIdOf } from "@/lib/auth/ownership";
+import { createApiTokenFor, listApiTokensFor } from "@/lib/auth/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(listTokensRoute, async ({ principal }) => {
-  const all = roleSatisfies(principal.role, "admin");
-  return { tokens: await listApiTokens(all ? {} : { createdById: userIdOf(principal) ?? "-" }) };
-});
+export const GET = apiRoute(listTokensRoute, async ({ ctx }) => ({ tokens: (await listApiTokensFor({}, ctx)).tokens }));
 
-export const POST = apiRoute(createTokenRoute, async ({ body, principal }) => {
-  if (principal.kind !== "user") throw new AppError("forbidden", "API tokens are created by a signed-in user, not by another token.");
-  if (!roleSatisfies(principal.role, body.role)) throw new AppError("forbidden", `You cannot create a token with role ${body.role}; your role is ${principal.role}.`);
-  const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null;
-  return createApiToken({ name: body.name, role: body.role, createdById: principal.id, expiresAt }, principal);
-});
+export const POST = apiRoute(createTokenRoute, async ({ body, ctx }) => createApiTokenFor({ name: body.name, role: body.role, expiresInDays: body.expiresInDays }, ctx));

@@ -1,5 +1,5 @@
 import { downsampleOlderThan } from "@/lib/data/retention";
-import { deleteExpiredSessions } from "@/lib/auth/sessions";
+import { deleteExpiredSessions } from "@/lib/auth/repository";
 import { deleteExpiredRateLimits } from "@/lib/data/rate-limits";
 import type { PollerModule } from "@/lib/poller/types";
 
@@ -17,8 +17,8 @@ export const retentionModule: PollerModule = {
     const cutoff = new Date(ctx.now.getTime() - ctx.config.retentionRawDays * DAY);
     const r = await downsampleOlderThan(cutoff, { prisma: ctx.prisma });
     if (r.snapshots || r.logLines) ctx.log.info("retention: downsampled", { cutoff: cutoff.toISOString(), ...r });
-    const sessions = await deleteExpiredSessions(ctx.now, { prisma: ctx.prisma });
-    const rateLimits = await deleteExpiredRateLimits(ctx.now, { prisma: ctx.prisma });
+    const sessions = await deleteExpiredSessions({}, ctx.ctx);
+    const rateLimits = await deleteExpiredRateLimits({}, ctx.ctx);
     if (sessions || rateLimits) ctx.log.info("retention: expired rows deleted", { sessions, rateLimits });
   },
 };

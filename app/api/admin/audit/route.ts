@@ -5,6 +5,6 @@ import { listAudit } from "@/lib/data/audit";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(auditRoute, async ({ query }) =>
-  listAudit({ limit: query.limit, before: query.before, action: query.action, actorName: query.actor, targetType: query.targetType, targetId: query.targetId }),
+export const GET = apiRoute(auditRoute, async ({ query, ctx }) =>
+  listAudit({ limit: query.limit, before: query.before, action: query.action, actorName: query.actor, targetType: query.targetType, targetId: query.targetId }, ctx),
 );

@@ -6,10 +6,10 @@ import { canStoreSecrets, getRunpodKeyStatus, storeRunpodApiKey } from "@/lib/se
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(runpodKeysRoute, async () => getRunpodKeyStatus());
+export const GET = apiRoute(runpodKeysRoute, async ({ ctx }) => getRunpodKeyStatus({}, ctx));
 
-export const POST = apiRoute(addRunpodKeyRoute, async ({ body, principal }) => {
+export const POST = apiRoute(addRunpodKeyRoute, async ({ body, ctx }) => {
   const store = canStoreSecrets();
   if (!store.ok) throw new AppError("conflict", store.reason ?? "Secrets cannot be stored.");
-  return storeRunpodApiKey(body, principal);
+  return storeRunpodApiKey(body, ctx);
 });

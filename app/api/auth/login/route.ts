@@ -9,8 +9,8 @@ import { loadEnv } from "@/lib/env";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(loginRoute, async ({ req, body }) => {
-  const { principal, session } = await login({ ...body, ip: clientIp(req), userAgent: req.headers.get("user-agent") });
+export const POST = apiRoute(loginRoute, async ({ req, body, ctx }) => {
+  const { principal, session } = await login({ ...body, ip: clientIp(req), userAgent: req.headers.get("user-agent") }, ctx);
   const res = NextResponse.json(
     MeDtoSchema.parse({ principal: { kind: "user", id: principal.id, name: principal.name, role: principal.role, via: "session" }, mode: loadEnv().mode }),
     { headers: { "cache-control": "no-store" } },

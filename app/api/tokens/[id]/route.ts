@@ -1,18 +1,8 @@
 import { apiRoute } from "@/lib/http/handler";
-import { AppError } from "@/lib/http/errors";
 import { revokeTokenRoute } from "@/lib/api/specs/auth";
-import { getApiTokenOwner, revokeApiToken } from "@/lib/auth/tokens-repository";
-import { roleSatisfies } from "@/lib/domain/roles";
-import { userIdOf } from "@/lib/auth/ownership";
+import { revokeApiTokenFor } from "@/lib/auth/service";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const DELETE = apiRoute(revokeTokenRoute, async ({ params, principal }) => {
-  const owner = await getApiTokenOwner(params.id);
-  const mine = owner !== null && owner.createdById !== null && owner.createdById === userIdOf(principal);
-  if (!owner || (!mine && !roleSatisfies(principal.role, "admin"))) throw new AppError("not_found", "No such API token.");
-  const token = await revokeApiToken(params.id, principal);
-  if (!token) throw new AppError("not_found", "No such API token.");
-  return token;
-});
+export const DELETE = apiRoute(revokeTokenRoute, async ({ params, ctx }) => revokeApiTokenFor({ id: params.id }, ctx));

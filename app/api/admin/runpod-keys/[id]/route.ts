@@ -6,8 +6,8 @@ import { revokeRunpodCredential } from "@/lib/data/runpod-credentials";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const DELETE = apiRoute(revokeRunpodKeyRoute, async ({ params, principal }) => {
-  const key = await revokeRunpodCredential(params.id, principal);
+export const DELETE = apiRoute(revokeRunpodKeyRoute, async ({ params, ctx }) => {
+  const key = await revokeRunpodCredential({ id: params.id }, ctx);
   if (!key) throw new AppError("not_found", "No such stored RunPod key.");
   return key;
 });

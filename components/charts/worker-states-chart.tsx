@@ -1,7 +1,7 @@
 "use client";
 
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
-import type { WorkerStateChart, WorkerStateKey } from "@/lib/charts/endpoints";
+import { workerStatesEmptyText, type WorkerStateChart, type WorkerStateKey } from "@/lib/charts/endpoints";
 import { AXIS_TICK, GRID_STROKE, SweepChartEmpty, TIME_AXIS, timeLabel, TOOLTIP_STYLE } from "./sweep-chart-frame";
 
 export const WORKER_STATE_COLOURS: Record<WorkerStateKey, string> = {
@@ -14,12 +14,8 @@ export const WORKER_STATE_COLOURS: Record<WorkerStateKey, string> = {
 
 /** Workers by state over time, stacked; unhealthy on top so a crash loop stands out. */
 export function WorkerStatesChart({ data, height = 220 }: { data: WorkerStateChart; height?: number }) {
-  if (data.isEmpty) {
-    return <SweepChartEmpty height={height}>No health snapshots in this range, so no worker counts either.</SweepChartEmpty>;
-  }
-  if (!data.presentKeys.length) {
-    return <SweepChartEmpty height={height}>No workers at all in this range (scaled to zero, or no capacity).</SweepChartEmpty>;
-  }
+  const empty = workerStatesEmptyText(data);
+  if (empty) return <SweepChartEmpty height={height}>{empty}</SweepChartEmpty>;
   return (
     <figure aria-label={`Workers by state over time${data.maxUnhealthy ? `; up to ${data.maxUnhealthy} unhealthy` : ""}`}>
       <AreaChart responsive style={{ width: "100%", height }} data={data.rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SnapshotPointDto, SnapshotSeriesDto } from "@/lib/api/specs/endpoints";
-import { downsampledSpans, prepareQueueDepthChart, prepareSparkline, prepareWorkerStateChart } from "./endpoints";
+import { downsampledSpans, prepareQueueDepthChart, prepareSparkline, prepareWorkerStateChart, workerStatesEmptyText } from "./endpoints";
 
 const T0 = Date.parse("2026-06-01T12:00:00Z");
 
@@ -97,5 +97,22 @@ describe("prepareSparkline", () => {
 
   it("keeps a flat zero line at the bottom", () => {
     expect(prepareSparkline([sp(59, 0), sp(60, 0)], opts).path).toBe("M118 23 L120 23");
+  });
+});
+
+describe("workerStatesEmptyText", () => {
+  it("never says 'no workers at all' when RunPod left the unhealthy and initializing counts out", () => {
+    const c = prepareWorkerStateChart(series([point(0, { workersIdle: 0, workersRunning: 0, workersUnhealthy: null, workersInitializing: null, workersThrottled: null })]));
+    const text = workerStatesEmptyText(c)!;
+    expect(text).not.toMatch(/no workers at all/i);
+    expect(text).toMatch(/does not report initializing, throttled, unhealthy workers/);
+    expect(text).toMatch(/reported no running or idle workers/);
+  });
+
+  it("says 'no workers at all' only when every state was reported as 0, and nothing when some are present", () => {
+    const zeros = { workersIdle: 0, workersRunning: 0, workersUnhealthy: 0, workersInitializing: 0, workersThrottled: 0 };
+    expect(workerStatesEmptyText(prepareWorkerStateChart(series([point(0, zeros)])))).toMatch(/No workers at all/);
+    expect(workerStatesEmptyText(prepareWorkerStateChart(series([point(0, { ...zeros, workersUnhealthy: 2 })])))).toBeNull();
+    expect(workerStatesEmptyText(prepareWorkerStateChart(series([])))).toMatch(/No health snapshots/);
   });
 });

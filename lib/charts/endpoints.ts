@@ -118,6 +118,19 @@ export function prepareWorkerStateChart(series: SnapshotSeriesDto): WorkerStateC
   };
 }
 
+/**
+ * What an empty worker-states chart says. Zero workers is a finding only for the states RunPod reported:
+ * its documented /health sends idle and running alone, so "no workers at all" would hide a crash loop whose
+ * workers are unhealthy or initializing (those show in the workers list, from the management API).
+ */
+export function workerStatesEmptyText(c: Pick<WorkerStateChart, "isEmpty" | "presentKeys" | "notReported">): string | null {
+  if (c.isEmpty) return "No health snapshots in this range, so no worker counts either.";
+  if (c.presentKeys.length) return null;
+  if (!c.notReported.length) return "No workers at all in this range (scaled to zero, or no capacity).";
+  const reported = WORKER_STATE_KEYS.filter((k) => !c.notReported.includes(k));
+  return `RunPod's /health reported no ${reported.join(" or ")} workers in this range. It does not report ${c.notReported.join(", ")} workers: see the workers list for those.`;
+}
+
 export interface Sparkline {
   /** SVG path ("M x y L x y ..."), one subpath per run of consecutive minutes; null without data. */
   path: string | null;

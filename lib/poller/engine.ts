@@ -2,14 +2,11 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createLogger, type Logger } from "@/lib/log";
-import { listPollableEndpoints } from "@/lib/endpoints/repository";
-import { getLatestSnapshotTimes } from "@/lib/endpoints/health";
-import { acquireLeases, endpointLease, moduleLease, releaseLeases, takeLeases as renewLeases, tryTakeExclusive } from "@/lib/data/leases";
-import { countLivePollers, markPollerStopped, recordPollerTick, registerPollerInstance } from "@/lib/data/poller-instances";
+import { moduleLease, tryTakeExclusive } from "@/lib/data/leases";
+import { markPollerStopped, recordPollerTick, registerPollerInstance } from "@/lib/data/poller-instances";
 import type { PollerClient } from "@/lib/poller/client";
 import { pollerConfig } from "@/lib/poller/config";
 import { listPollerModules } from "@/lib/poller/modules";
-import { fairShare } from "@/lib/poller/schedule";
 import { systemClock, type PollerClock, type PollerConfig, type PollerContext, type PollerModule } from "@/lib/poller/types";
 import { createRuntime, failChannel, mgmtOpen, recordError, refreshBudget, type Channel, type TickSummary } from "@/lib/poller/runtime";
 import { discover } from "@/lib/poller/steps/discovery";
@@ -17,6 +14,7 @@ import { pollHealth } from "@/lib/poller/steps/health";
 import { pollJobs } from "@/lib/poller/steps/jobs";
 import { pollWorkers } from "@/lib/poller/steps/workers";
 import { readWorkerLogs } from "@/lib/poller/steps/logs";
+import { releaseEndpointLeases, renewEndpointLeases, takeEndpointLeases } from "@/lib/poller/leases";
 
 export interface CreatePollerOptions {
   prisma: PrismaClient;
@@ -98,41 +96,6 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     if (targets) await guard(st.mgmt, "workerLogs", () => readWorkerLogs(rt, endpointId, st, targets.ids, targets.fresh, summary));
   }
 
-  async function takeLeases(now: Date): Promise<string[]> {
-    let ids = await listPollableEndpoints({}, featureCtx);
-    if (config.endpointFilter) ids = ids.filter(config.endpointFilter);
-    const live = await countLivePollers(prisma, { self: instanceId, now, windowMs: config.leaseMs });
-    const share = fairShare(ids.length, live);
-    const leased = await acquireLeases(prisma, { holder: instanceId, candidates: ids.map(endpointLease), max: share, now, leaseMs: config.leaseMs });
-    const mine = leased.map((r) => r.slice("endpoint:".length));
-    // A newly taken endpoint starts from what the database knows (a restart or takeover polls nothing twice).
-    const fresh = mine.filter((id) => !states.has(id));
-    if (fresh.length) {
-      const [last, missing] = await Promise.all([
-        getLatestSnapshotTimes({ endpointIds: fresh }, featureCtx),
-        prisma.endpoint.findMany({ where: { id: { in: fresh }, missingSince: { not: null } }, select: { id: true } }),
-      ]);
-      const missingIds = new Set(missing.map((m) => m.id));
-      for (const id of fresh) {
-        states.set(id, {
-          healthAt: last.get(id)?.getTime() ?? null,
-          healthCheckedAt: null,
-          lastHealth: null,
-          queuedRoundHealth: null,
-          workersAt: null,
-          jobsAt: null,
-          health: { streak: 0, until: 0 },
-          jobs: { streak: 0, until: 0 },
-          mgmt: { streak: 0, until: 0 },
-          missing: missingIds.has(id),
-        });
-      }
-    }
-    const keep = new Set(mine);
-    for (const id of [...states.keys()]) if (!keep.has(id)) states.delete(id);
-    return mine;
-  }
-
   function context(summary: TickSummary): PollerContext {
     return {
       ctx: featureCtx,
@@ -191,13 +154,13 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     }
     refreshBudget(rt);
     await discover(rt, summary);
-    held = await takeLeases(at);
+    held = await takeEndpointLeases(rt, at);
     summary.endpoints = [...held];
     await Promise.all(held.map((id) => workEndpoint(id, summary)));
     await runModules(summary);
     // a long tick (slow modules, slow log streams) must not let the leases lapse under us
     if (held.length && clock.now() - at.getTime() > config.leaseMs / 3) {
-      held = (await renewLeases(prisma, { holder: instanceId, resources: held.map(endpointLease), now: nowDate(), leaseMs: config.leaseMs })).map((r) => r.slice("endpoint:".length));
+      held = await renewEndpointLeases(rt, held);
     }
     await recordPollerTick(prisma, { id: instanceId, at: nowDate() });
     log.debug("tick", { ...summary, at: summary.at.toISOString() });
@@ -243,7 +206,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     else if (inFlight) await inFlight.catch(() => undefined);
     loop = null;
     try {
-      await releaseLeases(prisma, { holder: instanceId, resources: held.map(endpointLease) });
+      await releaseEndpointLeases(rt, held);
       held = [];
       if (registered) await markPollerStopped(prisma, { id: instanceId, at: nowDate() });
     } catch (err) {

@@ -17,7 +17,7 @@ import pLimit from "p-limit";
 import { createCtx } from "@/lib/ctx";
 import { createPrismaClient } from "@/lib/db";
 import { submitJob } from "@/lib/jobs/service";
-import { createPoller } from "@/lib/poller/engine";
+import { createPoller } from "@/lib/poller/runner";
 import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
 import { isTerminalJobStatus } from "@/lib/domain/job/status";
 import { startSimulator, type Simulator } from "@/lib/simulator";

@@ -6,7 +6,7 @@ import { createCtx } from "@/lib/ctx";
 import { evaluateAllCriteria } from "@/lib/criteria/evaluation";
 import { listCriteria, seedDefaultCriteria, type CriterionDto } from "@/lib/criteria/repository";
 import { setupPollerTest, type EndpointSpec, type PollerTestEnv } from "@/lib/poller/testing";
-import type { Poller } from "@/lib/poller/engine";
+import type { Poller } from "@/lib/poller/runner";
 import { listPollerModules } from "@/lib/poller/modules";
 import { createSmokeJobsModule } from "./modules";
 

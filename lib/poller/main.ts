@@ -8,7 +8,7 @@ import { EnvError, loadEnv } from "@/lib/env";
 import { createLogger } from "@/lib/log";
 import { createRunpodClient } from "@/lib/runpod/client";
 import { runpodClientOptionsFromEnv } from "@/lib/data/runpod-client";
-import { createPoller } from "@/lib/poller/engine";
+import { createPoller } from "@/lib/poller/runner";
 import { pollerConfigFromEnv } from "@/lib/poller/config";
 import pkg from "@/package.json";
 

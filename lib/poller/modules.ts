@@ -1,5 +1,5 @@
 /**
- * The poller's module registry: periodic work that runs inside the tick without touching the engine.
+ * The poller's module registry: periodic work that runs inside the tick without touching the runner (lib/poller/runner.ts).
  * To add one: write `export const myModule: PollerModule = { name, everyMs, scope?, run(ctx) }`
  * (see lib/poller/types.ts for PollerContext) and add it to POLLER_MODULES below, or call
  * registerPollerModule(myModule) before the poller starts. A module that throws is logged and

@@ -10,7 +10,7 @@ import { createRunpodClient, type RunpodClient } from "@/lib/runpod/client";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import type { Faults, ScenarioInput } from "@/lib/simulator/scenario";
 import type { PollerClient } from "@/lib/poller/client";
-import { createPoller, type Poller } from "@/lib/poller/engine";
+import { createPoller, type Poller } from "@/lib/poller/runner";
 import type { PollerConfig, PollerModule } from "@/lib/poller/types";
 
 export type EndpointSpec = NonNullable<ScenarioInput["endpoints"]>[number];

@@ -6,7 +6,7 @@ import { recordJobStatus } from "@/lib/jobs/repository";
 import { controlSweep, createSweep } from "@/lib/sweeps/service";
 import { getSweep, getSweepAnalysis, listSweeps, UNKNOWN_SUBMISSION } from "@/lib/sweeps/repository";
 import { setupPollerTest, type PollerTestEnv } from "@/lib/poller/testing";
-import type { Poller } from "@/lib/poller/engine";
+import type { Poller } from "@/lib/poller/runner";
 import { RunpodError } from "@/lib/runpod/errors";
 import { branin } from "@/lib/simulator";
 import type { SimJob } from "@/lib/simulator";

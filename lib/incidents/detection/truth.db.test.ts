@@ -5,7 +5,7 @@ import { ingestLogBatch } from "@/lib/ingest/repository";
 import { getIncident } from "@/lib/incidents/repository";
 import { seedDefaultCriteria } from "@/lib/criteria/repository";
 import { RANDOM_DEVICE_LOOP, runFor, setupPollerTest, TEST_POLLER_CONFIG, type PollerTestEnv } from "@/lib/poller/testing";
-import { createPoller } from "@/lib/poller/engine";
+import { createPoller } from "@/lib/poller/runner";
 import { createDetectionModule } from "@/lib/incidents/detection/module";
 import { createSmokeJobsModule } from "@/lib/criteria/modules";
 import { UNKNOWN_LOOP } from "@/lib/domain/crash";

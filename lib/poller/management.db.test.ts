@@ -153,6 +153,9 @@ describe("poller: management API faults and production shapes (issue 12)", () =>
     const logs = calls.filter((c) => c.op === "workerLogs").length;
     expect(lists + logs + calls.filter((c) => c.op === "listEndpoints").length).toBeLessThanOrEqual(2 * 50 + 10);
     expect(logs).toBeGreaterThan(lists / 2);
+    // least-recently-listed first: every endpoint gets its share of the scarce lists, none is left out
+    const perEndpoint = names.map((name) => calls.filter((c) => c.op === "listWorkers" && c.endpointId === env!.ep(name)).length);
+    expect(Math.min(...perEndpoint), `lists per endpoint: ${perEndpoint.join(", ")}`).toBeGreaterThanOrEqual(Math.floor(Math.max(...perEndpoint) / 2));
     for (const name of names) {
       const lines = await env.prisma.logLine.count({ where: { endpointId: env.ep(name), source: "container", text: { contains: "random_device could not be read" } } });
       expect(lines, name).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import type { PollerClient } from "@/lib/poller/client";
 import { pollerConfig } from "@/lib/poller/config";
 import { listPollerModules } from "@/lib/poller/modules";
 import { systemClock, type PollerClock, type PollerConfig, type PollerContext, type PollerModule } from "@/lib/poller/types";
-import { createRuntime, failChannel, mgmtOpen, recordError, refreshBudget, type Channel, type TickSummary } from "@/lib/poller/runtime";
+import { createRuntime, failChannel, mgmtOpen, recordError, refreshBudget, type Channel, type EndpointState, type TickSummary } from "@/lib/poller/runtime";
 import { discover } from "@/lib/poller/steps/discovery";
 import { pollHealth } from "@/lib/poller/steps/health";
 import { pollJobs } from "@/lib/poller/steps/jobs";
@@ -66,7 +66,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
    * and back-off: a failure of one never delays or skips the others. /status runs before the
    * management calls, so a slow or refused management API cannot hold it up.
    */
-  async function workEndpoint(endpointId: string, summary: TickSummary) {
+  async function workEndpoint(endpointId: string, summary: TickSummary, listGrants: Set<string>) {
     const st = states.get(endpointId);
     if (!st) return;
     const now = clock.now();
@@ -86,7 +86,7 @@ export function createPoller(opts: CreatePollerOptions): Poller {
       await guard(st.jobs, "status", () => pollJobs(rt, endpointId, st, summary));
     }
     let logTargets: { ids: string[]; fresh: Set<string> } | null = null;
-    if ((st.workersAt === null || now - st.workersAt >= config.workersIntervalMs) && mgmtOpen(rt, st) && (await rt.budget.tryTake("routine"))) {
+    if (listGrants.has(endpointId) && mgmtOpen(rt, st)) {
       await guard(st.mgmt, "listWorkers", async () => {
         logTargets = await pollWorkers(rt, endpointId, st, summary);
       });
@@ -94,6 +94,26 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     // log streams are read last: a bounded read can take seconds and must not delay job polls
     const targets = logTargets as { ids: string[]; fresh: Set<string> } | null;
     if (targets) await guard(st.mgmt, "workerLogs", () => readWorkerLogs(rt, endpointId, st, targets.ids, targets.fresh, summary));
+  }
+
+  /**
+   * Worker lists take their management calls least-recently-listed first, before the endpoints run in
+   * parallel: with a budget smaller than the demand, each endpoint gets its turn (and the log reads that
+   * follow a list) instead of whichever endpoint's request reached the shared bucket first, which left
+   * one crash loop's logs unread for minutes.
+   */
+  async function grantWorkerLists(ids: string[]): Promise<Set<string>> {
+    const now = clock.now();
+    const due = ids
+      .map((id) => ({ id, st: states.get(id) }))
+      .filter((e): e is { id: string; st: EndpointState } => !!e.st && !e.st.missing && (e.st.workersAt === null || now - e.st.workersAt >= config.workersIntervalMs) && mgmtOpen(rt, e.st))
+      .sort((a, b) => (a.st.workersAt ?? -1) - (b.st.workersAt ?? -1));
+    const granted = new Set<string>();
+    for (const { id } of due) {
+      if (!(await rt.budget.tryTake("routine"))) break;
+      granted.add(id);
+    }
+    return granted;
   }
 
   function context(summary: TickSummary): PollerContext {
@@ -156,7 +176,8 @@ export function createPoller(opts: CreatePollerOptions): Poller {
     await discover(rt, summary);
     held = await takeEndpointLeases(rt, at);
     summary.endpoints = [...held];
-    await Promise.all(held.map((id) => workEndpoint(id, summary)));
+    const listGrants = await grantWorkerLists(held);
+    await Promise.all(held.map((id) => workEndpoint(id, summary, listGrants)));
     await runModules(summary);
     // a long tick (slow modules, slow log streams) must not let the leases lapse under us
     if (held.length && clock.now() - at.getTime() > config.leaseMs / 3) {

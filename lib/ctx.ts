@@ -48,3 +48,20 @@ export function actorOf(ctx: Pick<Ctx<unknown>, "principal">): Principal {
   if (!ctx.principal) throw new Error("this action needs a principal in its context (createCtx({ principal }))");
   return ctx.principal;
 }
+
+/**
+ * The same context with its clock stopped at `at` (every row one operation writes carries that time)
+ * and/or another principal. The database still opens on first use: unlike `{ ...ctx }`, this does not
+ * read `db` up front.
+ */
+export function ctxWith<R>(ctx: Ctx<R>, over: { at?: Date; principal?: Principal | null }): Ctx<R> {
+  const at = over.at;
+  return {
+    get db() {
+      return ctx.db;
+    },
+    now: at ? () => at : ctx.now,
+    principal: over.principal !== undefined ? over.principal : ctx.principal,
+    runpod: ctx.runpod,
+  };
+}

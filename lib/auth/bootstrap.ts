@@ -1,6 +1,6 @@
 // Service: the first admin from the environment.
 import { loadEnv } from "@/lib/env";
-import type { Ctx } from "@/lib/ctx";
+import { type Ctx, ctxWith } from "@/lib/ctx";
 import { addSecret, createLogger } from "@/lib/log";
 import { createUser, UserExistsError } from "./service";
 import { getUserByUsername } from "./repository";
@@ -26,7 +26,7 @@ export async function ensureAdminFromEnv(_input: Record<string, never>, ctx: Ctx
   if (problem) throw new Error(`SWEEPWATCH_ADMIN_PASSWORD ${problem}.`);
   if (await getUserByUsername({ username }, ctx)) return "exists";
   try {
-    await createUser({ username, password, role: "admin", displayName: null }, { ...ctx, principal: SYSTEM_PRINCIPAL });
+    await createUser({ username, password, role: "admin", displayName: null }, ctxWith(ctx, { principal: SYSTEM_PRINCIPAL }));
     log.info("created the first admin from SWEEPWATCH_ADMIN_USERNAME", { username });
     return "created";
   } catch (e) {

@@ -1,7 +1,7 @@
 // Service: sign-in (password check, throttling, session, audit).
 import { AppError } from "@/lib/http/errors";
 import { createLogger } from "@/lib/log";
-import { actorOf, type Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx, ctxWith } from "@/lib/ctx";
 import { findUserForLogin, recordLogin } from "./repository";
 import { recordAudit } from "@/lib/data/audit";
 import { burnPasswordCheck, verifyPassword } from "./password";
@@ -46,7 +46,7 @@ export async function login(
   await recordLogin({ userId: user.id }, ctx);
   const principal: Principal = { kind: "user", id: user.id, name: user.username, role: user.role, via: "session" };
   // the caller signs in only now: the entry names the user, not the anonymous principal of the request
-  await recordAudit({ action: "auth.login", targetType: "user", targetId: user.id, ip: input.ip }, { ...ctx, principal });
+  await recordAudit({ action: "auth.login", targetType: "user", targetId: user.id, ip: input.ip }, ctxWith(ctx, { principal }));
   return { principal, session };
 }
 

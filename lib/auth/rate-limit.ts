@@ -1,5 +1,5 @@
 // Service: login throttling rules over the shared rate-limit counters (lib/data/rate-limits.ts).
-import type { Ctx } from "@/lib/ctx";
+import { type Ctx, ctxWith } from "@/lib/ctx";
 import { clearRateLimit, countInWindow, readWindows } from "@/lib/data/rate-limits";
 
 /**
@@ -33,7 +33,7 @@ export class LoginRateLimiter {
     // one instant for the read and the wait computed from it
     const t = ctx.now().getTime();
     const k = this.keys(input);
-    const windows = await readWindows({ keys: [k.userIp, k.user] }, { ...ctx, now: () => new Date(t) });
+    const windows = await readWindows({ keys: [k.userIp, k.user] }, ctxWith(ctx, { at: new Date(t) }));
     let waitMs = 0;
     for (const [key, max] of [[k.userIp, this.limits.perUserIp], [k.user, this.limits.perUser]] as const) {
       const w = windows.get(key);
@@ -46,7 +46,7 @@ export class LoginRateLimiter {
     // both keys count the failure at the same instant
     const now = ctx.now();
     const k = this.keys(input);
-    for (const key of [k.userIp, k.user]) await countInWindow({ key, windowMs: this.limits.windowMs }, { ...ctx, now: () => now });
+    for (const key of [k.userIp, k.user]) await countInWindow({ key, windowMs: this.limits.windowMs }, ctxWith(ctx, { at: now }));
   }
 
   async recordSuccess(input: LoginAttempt, ctx: Ctx<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import { evaluateAllCriteria } from "@/lib/criteria/evaluation";
+import { ctxWith } from "@/lib/ctx";
 import { seedDefaultCriteria } from "@/lib/criteria/repository";
 import { optInDemoEndpoints, scheduleSmokeRuns, syncSmokeRuns } from "@/lib/criteria/smoke";
 import { loadEnv } from "@/lib/env";
@@ -32,7 +33,7 @@ export function createCriteriaEvaluatorModule(opts: { everyMs?: number } = {}): 
         seeded = true;
       }
       // judged at the tick's time, like every other module of the tick
-      await evaluateAllCriteria({}, { ...ctx.ctx, now: () => ctx.now });
+      await evaluateAllCriteria({}, ctxWith(ctx.ctx, { at: ctx.now }));
     },
   };
 }

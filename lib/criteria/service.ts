@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { PrismaClient } from "@/lib/db";
-import { actorOf, type Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx, ctxWith } from "@/lib/ctx";
 import { recordAudit } from "@/lib/data/audit";
 import { AppError } from "@/lib/http/errors";
 import { RULE_DESCRIPTIONS, RULE_NAMES, RuleParamSchemas, type Horizon, type RuleName } from "@/lib/domain/criteria/rules";
@@ -79,7 +79,7 @@ export async function createCriterion(input: CreateCriterionInput, ctx: Ctx): Pr
     },
   });
   await recordAudit({ action: "criterion.create", targetType: "criterion", targetId: String(row.id), detail: { key, rule: input.rule, params } }, ctx);
-  await evaluateAllCriteria({ criterionIds: [String(row.id)] }, { ...ctx, now: () => now });
+  await evaluateAllCriteria({ criterionIds: [String(row.id)] }, ctxWith(ctx, { at: now }));
   const dto = (await listCriteria({}, ctx)).find((c) => c.id === String(row.id));
   return dto!;
 }
@@ -111,7 +111,7 @@ export async function updateCriterion(input: { id: string } & UpdateCriterionInp
     },
   });
   await recordAudit({ action: "criterion.update", targetType: "criterion", targetId: id, detail: { ...changes, params } }, ctx);
-  await evaluateAllCriteria({ criterionIds: [id] }, { ...ctx, now: () => now });
+  await evaluateAllCriteria({ criterionIds: [id] }, ctxWith(ctx, { at: now }));
   return (await listCriteria({}, ctx)).find((c) => c.id === id)!;
 }
 
@@ -127,14 +127,14 @@ export async function attestCriterion(input: { id: string; link?: string | null;
     data: { criterionId: row.id, attestedBy: actor.name.slice(0, 255), attestedAt: now, link: input.link || null, note: input.note || null },
   });
   await recordAudit({ action: "criterion.attest", targetType: "criterion", targetId: id, detail: { attestationId: String(a.id), link: input.link ?? null } }, ctx);
-  await evaluateAllCriteria({ criterionIds: [id] }, { ...ctx, now: () => now });
+  await evaluateAllCriteria({ criterionIds: [id] }, ctxWith(ctx, { at: now }));
   return getCriterion({ id }, ctx);
 }
 
 
 export async function evaluateNow(_input: Record<string, never>, ctx: Ctx): Promise<{ evaluations: number; at: string }> {
   const now = ctx.now();
-  const evaluations = await evaluateAllCriteria({}, { ...ctx, now: () => now });
+  const evaluations = await evaluateAllCriteria({}, ctxWith(ctx, { at: now }));
   return { evaluations, at: now.toISOString() };
 }
 

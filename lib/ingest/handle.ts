@@ -9,7 +9,7 @@ import { ingestLogBatch, recordWorkerStartup, storeUploadedLog } from "@/lib/ing
 import { parseUploadedLog } from "./upload-times";
 import { findEndpointByWebhookSecret } from "@/lib/endpoints/webhooks";
 import { applyWebhookUpdate } from "@/lib/jobs/service";
-import { actorOf, type Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx, ctxWith } from "@/lib/ctx";
 import { recordAudit } from "@/lib/data/audit";
 import { INGEST_LIMITS, IngestBatchBodySchema, TRUNCATION_MARKER, type IngestResultDto } from "@/lib/api/specs/ingest";
 import { LOG_UPLOAD_MAX_BYTES, type UploadLogResultDto } from "@/lib/api/specs/logs";
@@ -19,10 +19,6 @@ import { normalizeLineText, parseTs } from "./normalize";
 
 // Service of ingest: the request rules of pushed logs, RunPod webhooks and log uploads (writes: repository.ts).
 
-/** The request's context with its clock stopped at `now`: every row one request writes carries the same time. */
-function frozenAt(ctx: Ctx<unknown>, now: Date): Ctx<unknown> {
-  return { db: ctx.db, principal: ctx.principal, runpod: ctx.runpod, now: () => now };
-}
 
 /** Parses with a route schema and throws the same 422 shape as apiRoute. */
 export function parseOr422<S extends z.ZodType>(schema: S, raw: unknown, prefix: string): z.output<S> {
@@ -56,7 +52,7 @@ function limiter(): IngestRateLimiter {
  */
 export async function handleIngestRequest({ req }: { req: Request }, ctx: Ctx<unknown>): Promise<IngestResultDto> {
   const now = ctx.now();
-  const token = await findIngestToken({ token: bearer(req) }, frozenAt(ctx, now));
+  const token = await findIngestToken({ token: bearer(req) }, ctxWith(ctx, { at: now }));
   if (!token) throw new AppError("unauthorized", "Ingest token is invalid or revoked.", { headers: { "www-authenticate": "Bearer" } });
   const body = parseOr422(IngestBatchBodySchema, await readJsonBody(req, INGEST_LIMITS.maxBodyBytes), "body");
   // Line text is normalised below (NUL and broken surrogates replaced); ids must be storable as they are.
@@ -75,7 +71,7 @@ export async function handleIngestRequest({ req }: { req: Request }, ctx: Ctx<un
     : null;
   const r = await ingestLogBatch(
     { endpointId: body.endpointId, workerId: body.workerId, batchId: body.batchId, jobId: body.jobId ?? null, tokenId: token.id, lines, exit },
-    frozenAt(ctx, now),
+    ctxWith(ctx, { at: now }),
   );
   if (body.startup && !r.duplicate) await recordWorkerStartup({ endpointId: body.endpointId, workerId: body.workerId, facts: body.startup, at: now }, ctx);
   return { accepted: !r.duplicate, duplicate: r.duplicate, lines: lines.length, inserted: r.inserted, truncatedLines, exitRecorded: r.exitRecorded };
@@ -94,7 +90,7 @@ export async function handleRunpodWebhook({ req, secret }: { req: Request; secre
   const doc = parseOr422(webhookRoute.body!, raw, "body");
   const existing = await ctx.db.job.findUnique({ where: { id: doc.id }, select: { endpointId: true } });
   if (existing && existing.endpointId !== endpoint.id) throw notFound();
-  const r = await applyWebhookUpdate({ jobId: doc.id, statusDoc: raw, endpointId: endpoint.id }, frozenAt(ctx, now));
+  const r = await applyWebhookUpdate({ jobId: doc.id, statusDoc: raw, endpointId: endpoint.id }, ctxWith(ctx, { at: now }));
   return { ok: true as const, jobId: r.job.id, status: r.job.status, changed: r.changed };
 }
 
@@ -132,7 +128,7 @@ export async function handleLogUpload(
   const givenAt = target.at ? new Date(target.at) : null;
   const { lines, truncated, undated } = parseUploadedLog(text, { uploadedAt: now, givenAt, maxLineChars: INGEST_LIMITS.maxLineChars, marker: TRUNCATION_MARKER });
   const fileHash = createHash("sha256").update(text).digest("hex");
-  const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, frozenAt(ctx, now));
+  const r = await storeUploadedLog({ endpointId: target.endpointId, workerId: target.workerId ?? null, jobId: target.jobId ?? null, lines, fileHash }, ctxWith(ctx, { at: now }));
   const workerId = target.workerId ?? null;
   await recordAudit({ action: "logs.upload", targetType: "endpoint", targetId: target.endpointId, detail: { workerId, lines: lines.length, inserted: r.inserted } }, ctx);
   return { endpointId: target.endpointId, workerId, lines: lines.length, inserted: r.inserted, truncatedLines: truncated, undatedLines: undated };

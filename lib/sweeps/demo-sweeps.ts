@@ -1,4 +1,5 @@
 import { createSweep } from "@/lib/sweeps/service";
+import { ctxWith } from "@/lib/ctx";
 import type { PollerModule } from "@/lib/poller/types";
 
 const SEEDED_KEY = "demo.sweeps.seeded";
@@ -62,7 +63,7 @@ export const demoSweepsModule: PollerModule = {
     const claimed = await ctx.prisma.appSetting.createMany({ data: [{ key: SEEDED_KEY, value: { at: ctx.now.toISOString() } }], skipDuplicates: true });
     if (claimed.count === 0) return;
     for (const s of DEMO_SWEEPS) {
-      await createSweep({ endpointId: s.endpointId, name: s.name, config: s.config }, { ...ctx.ctx, now: () => ctx.now });
+      await createSweep({ endpointId: s.endpointId, name: s.name, config: s.config }, ctxWith(ctx.ctx, { at: ctx.now }));
     }
     ctx.log.info("demo sweeps created", { sweeps: DEMO_SWEEPS.map((s) => s.name) });
   },

@@ -1,4 +1,5 @@
 import type { PollerModule } from "@/lib/poller/types";
+import { ctxWith } from "@/lib/ctx";
 import { runSweepController } from "./controller";
 
 /**
@@ -13,7 +14,7 @@ export const sweepControllerModule: PollerModule = {
   async run(ctx) {
     if (!ctx.endpoints.length) return;
     // The poller's client is the full RunPod client at runtime; cancel is used when present. The pass runs at the tick's time.
-    const summary = await runSweepController({ log: ctx.log, endpoints: ctx.endpoints, pollerId: ctx.instanceId }, { ...ctx.ctx, now: () => ctx.now });
+    const summary = await runSweepController({ log: ctx.log, endpoints: ctx.endpoints, pollerId: ctx.instanceId }, ctxWith(ctx.ctx, { at: ctx.now }));
     if (summary.submitted || summary.ambiguous || summary.reconciled || summary.finished) ctx.log.info("sweep controller pass", { ...summary });
   },
 };

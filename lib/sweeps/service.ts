@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@/lib/db";
-import { actorOf, type Ctx } from "@/lib/ctx";
+import { actorOf, type Ctx, ctxWith } from "@/lib/ctx";
 import { recordAudit } from "@/lib/data/audit";
 import { sweepSpend } from "@/lib/damage/costs";
 import { budgetReached } from "@/lib/domain/cost/trial-time";
@@ -145,7 +145,7 @@ export async function createSweep(body: CreateSweepBody, ctx: Ctx<unknown>): Pro
     );
     return row.id;
   });
-  return getSweep({ id }, { ...ctx, now: () => now });
+  return getSweep({ id }, ctxWith(ctx, { at: now }));
 }
 
 // ───────────── notes ─────────────
@@ -222,7 +222,7 @@ export async function controlSweep(input: { id: string; action: SweepAction }, c
     const client = runpodIfAny(ctx);
     if (client) await cancelSweepJobs(id, { prisma, client, now });
   }
-  return getSweep({ id }, { ...ctx, now: () => now });
+  return getSweep({ id }, ctxWith(ctx, { at: now }));
 }
 
 function runpodIfAny<R>(ctx: Ctx<R>): R | undefined {

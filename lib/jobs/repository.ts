@@ -282,14 +282,10 @@ export async function findTrackedJob(db: PrismaClient, id: string): Promise<Trac
   return db.job.findUnique({ where: { id }, select: trackedJobSelect });
 }
 
-export async function findEndpointId(db: PrismaClient, id: string): Promise<{ id: string } | null> {
-  return db.endpoint.findUnique({ where: { id }, select: { id: true } });
-}
-
 /** The row of a job RunPod accepted, with its first transition (source "submit"). */
 export async function insertSubmittedJob(
   db: PrismaClient,
-  j: { id: string; endpointId: string; status: string; final: boolean; source: string; input: unknown; webhookUrl: string | null; at: Date },
+  j: { id: string; endpointId: string; status: string; final: boolean; source: JobSource; input: unknown; webhookUrl: string | null; at: Date },
 ): Promise<TrackedJob> {
   try {
     return await db.job.create({
@@ -297,7 +293,7 @@ export async function insertSubmittedJob(
         id: j.id,
         endpointId: j.endpointId,
         status: j.status,
-        source: j.source as JobSource,
+        source: j.source,
         input: j.input as Prisma.InputJsonValue,
         webhookUrl: j.webhookUrl,
         submittedAt: j.at,
@@ -318,9 +314,9 @@ export async function insertSubmittedJob(
 }
 
 /** A job known only by id (tracked by hand, or first seen in a webhook): status UNKNOWN until polled. */
-export async function insertUntrackedJob(db: PrismaClient, j: { id: string; endpointId: string; source: string; input?: unknown; at: Date }): Promise<void> {
+export async function insertUntrackedJob(db: PrismaClient, j: { id: string; endpointId: string; source: JobSource; input?: unknown; at: Date }): Promise<void> {
   await db.job.createMany({
-    data: [{ id: j.id, endpointId: j.endpointId, status: UNKNOWN, source: j.source as JobSource, input: j.input as Prisma.InputJsonValue | undefined, statusChangedAt: j.at, nextPollAt: j.at }],
+    data: [{ id: j.id, endpointId: j.endpointId, status: UNKNOWN, source: j.source, input: j.input as Prisma.InputJsonValue | undefined, statusChangedAt: j.at, nextPollAt: j.at }],
     skipDuplicates: true,
   });
 }

@@ -1,4 +1,6 @@
 import { AppError } from "@/lib/http/errors";
+import { JobSource } from "@/lib/generated/prisma/enums";
+import { endpointExists } from "@/lib/endpoints/repository";
 import { createLogger } from "@/lib/log";
 import { actorOf, type Ctx } from "@/lib/ctx";
 import { recordAudit } from "@/lib/data/audit";
@@ -7,7 +9,7 @@ import { isFinalJobStatus, normalizeJobStatus } from "@/lib/domain/job/status";
 import { RunpodError } from "@/lib/runpod/errors";
 import type { RunpodClient } from "@/lib/runpod/client";
 import { recordPollError } from "@/lib/data/poll-errors";
-import { findEndpointId, findTrackedJob, insertSubmittedJob, insertUntrackedJob, recordJobStatus, type TrackedJob } from "@/lib/jobs/repository";
+import { findTrackedJob, insertSubmittedJob, insertUntrackedJob, recordJobStatus, type TrackedJob } from "@/lib/jobs/repository";
 
 /**
  * The jobs service: submit (validation, POST /run, then the row), webhook updates and tracking a job
@@ -16,14 +18,14 @@ import { findEndpointId, findTrackedJob, insertSubmittedJob, insertUntrackedJob,
 
 const log = createLogger("jobs-write");
 
-export const JOB_SOURCES = ["sweepwatch", "webhook", "manual", "trial", "smoke", "demo"] as const;
-export type JobSourceName = (typeof JOB_SOURCES)[number];
+/** Who submitted or found a job: the database enum's values (prisma/schema.prisma JobSource). */
+const JOB_SOURCES: readonly string[] = Object.values(JobSource);
 
 
 export interface SubmitJobInput {
   endpointId: string;
   input: unknown;
-  source?: JobSourceName;
+  source?: JobSource;
   webhookUrl?: string | null;
   policy?: { executionTimeout?: number; ttl?: number; lowPriority?: boolean };
   /** The poller submitting (demo traffic, smoke jobs), recorded on a RunPod error. */
@@ -62,8 +64,8 @@ export async function submitJob(input: SubmitJobInput, ctx: Ctx<Pick<RunpodClien
     if (!ok) throw new AppError("validation_failed", "webhookUrl must be an http(s) URL.", { issues: [{ path: "webhookUrl", message: "must be an http(s) URL" }] });
     webhookUrl = input.webhookUrl;
   }
-  const endpoint = await findEndpointId(prisma, String(input.endpointId));
-  if (!endpoint) throw new AppError("not_found", `Endpoint "${input.endpointId}" is not known to sweepwatch.`);
+  const endpoint = { id: String(input.endpointId) };
+  if (!(await endpointExists(endpoint, ctx))) throw new AppError("not_found", `Endpoint "${input.endpointId}" is not known to sweepwatch.`);
 
   const client = ctx.runpod();
   let res: { id: string; status: string };
@@ -140,8 +142,8 @@ export async function applyWebhookUpdate(input: { jobId: string; statusDoc: unkn
   const doc = parsed.data;
   if (doc.id && doc.id !== jobId) throw new AppError("validation_failed", "Webhook body id does not match the job id.", { issues: [{ path: "id", message: "does not match" }] });
   if (!(await findTrackedJob(prisma, jobId))) {
-    const endpoint = input.endpointId ? await findEndpointId(prisma, input.endpointId) : null;
-    if (!endpoint) throw new AppError("not_found", `Job "${jobId}" is not tracked by sweepwatch.`);
+    const endpoint = input.endpointId ? { id: input.endpointId } : null;
+    if (!endpoint || !(await endpointExists(endpoint, ctx))) throw new AppError("not_found", `Job "${jobId}" is not tracked by sweepwatch.`);
     const jobInput = isPlainObject(statusDoc) && "input" in statusDoc ? statusDoc.input : undefined;
     await insertUntrackedJob(prisma, { id: jobId, endpointId: endpoint.id, source: "webhook", input: jobInput, at });
   }
@@ -150,7 +152,7 @@ export async function applyWebhookUpdate(input: { jobId: string; statusDoc: unkn
 }
 
 /** Starts tracking an existing RunPod job by id (source "manual"); the poller fills in its status. Idempotent. */
-export async function trackJob(input: { endpointId: string; jobId: string; source?: JobSourceName }, ctx: Ctx<unknown>): Promise<TrackedJob> {
+export async function trackJob(input: { endpointId: string; jobId: string; source?: JobSource }, ctx: Ctx<unknown>): Promise<TrackedJob> {
   const { endpointId, jobId } = input;
   const prisma = ctx.db;
   const at = ctx.now();
@@ -162,7 +164,7 @@ export async function trackJob(input: { endpointId: string; jobId: string; sourc
     if (existing.endpointId !== endpointId) throw new AppError("conflict", `Job "${jobId}" is already tracked on endpoint "${existing.endpointId}".`);
     return existing;
   }
-  if (!(await findEndpointId(prisma, endpointId))) throw new AppError("not_found", `Endpoint "${endpointId}" is not known to sweepwatch.`);
+  if (!(await endpointExists({ id: endpointId }, ctx))) throw new AppError("not_found", `Endpoint "${endpointId}" is not known to sweepwatch.`);
   await insertUntrackedJob(prisma, { id: jobId, endpointId, source: input.source ?? "manual", at });
   return (await findTrackedJob(prisma, jobId))!;
 }

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { takeTokens } from "@/lib/data/rate-limits";
-import { createCtx } from "@/lib/ctx";
+import { createCtx, type Ctx } from "@/lib/ctx";
 import { managementBucket, managementLimit } from "@/lib/poller/schedule";
 
 /**
@@ -10,14 +10,16 @@ import { managementBucket, managementLimit } from "@/lib/poller/schedule";
  */
 export class ManagementBudget {
   private limit: number;
+  private readonly ctx: Ctx<unknown>;
   constructor(
-    private readonly prisma: PrismaClient,
+    prisma: PrismaClient,
     /** One key per RunPod account (pollers of one deployment share it). */
     private readonly key: string,
-    private readonly now: () => number,
+    now: () => number,
     private readonly configured: number,
   ) {
     this.limit = configured;
+    this.ctx = createCtx({ db: prisma, now: () => new Date(now()) });
   }
 
   /** Follows the minute quota RunPod reports (RateLimit headers), never above the configured cap. */
@@ -34,7 +36,7 @@ export class ManagementBudget {
   async tryTake(kind: "routine" | "logs" = "logs"): Promise<boolean> {
     const { burst, perSecond } = managementBucket(this.limit);
     const reserve = kind === "routine" ? Math.floor(burst / 2) : 0;
-    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, reserve }, createCtx({ db: this.prisma, now: () => new Date(this.now()) }));
+    const r = await takeTokens({ key: this.key, cost: 1, perSecond, burst, reserve }, this.ctx);
     return r.allowed;
   }
 }

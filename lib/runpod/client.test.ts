@@ -1,22 +1,15 @@
 import { inspect } from "node:util";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRunpodClient, type RunpodClientOptions, type RateLimitEvent } from "./client";
 import { RunpodError } from "./errors";
-import { caught, fakeTime, sendJson, startFakeRunpod, type FakeRunpod } from "./test-server";
+import { caught, fakeTime, sendJson, fakeRunpodForFile } from "./test-server";
 import type { Logger } from "../log";
 
 const KEY = "rpa_TESTKEY0123456789abcdef+=";
 
-let fake: FakeRunpod;
-beforeAll(async () => {
-  fake = await startFakeRunpod();
-});
-afterAll(() => fake.close());
-afterEach(() => {
-  fake.requests.length = 0;
-});
+const fake = fakeRunpodForFile();
 
 function client(extra: Partial<RunpodClientOptions> = {}) {
   const time = fakeTime();

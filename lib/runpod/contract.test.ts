@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRunpodClient } from "./client";
 import { RunpodError } from "./errors";
-import { startFakeRunpod, type FakeRunpod } from "./test-server";
+import { fakeRunpodForFile } from "./test-server";
 
 /**
  * Contract tests from RunPod's own recordings of production: each fixture in ./fixtures is the exact
@@ -26,11 +26,7 @@ const fixture = (name: string) => ({
   meta: JSON.parse(readFileSync(path.join(dir, `${name}.meta.json`), "utf8")) as Meta,
 });
 
-let fake: FakeRunpod;
-beforeAll(async () => {
-  fake = await startFakeRunpod();
-});
-afterAll(() => fake.close());
+const fake = fakeRunpodForFile({ keepRequests: true });
 
 /** Plays one recording; `hold` keeps the connection open afterwards, as the live route does. */
 function replay(name: string, opts: { hold?: boolean } = {}) {

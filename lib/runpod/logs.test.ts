@@ -1,20 +1,13 @@
 import type http from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRunpodClient } from "./client";
 import { RunpodError } from "./errors";
 import { canonicalLogTs, parseLogSnapshot, toLogLine } from "./logs";
-import { sendJson, startFakeRunpod, type FakeRunpod, type RecordedRequest } from "./test-server";
+import { sendJson, startFakeRunpod, type RecordedRequest, fakeRunpodForFile } from "./test-server";
 
 const KEY = "rpa_LOGSKEY_abcdef0123456789";
 
-let fake: FakeRunpod;
-beforeAll(async () => {
-  fake = await startFakeRunpod();
-});
-afterAll(() => fake.close());
-afterEach(() => {
-  fake.requests.length = 0;
-});
+const fake = fakeRunpodForFile();
 
 const client = () => createRunpodClient({ apiKey: KEY, apiBase: fake.url, restBase: fake.url, timeoutMs: 2000, retries: 1, sleep: async () => undefined });
 

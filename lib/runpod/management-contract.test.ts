@@ -8,18 +8,11 @@
  *   [CTL-E] runpod/runpodctl internal/api/endpoints_v2_test.go @ 0b716595bfd2e424249e6fa03b0802be398dc768
  *   [DOC]  docs.runpod.io /health example (only workers.idle and workers.running), docs/runpod-api.md 2.8
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRunpodClient } from "./client";
-import { caught, fakeTime, sendJson, startFakeRunpod, type FakeRunpod } from "./test-server";
+import { caught, fakeTime, sendJson, fakeRunpodForFile } from "./test-server";
 
-let fake: FakeRunpod;
-beforeAll(async () => {
-  fake = await startFakeRunpod();
-});
-afterAll(() => fake.close());
-afterEach(() => {
-  fake.requests.length = 0;
-});
+const fake = fakeRunpodForFile();
 
 function client() {
   const time = fakeTime();

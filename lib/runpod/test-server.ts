@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { RunpodError } from "./errors";
 
 /**
@@ -97,4 +98,25 @@ export async function caught(p: Promise<unknown>): Promise<RunpodError> {
     throw e;
   }
   throw new Error("expected a RunpodError");
+}
+
+/**
+ * One fake RunPod for a test file: started before its tests, closed after them, and (unless `keepRequests`)
+ * its request log emptied after each test. Returns a stand-in that forwards to the server once it runs.
+ */
+export function fakeRunpodForFile(opts: { keepRequests?: boolean } = {}): FakeRunpod {
+  let current: FakeRunpod | undefined;
+  beforeAll(async () => {
+    current = await startFakeRunpod();
+  });
+  afterAll(() => current?.close());
+  if (!opts.keepRequests) {
+    afterEach(() => {
+      if (current) current.requests.length = 0;
+    });
+  }
+  return new Proxy({} as FakeRunpod, {
+    get: (_, key) => Reflect.get(current!, key),
+    set: (_, key, value) => Reflect.set(current!, key, value),
+  });
 }
